@@ -1,0 +1,61 @@
+"""The output formats: each builder turns the document model into the bytes of one file.
+
+A builder is a module with ``SUFFIX`` and ``render(doc, options) -> bytes``. The registry below
+maps a format name to its module; modules are imported only when their format is built.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..errors import DutydocsError
+from ..model import Document
+
+REGISTRY: dict[str, str] = {
+    "pdf": "dutydocs.builders.pdf",
+    "docx": "dutydocs.builders.docx",
+    "xlsx": "dutydocs.builders.xlsx",
+    "html": "dutydocs.builders.html",
+}
+FORMATS = tuple(REGISTRY)
+
+PROJECT_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What a user may choose about a build; every builder receives the same options."""
+
+    templates: Path = PROJECT_TEMPLATES
+    page_numbers: str = "total"  # "total": 第 X 页，共 Y 页; "dash": — X — (GB/T 9704)
+    extra: dict = field(default_factory=dict)
+
+    def template(self, name: str) -> Path:
+        path = self.templates / name
+        if not path.is_file():
+            raise DutydocsError(f"模板文件不存在：{path}（请检查 --templates 指定的文件夹）")
+        return path
+
+
+def builder(fmt: str):
+    """Return the module that builds one format."""
+    try:
+        return importlib.import_module(REGISTRY[fmt])
+    except KeyError:
+        raise DutydocsError(f"不支持的格式：{fmt}（可选：{', '.join(FORMATS)}）") from None
+
+
+def render(doc: Document, fmt: str, options: BuildOptions | None = None) -> bytes:
+    """Return the bytes of one format of the document."""
+    return builder(fmt).render(doc, options or BuildOptions())
+
+
+def revision_datetime(doc: Document) -> datetime:
+    """Return the date stamped into outputs: SOURCE_DATE_EPOCH if set, else the source's revision date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.strptime(doc.revision.date, "%Y-%m-%d").replace(tzinfo=timezone.utc)

@@ -1,0 +1,24 @@
+"""Readers that turn other documents into a source: PDF-extracted text and returned Excel copies."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import DutydocsError
+from ..model import Document
+
+
+def import_file(path: Path, corrections: Path | None = None, base: Path | None = None) -> Document:
+    """Read a .txt (pdftotext output of a duty list PDF) or an .xlsx copy and return the document."""
+    path = Path(path)
+    if not path.is_file():
+        raise DutydocsError(f"{path}: 文件不存在或不是文件（请检查路径）")
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        from .pdftext import import_text
+
+        return import_text(path, corrections)
+    if suffix in (".xlsx", ".xlsm"):
+        from .xlsx import import_workbook
+
+        return import_workbook(path, base=base)
+    raise DutydocsError(f"{path}: 不支持的导入格式 {suffix or '（无扩展名）'}（可导入 .txt 的 PDF 提取文本或 .xlsx 副本）")

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Install everything dutydocs needs on Debian/Ubuntu: fonts, the HarfBuzz subsetter, poppler,
+# LibreOffice (for checking the Word edition), a virtual environment and the package itself.
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  fontconfig
+  fonts-noto-cjk            # Noto Serif/Sans CJK SC: 宋体、黑体 fallbacks
+  texlive-lang-chinese      # ships FandolFang / FandolKai: 仿宋、楷体 fallbacks
+  fonts-arphic-ukai         # AR PL UKai: another 楷体
+  libharfbuzz-subset0       # fast font subsetting in WeasyPrint (seconds instead of tens of seconds)
+  libpango-1.0-0 libpangoft2-1.0-0   # WeasyPrint's text layout
+  poppler-utils             # pdftotext, pdffonts, pdftoppm: the tests read the PDF back
+  libreoffice-writer-nogui  # converts the Word edition to PDF for checks and the benchmark
+)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "安装系统软件包：${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fc-cache -f >/dev/null 2>&1 || true
+fi
+
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+echo "dutydocs 已安装：.venv/bin/dutydocs"

@@ -1,0 +1,32 @@
+"""Shared fixtures: the small hand-made source and the bundled 羊毛工镇 source."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dutydocs import source
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+BUNDLED = ROOT / "source" / "yangmaogong.json"
+
+
+@pytest.fixture(scope="session")
+def small_path() -> Path:
+    return FIXTURES / "small.json"
+
+
+@pytest.fixture(scope="session")
+def small_doc(small_path):
+    return source.load(small_path)
+
+
+@pytest.fixture(scope="session")
+def bundled_path() -> Path:
+    return BUNDLED
+
+
+@pytest.fixture(scope="session")
+def bundled_doc(bundled_path):
+    return source.load(bundled_path)
