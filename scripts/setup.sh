@@ -25,6 +25,13 @@ if ((${#missing[@]})); then
   echo "安装系统软件包：${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The Fandol fonts live in TeX's tree; tell fontconfig (and so WeasyPrint and LibreOffice) about them.
+FANDOL=/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
+CONF=/etc/fonts/conf.d/09-dutydocs-fandol.conf
+if [ -d "$FANDOL" ] && [ ! -f "$CONF" ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  printf '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><dir>%s</dir></fontconfig>\n' "$FANDOL" | $SUDO tee "$CONF" >/dev/null
   fc-cache -f >/dev/null 2>&1 || true
 fi
 
