@@ -38,5 +38,5 @@ fi
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v -i 'warning' || true
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 echo "dutydocs 已安装：.venv/bin/dutydocs"
