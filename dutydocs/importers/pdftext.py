@@ -1,0 +1,440 @@
+"""Import a duty list from the text pdftotext extracts from its PDF, then apply reviewed corrections.
+
+The extracted text carries artefacts of the PDF that are not content: page footers
+(``第 N 页，共 M 页``), a leading space on the first line of most pages, table headers repeated on
+every page, lines wrapped at the column width (often with a blank line after the first line of a
+cell paragraph) and the repeated number, category, name and departments of a row split over two
+pages. The importer removes those, then reads each list's rows into the model.
+
+The table cells of the cooperative list come out column by column: name, departments, then the
+上级部门职责 cell and the 镇配合职责 cell. Where the two duty cells meet, where a department name
+ends, and whether a short line is a heading are decided by the rules below; where the rules guess
+wrong, the corrections file (``*.corrections.json``, reviewed by a person) says what is right, so
+the canonical source is exactly import + corrections.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from ..errors import DutydocsError
+from ..model import (
+    LIST_TITLES, BasicItem, CooperativeItem, Document, Duties, DutyList, Entry, Explanation,
+    Revision, Section, WithdrawnItem,
+)
+
+FOOTER = re.compile(r"^\s*第\s*\d+\s*页，共\s*\d+\s*页\s*$")
+BASIC_HEADER = re.compile(r"^\s*序号 事项类别 事项名称\s*$")
+WITHDRAWN_HEADER = re.compile(r"^\s*序号 事项类别 事项名称 承接部门及工作方式\s*$")
+COOPERATIVE_HEADER = ["序号", "事项", "类别", "事项名称", "对应上级", "部门", "上级部门职责 镇配合职责"]
+ROW_START = re.compile(r"^\s*(\d{1,4}) (\S+)(?: (.+))?$")
+POINT = re.compile(r"^(\d{1,2})[.．、](?!\d)\s*")
+TOPIC = re.compile(r"^[一二三四五六七八九十]+、")
+SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+、\S{2,12}$")
+DEPARTMENT_PREFIX = re.compile(r"^(米东区|乌鲁木齐市|市(?!场)|自治区|新疆)")
+DEPARTMENT_SUFFIX = "部委局办室会队院所站心团社行司处科组庭联协台"
+END_PUNCTUATION = "。；！？"
+SHORT_LINE = 12  # a cell line this short that does not end a sentence is a heading, not a wrap
+TAKEOVER_LABEL = "承接方式："
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+CJK_PUNCT = "，。、；：？！（）《》“”‘’—…"
+# Word puts extra space between Chinese and Latin text; pdftotext turns that gap into a space.
+AUTOSPACE = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \u00a0]+(?=[0-9A-Za-z])|(?<=[0-9A-Za-z%])[ \u00a0]+(?=[{CJK}{CJK_PUNCT}])")
+
+
+def clean(text: str) -> str:
+    """Return a line of content without the spaces that are artefacts of extraction."""
+    return AUTOSPACE.sub("", text.strip())
+
+
+def join(lines) -> str:
+    """Join wrapped lines into one text: Chinese wraps carry no space."""
+    return "".join(clean(line) for line in lines if line.strip())
+
+
+# --- corrections ------------------------------------------------------------------------------
+
+@dataclass
+class ItemCorrection:
+    """What a reviewer decided about one item; every field is optional."""
+
+    reason: str = ""
+    fields: dict = field(default_factory=dict)        # name, category, department, takeover, note, departments
+    town_duties_start: list = field(default_factory=list)  # per page fragment: first text of 镇配合职责
+    headings: list = field(default_factory=list)      # lines that are headings
+    not_headings: list = field(default_factory=list)  # lines that are not headings
+    breaks: list = field(default_factory=list)        # lines that start a new paragraph
+    joins: list = field(default_factory=list)         # lines that continue the previous paragraph
+    used: set = field(default_factory=set)
+
+
+@dataclass
+class Corrections:
+    items: dict[str, ItemCorrection] = field(default_factory=dict)
+    explanation_breaks: list = field(default_factory=list)
+    document: dict = field(default_factory=dict)
+
+    def item(self, key: str, no: int) -> ItemCorrection:
+        return self.items.get(f"{key}/{no}", ItemCorrection())
+
+    @classmethod
+    def load(cls, path: Path | None) -> "Corrections":
+        if path is None:
+            return cls()
+        try:
+            data = json.loads(Path(path).read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise DutydocsError(f"{path}: 无法读取校正文件：{exc}") from None
+        items = {}
+        known = set(ItemCorrection.__dataclass_fields__) - {"used"}
+        for key, raw in data.get("items", {}).items():
+            unknown = set(raw) - known
+            if unknown:
+                raise DutydocsError(f"{path}: items/{key} 有未知字段 {sorted(unknown)}（可用：{sorted(known)}）")
+            items[key] = ItemCorrection(**raw)
+        return cls(items, data.get("explanation_breaks", []), data.get("document", {}))
+
+
+# --- the import -------------------------------------------------------------------------------
+
+def import_text(path: Path, corrections_path: Path | None = None) -> Document:
+    """Read pdftotext output of a duty list PDF and return the document."""
+    try:
+        text = Path(path).read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DutydocsError(f"{path}: 无法读取 PDF 提取文本（应为 UTF-8）：{exc}") from None
+    corrections = Corrections.load(corrections_path)
+    doc = parse(text, corrections, source_name=str(path))
+    return doc
+
+
+def parse(text: str, corrections: Corrections | None = None, source_name: str = "<text>") -> Document:
+    """Return the document read from extracted text."""
+    corrections = corrections or Corrections()
+    lines = [line.rstrip() for line in text.splitlines() if not FOOTER.match(line)]
+    parts = split_parts(lines, source_name)
+    explanation = parse_explanation(parts["explanation"], corrections)
+    basic = parse_basic(strip_headers(parts["basic"]), corrections)
+    basic_categories = {item.category for item in basic}
+    cooperative = parse_cooperative(strip_headers(parts["cooperative"]), corrections, basic_categories)
+    withdrawn = parse_withdrawn(strip_headers(parts["withdrawn"]), corrections)
+    meta = corrections.document
+    title = meta.get("title") or _guess_title(explanation)
+    return Document(
+        title=title,
+        township=meta.get("township") or title.split("履职事项清单")[0] or title,
+        region=meta.get("region", ""),
+        revision=Revision(date=meta.get("revision_date") or date.today().isoformat(),
+                          label=meta.get("revision_label", "")),
+        explanation=explanation,
+        lists=(
+            DutyList("basic", LIST_TITLES["basic"], tuple(basic)),
+            DutyList("cooperative", LIST_TITLES["cooperative"], tuple(cooperative)),
+            DutyList("withdrawn", LIST_TITLES["withdrawn"], tuple(withdrawn)),
+        ),
+    )
+
+
+def _guess_title(explanation: Explanation) -> str:
+    for section in explanation.sections:
+        for paragraph in section.paragraphs:
+            m = re.search(r"形成(\S{2,12}?履职事项清单)", paragraph)
+            if m:
+                return m.group(1)
+    return "履职事项清单"
+
+
+def split_parts(lines: list[str], source_name: str) -> dict[str, list[str]]:
+    """Split the text at the three list titles."""
+    starts = {}
+    for index, line in enumerate(lines):
+        for key, title in LIST_TITLES.items():
+            if line.strip() == title and key not in starts:
+                starts[key] = index
+    missing = [LIST_TITLES[k] for k in LIST_TITLES if k not in starts]
+    if missing:
+        raise DutydocsError(f"{source_name}: 找不到清单标题 {'、'.join(missing)}（应单独成行）")
+    b, c, w = starts["basic"], starts["cooperative"], starts["withdrawn"]
+    return {"explanation": lines[:b], "basic": lines[b + 1:c], "cooperative": lines[c + 1:w],
+            "withdrawn": lines[w + 1:]}
+
+
+def strip_headers(lines: list[str]) -> list[str]:
+    """Drop the table headers that repeat on every page."""
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if BASIC_HEADER.match(line) or WITHDRAWN_HEADER.match(line):
+            index += 1
+            continue
+        window = [x.strip() for x in lines[index:index + 2 * len(COOPERATIVE_HEADER)] if x.strip()]
+        if window[:len(COOPERATIVE_HEADER)] == COOPERATIVE_HEADER:
+            seen = 0
+            while seen < len(COOPERATIVE_HEADER):
+                if lines[index].strip():
+                    seen += 1
+                index += 1
+            continue
+        out.append(line)
+        index += 1
+    return out
+
+
+# --- explanation ------------------------------------------------------------------------------
+
+def parse_explanation(lines: list[str], corrections: Corrections) -> Explanation:
+    content = [clean(line) for line in lines if line.strip()]
+    title = re.sub(r"\s+", "", content[0]) if content else "说明"
+    width = max((len(line) for line in content[1:]), default=0)
+    sections: list[tuple[str, list[list[str]]]] = []
+    for line in content[1:]:
+        if SECTION_HEADING.match(line):
+            sections.append((line, []))
+            continue
+        if not sections:
+            sections.append(("", []))
+        paragraphs = sections[-1][1]
+        starts_new = (not paragraphs or paragraphs[-1][-1].endswith("。") and len(paragraphs[-1][-1]) < width - 3
+                      or any(line.startswith(b) for b in corrections.explanation_breaks))
+        if starts_new:
+            paragraphs.append([line])
+        else:
+            paragraphs[-1].append(line)
+    return Explanation(title, tuple(Section(h, tuple("".join(p) for p in ps)) for h, ps in sections))
+
+
+# --- rows -------------------------------------------------------------------------------------
+
+@dataclass
+class Row:
+    no: int
+    category: str
+    rest: str | None
+    fragments: list[list[str]]  # the lines of each page fragment, first line excluded
+
+
+def split_rows(lines: list[str]) -> list[Row]:
+    """Split a list's lines into rows at "N 类别" lines numbered in sequence; a repeated number is a continuation."""
+    rows: list[Row] = []
+    for line in lines:
+        m = ROW_START.match(line)
+        if m:
+            no = int(m.group(1))
+            expected = rows[-1].no + 1 if rows else 1
+            if no == expected:
+                rows.append(Row(no, m.group(2), m.group(3), [[]]))
+                continue
+            if rows and no == rows[-1].no and m.group(2) == rows[-1].category:
+                rows[-1].fragments.append([])
+                continue
+        if rows:
+            rows[-1].fragments[-1].append(line)
+    return rows
+
+
+def parse_basic(lines: list[str], corrections: Corrections) -> list[BasicItem]:
+    items = []
+    for row in split_rows(lines):
+        name = join(([row.rest] if row.rest else []) + row.fragments[0])
+        item = BasicItem(no=row.no, category=row.category, name=name)
+        items.append(_apply_fields(item, corrections.item("basic", row.no)))
+    return items
+
+
+def parse_withdrawn(lines: list[str], corrections: Corrections) -> list[WithdrawnItem]:
+    items = []
+    for row in split_rows(lines):
+        body = [clean(x) for x in row.fragments[0] if x.strip()]
+        name_lines, department, takeover, note = [], None, [], []
+        if row.rest:
+            name, _, tail = row.rest.partition(" ")
+            name_lines = [name]
+            if tail:
+                note.append(tail)
+        state = "name" if not row.rest else "after-name"
+        for line in body:
+            if line.startswith(TAKEOVER_LABEL):
+                state = "takeover"
+                takeover.append(line[len(TAKEOVER_LABEL):])
+            elif state == "takeover":
+                takeover.append(line)
+            elif DEPARTMENT_PREFIX.match(line) and department is None and state != "note":
+                department = line
+                state = "department"
+            elif state == "name":
+                name_lines.append(line)
+            else:
+                note.append(line)
+                state = "note"
+        item = WithdrawnItem(
+            no=row.no, category=row.category, name=join(name_lines), department=department,
+            takeover=join(takeover) or None, note=join(note) or None)
+        items.append(_apply_fields(item, corrections.item("withdrawn", row.no)))
+    return items
+
+
+def _apply_fields(item, correction: ItemCorrection):
+    if not correction.fields:
+        return item
+    values = dict(correction.fields)
+    if "departments" in values:
+        values["departments"] = tuple(values["departments"])
+    return replace(item, **values)
+
+
+# --- the cooperative list ---------------------------------------------------------------------
+
+def parse_cooperative(lines: list[str], corrections: Corrections, categories: set[str]) -> list[CooperativeItem]:
+    items = []
+    for row in split_rows(lines):
+        correction = corrections.item("cooperative", row.no)
+        department_entries: list[Entry] = []
+        town_entries: list[Entry] = []
+        header = None
+        for index, fragment in enumerate(row.fragments):
+            category, name, departments, duty_lines = _split_row_cells(row, fragment, categories)
+            if header is None:
+                header = (category, name, departments)
+            starts = correction.town_duties_start
+            start = starts[index] if index < len(starts) else None
+            first, second = _split_duties(parse_entries(duty_lines, correction), start)
+            department_entries.extend(first)
+            town_entries.extend(second)
+        category, name, departments = header
+        item = CooperativeItem(
+            no=row.no, category=category, name=name, departments=tuple(departments),
+            department_duties=Duties(tuple(department_entries)), town_duties=Duties(tuple(town_entries)))
+        items.append(_apply_fields(item, correction))
+    return items
+
+
+def _split_row_cells(row: Row, fragment: list[str], categories: set[str]):
+    """Return category, name, departments and the duty lines of one page fragment of a row."""
+    lines = [clean(x) for x in fragment if x.strip()]
+    category = row.category
+    name_lines = [row.rest] if row.rest else []
+    index = 0
+    if category not in categories and lines and category + lines[0] in categories:
+        category += lines[0]
+        index = 1
+    while index < len(lines) and not DEPARTMENT_PREFIX.match(lines[index]):
+        name_lines.append(lines[index])
+        index += 1
+    departments: list[str] = []
+    while index < len(lines):
+        line = lines[index]
+        if len(line) > 6 or POINT.match(line) or TOPIC.match(line):
+            break
+        if not departments or DEPARTMENT_PREFIX.match(line) and departments[-1][-1] in DEPARTMENT_SUFFIX:
+            if departments and not DEPARTMENT_PREFIX.match(line):
+                break
+            departments.append(line)
+        elif departments[-1][-1] not in DEPARTMENT_SUFFIX:
+            departments[-1] += line
+        elif line[-1] in DEPARTMENT_SUFFIX and not line.startswith("区"):
+            departments[-1] += line
+        else:
+            break
+        index += 1
+    return category, "".join(name_lines), departments, lines[index:]
+
+
+@dataclass
+class RawEntry:
+    """An entry as printed: a point keeps its printed number until the cell is split."""
+
+    kind: str
+    text: str
+    number: int | None = None
+    last_line: str = ""
+
+    def add(self, line: str) -> None:
+        self.text += line
+        self.last_line = line
+
+    def complete(self) -> bool:
+        """Whether the entry has ended: closing punctuation, or a short last line (a heading)."""
+        if self.text[-1] in END_PUNCTUATION:
+            return True
+        if self.kind == "heading" and TOPIC.match(self.text):
+            return len(self.last_line) < SHORT_LINE + 4
+        return len(self.last_line) <= SHORT_LINE and self.text[-1] not in "，、：（《“"
+
+
+def parse_entries(lines: list[str], correction: ItemCorrection) -> list[RawEntry]:
+    """Read a duty cell's lines as headings, points and paragraphs."""
+    entries: list[RawEntry] = []
+
+    def starts_with_any(line, prefixes):
+        return any(line.startswith(p) for p in prefixes)
+
+    for line in lines:
+        previous = entries[-1] if entries else None
+        point = POINT.match(line)
+        if previous and starts_with_any(line, correction.joins):
+            previous.add(line)
+        elif point:
+            entries.append(RawEntry("point", line[point.end():], int(point.group(1)), line))
+        elif TOPIC.match(line) or starts_with_any(line, correction.headings):
+            entries.append(RawEntry("heading", line, last_line=line))
+        elif previous is None or starts_with_any(line, correction.breaks) or previous.complete():
+            entries.append(RawEntry("paragraph", line, last_line=line))
+        else:
+            previous.add(line)
+    # a short paragraph without closing punctuation that more text follows is a heading (灾中救助, 区卫健委)
+    for index, entry in enumerate(entries[:-1]):
+        if entry.kind == "paragraph" and _looks_like_heading(entry.text) \
+                and not starts_with_any(entry.text, correction.not_headings):
+            entry.kind = "heading"
+    return entries
+
+
+def _looks_like_heading(text: str) -> bool:
+    return len(text) <= 16 and text[-1] not in END_PUNCTUATION + "，、：" and not POINT.match(text)
+
+
+def _split_duties(entries: list[RawEntry], town_start: str | None) -> tuple[list[Entry], list[Entry]]:
+    """Split a fragment's entries into the 上级部门职责 part and the 镇配合职责 part."""
+    index = _town_index(entries, town_start)
+    convert = lambda part: [Entry(e.kind, e.text) for e in part]  # noqa: E731
+    return convert(entries[:index]), convert(entries[index:])
+
+
+def _town_index(entries: list[RawEntry], town_start: str | None) -> int:
+    if town_start is not None:
+        if town_start == "":
+            return len(entries)
+        for index, entry in enumerate(entries):
+            printed = f"{entry.number}.{entry.text}" if entry.kind == "point" else entry.text
+            if printed.startswith(town_start) or entry.text.startswith(town_start):
+                return index
+        raise DutydocsError(f"校正文件中的 town_duties_start “{town_start}” 在该事项中找不到")
+    # the town's cell repeats the topic headings of the department's cell: 一、… again
+    topics = [i for i, e in enumerate(entries) if e.kind == "heading" and TOPIC.match(e.text)]
+    if topics:
+        numeral = entries[topics[0]].text.split("、")[0]
+        again = [i for i in topics[1:] if entries[i].text.split("、")[0] == numeral]
+        if again:
+            return again[0]
+        # the department's cell has department headings only; the town's opens with 一、
+        if topics[0] > 0 and numeral == "一":
+            return topics[0]
+    # otherwise a point whose printed number breaks the running count starts the town's cell
+    expected = 1
+    for index, entry in enumerate(entries):
+        if entry.kind == "heading":
+            expected = 1
+        elif entry.kind == "point":
+            if entry.number != expected and index > 0:
+                return index
+            expected += 1
+    # a cell that opens with a paragraph, then points from 1: the points are the town's
+    if entries and entries[0].kind == "paragraph":
+        first_point = next((i for i, e in enumerate(entries) if e.kind == "point"), None)
+        if first_point and all(e.kind == "paragraph" for e in entries[:first_point]):
+            return first_point
+    return len(entries)
