@@ -1,0 +1,85 @@
+"""The diff as plain JSON data: the machine-readable report and the base of the other formats."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..source import _item_data
+from .compare import Change, Diff, DutiesChange, ListChange, TextChange
+
+OP_NAMES = {-1: "-", 0: "=", 1: "+"}
+
+
+def ops_data(ops) -> list[list[str]]:
+    """Return diff operations as [["=" | "-" | "+", text], …]."""
+    return [[OP_NAMES[op], text] for op, text in ops]
+
+
+def field_data(change) -> dict[str, Any]:
+    if isinstance(change, TextChange):
+        return {"old": change.old, "new": change.new, "diff": ops_data(change.ops)}
+    if isinstance(change, ListChange):
+        return {"old": list(change.old), "new": list(change.new),
+                "removed": [name for op, name in change.ops if op < 0],
+                "added": [name for op, name in change.ops if op > 0]}
+    assert isinstance(change, DutiesChange)
+    blocks = []
+    for block in change.blocks:
+        if not block.changed:
+            continue
+        entries = [{
+            "change": entry.op,
+            "kind": (entry.new or entry.old).kind,
+            "old": {"label": entry.old_label, "kind": entry.old.kind, "text": entry.old.text} if entry.old else None,
+            "new": {"label": entry.new_label, "kind": entry.new.kind, "text": entry.new.text} if entry.new else None,
+            "diff": ops_data(entry.ops),
+        } for entry in block.entries if entry.op != "same"]
+        blocks.append({"change": block.op, "heading": block.new_heading if block.op != "removed" else block.old_heading,
+                       "old_heading": block.old_heading, "entries": entries})
+    return {"blocks": blocks}
+
+
+def change_data(change: Change) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "kind": change.kind,
+        "old": change.old.as_dict() if change.old else None,
+        "new": change.new.as_dict() if change.new else None,
+    }
+    if change.item.id:
+        data["id"] = change.item.id
+    data["category"] = change.item.category
+    data["name"] = change.item.name
+    data["fields"] = {name: field_data(value) for name, value in change.fields.items()}
+    if change.kind in ("added", "removed"):
+        data["item"] = {k: v for k, v in _item_data(change.item).items() if k != "no"}
+    if change.match:
+        data["match"] = change.match
+    return data
+
+
+def diff_data(diff: Diff) -> dict[str, Any]:
+    """Return the whole report as JSON-ready data."""
+    explanation = []
+    if diff.explanation_title:
+        explanation.append({"change": "modified", "part": "title", **field_data(diff.explanation_title)})
+    for section in diff.sections:
+        if section.op == "modified":
+            explanation.append({"change": "modified", "part": "heading", "old": section.old_heading,
+                                "new": section.new_heading, "diff": ops_data(section.heading_ops)})
+        elif section.op in ("added", "removed"):
+            explanation.append({"change": section.op, "part": "heading",
+                                "old": section.old_heading, "new": section.new_heading})
+        for p in section.paragraphs:
+            if p.op != "same":
+                explanation.append({"change": p.op, "part": "paragraph", "section": p.section,
+                                    "old": p.old, "new": p.new, "diff": ops_data(p.ops)})
+    return {
+        "summary": diff.summary(),
+        "document": {name: field_data(value) for name, value in diff.document.items()},
+        "explanation": explanation,
+        "changes": [change_data(c) for c in diff.changes],
+    }
+
+
+def render_json(diff: Diff) -> str:
+    return json.dumps(diff_data(diff), ensure_ascii=False, indent=2) + "\n"
