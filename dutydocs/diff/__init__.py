@@ -102,10 +102,11 @@ def run_diff(old: str, new: str, output_format: str = "text", out: Path | None =
         raise DutydocsError(f"修订日期格式不对：{change_date}（应为 YYYY-MM-DD 或 YYYY-MM-DDThh:mm:ssZ）")
     diff = compare(load_revision(old), load_revision(new), old, new)
     if color is None:
-        color = out is None and sys.stdout.isatty()
-    data = render(diff, output_format, author=author, change_date=change_date, color=color and out is None)
+        color = sys.stdout.isatty()
+    color = bool(color) and out is None and output_format == "text"
+    data = render(diff, output_format, author=author, change_date=change_date, color=color)
     if out is None:
-        click.echo(data, nl=False)
+        click.echo(data, nl=False, color=color)
     else:
         write_atomic(out, data)
         click.echo(f"已写入 {out}", err=True)

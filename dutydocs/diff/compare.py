@@ -444,10 +444,11 @@ def _similar_pairs(old, new, left_old, left_new) -> list[tuple[float, int, int]]
     old_bodies = [_body(old[i].item) for i in left_old]
     new_bodies = [_body(new[j].item) for j in left_new]
     if len(left_old) * len(left_new) <= DIRECT_PAIRS:
-        names = process.cdist(new_names, old_names, scorer=fuzz.ratio)
-        bodies = process.cdist(new_bodies, old_bodies, scorer=fuzz.ratio)
-        candidates = ((b, a) for b in range(len(left_new)) for a in range(len(left_old))
-                      if names[b][a] >= NAME_THRESHOLD or bodies[b][a] >= BODY_THRESHOLD)
+        candidates = {(b, a) for b in range(len(left_new))
+                      for texts, choices, cutoff in ((new_names, old_names, NAME_THRESHOLD),
+                                                     (new_bodies, old_bodies, BODY_THRESHOLD))
+                      for _, _, a in process.extract(texts[b], choices, scorer=fuzz.ratio,
+                                                     score_cutoff=cutoff, limit=None)}
     else:
         candidates = _indexed_candidates(old_names, new_names)
     found = []
