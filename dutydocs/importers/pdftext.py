@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import DutydocsError
+from ..ids import assign_ids
 from ..model import (
     LIST_TITLES, BasicItem, CooperativeItem, Document, Duties, DutyList, Entry, Explanation,
     Revision, Section, WithdrawnItem,
@@ -35,7 +36,7 @@ POINT = re.compile(r"^(\d{1,2})[.．、](?!\d)\s*")
 TOPIC = re.compile(r"^[一二三四五六七八九十]+、")
 SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+、\S{2,12}$")
 DEPARTMENT_PREFIX = re.compile(r"^(米东区|乌鲁木齐市|市(?!场)|自治区|新疆)")
-DEPARTMENT_SUFFIX = "部委局办室会队院所站心团社行司处科组庭联协台"
+DEPARTMENT_SUFFIX = "部委局办室会队院所站心团社行司处科组庭联协台门"
 END_PUNCTUATION = "。；！？"
 SHORT_LINE = 12  # a cell line this short that does not end a sentence is a heading, not a wrap
 TAKEOVER_LABEL = "承接方式："
@@ -123,7 +124,7 @@ def parse(text: str, corrections: Corrections | None = None, source_name: str = 
     withdrawn = parse_withdrawn(strip_headers(parts["withdrawn"]), corrections)
     meta = corrections.document
     title = meta.get("title") or _guess_title(explanation)
-    return Document(
+    doc = Document(
         title=title,
         township=meta.get("township") or title.split("履职事项清单")[0] or title,
         region=meta.get("region", ""),
@@ -136,6 +137,9 @@ def parse(text: str, corrections: Corrections | None = None, source_name: str = 
             DutyList("withdrawn", LIST_TITLES["withdrawn"], tuple(withdrawn)),
         ),
     )
+    if meta.get("id_prefix"):
+        doc, _ = assign_ids(doc, meta["id_prefix"])
+    return doc
 
 
 def _guess_title(explanation: Explanation) -> str:
@@ -318,8 +322,8 @@ def _split_row_cells(row: Row, fragment: list[str], categories: set[str]):
     category = row.category
     name_lines = [row.rest] if row.rest else []
     index = 0
-    if category not in categories and lines and category + lines[0] in categories:
-        category += lines[0]
+    if category not in categories and lines and (category + lines[0] in categories or len(lines[0]) <= 3):
+        category += lines[0]  # a category wrapped in its narrow column: 文化和/旅游, 应急管理/及消防
         index = 1
     while index < len(lines) and not DEPARTMENT_PREFIX.match(lines[index]):
         name_lines.append(lines[index])
@@ -329,7 +333,9 @@ def _split_row_cells(row: Row, fragment: list[str], categories: set[str]):
         line = lines[index]
         if len(line) > 6 or POINT.match(line) or TOPIC.match(line):
             break
-        if not departments or DEPARTMENT_PREFIX.match(line) and departments[-1][-1] in DEPARTMENT_SUFFIX:
+        if departments and _continues_city_department(departments[-1], line):
+            departments[-1] += line
+        elif not departments or DEPARTMENT_PREFIX.match(line) and departments[-1][-1] in DEPARTMENT_SUFFIX:
             if departments and not DEPARTMENT_PREFIX.match(line):
                 break
             departments.append(line)
@@ -338,7 +344,12 @@ def _split_row_cells(row: Row, fragment: list[str], categories: set[str]):
         elif line[-1] in DEPARTMENT_SUFFIX and not line.startswith("区"):
             departments[-1] += line
         else:
-            break
+            unprefixed = _unprefixed_department(lines, index)
+            if not unprefixed:
+                break
+            departments.append("".join(lines[index:index + unprefixed]))
+            index += unprefixed
+            continue
         index += 1
     return category, "".join(name_lines), departments, lines[index:]
 
@@ -365,6 +376,24 @@ class RawEntry:
         return len(self.last_line) <= SHORT_LINE and self.text[-1] not in "，、：（《“"
 
 
+def _unprefixed_department(lines: list[str], index: int) -> int:
+    """Return how many short lines from index make a department without a 米东区 prefix (负有安全监/管职责的其/他部门)."""
+    text = ""
+    for count, line in enumerate(lines[index:index + 4], start=1):
+        if len(line) > 5 or line.startswith("区") or re.search(r"[，。、；：]", line):
+            return 0
+        text += line
+        if count > 1 and text[-1] in DEPARTMENT_SUFFIX + "门":
+            return count
+    return 0
+
+
+def _continues_city_department(previous: str, line: str) -> bool:
+    """乌鲁木齐市自然资源局 + 米东区分局: a city bureau's district branch is one department."""
+    return bool(re.match(r"^(乌鲁木齐市|市)", previous)) and line.startswith("米东区") \
+        and line.endswith(("分局", "大队", "支队"))
+
+
 def parse_entries(lines: list[str], correction: ItemCorrection) -> list[RawEntry]:
     """Read a duty cell's lines as headings, points and paragraphs."""
     entries: list[RawEntry] = []
@@ -374,7 +403,7 @@ def parse_entries(lines: list[str], correction: ItemCorrection) -> list[RawEntry
 
     for line in lines:
         previous = entries[-1] if entries else None
-        point = POINT.match(line)
+        point = POINT.match(line) or _undotted_point(line, previous)
         if previous and starts_with_any(line, correction.joins):
             previous.add(line)
         elif point:
@@ -391,6 +420,15 @@ def parse_entries(lines: list[str], correction: ItemCorrection) -> list[RawEntry
                 and not starts_with_any(entry.text, correction.not_headings):
             entry.kind = "heading"
     return entries
+
+
+def _undotted_point(line: str, previous: RawEntry | None):
+    """A point printed without its dot ("2区教育局…") when 2 is the next number and the last point ended."""
+    m = re.match(r"^(\d{1,2})(?=[\u4e00-\u9fff])", line)
+    if m and previous is not None and previous.kind == "point" and previous.number is not None \
+            and int(m.group(1)) == previous.number + 1 and previous.text[-1] in END_PUNCTUATION:
+        return m
+    return None
 
 
 def _looks_like_heading(text: str) -> bool:
@@ -432,9 +470,20 @@ def _town_index(entries: list[RawEntry], town_start: str | None) -> int:
             if entry.number != expected and index > 0:
                 return index
             expected += 1
-    # a cell that opens with a paragraph, then points from 1: the points are the town's
-    if entries and entries[0].kind == "paragraph":
-        first_point = next((i for i, e in enumerate(entries) if e.kind == "point"), None)
-        if first_point and all(e.kind == "paragraph" for e in entries[:first_point]):
-            return first_point
+    # under a department heading, a paragraph then points from 1: the points are the town's
+    for index in range(1, len(entries)):
+        entry, before = entries[index], entries[index - 1]
+        if entry.kind == "point" and entry.number == 1 and before.kind == "paragraph":
+            block_start = max((i for i in range(index) if entries[i].kind == "heading"), default=-1)
+            if all(e.kind == "paragraph" for e in entries[block_start + 1:index]):
+                return index
+    # points, then only paragraphs: the paragraphs are the town's cell
+    last_point = max((i for i, e in enumerate(entries) if e.kind == "point"), default=None)
+    if last_point is not None and last_point + 1 < len(entries) \
+            and all(e.kind == "paragraph" for e in entries[last_point + 1:]) \
+            and entries[last_point].text[-1] == "。":
+        return last_point + 1
+    # nothing but paragraphs: the last one is the town's
+    if len(entries) >= 2 and all(e.kind == "paragraph" for e in entries):
+        return len(entries) - 1
     return len(entries)
