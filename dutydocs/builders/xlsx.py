@@ -1,0 +1,276 @@
+"""The Excel edition: one workbook to send to departments, laid out so an edited copy can be imported back.
+
+Sheets: 说明 and one per list. Every list sheet has its title in row 1, the header in row 2 and
+one item per row from row 3. Column G (on every list sheet, so a whole row pasted into another
+sheet keeps its id) holds the item's stable id; it is hidden and labelled as not to be edited.
+It is hidden rather than protected: with sheet protection on, Excel and WPS refuse to delete or
+sort rows that contain locked cells, and departments must be able to do both. Duty cells use the
+text format of dutydocs.cells. Every text cell is written as a string, never as a formula.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.xml.functions import tostring
+
+from ..cells import CELL_LIMIT, duties_to_text, names_to_text
+from ..errors import DutydocsError, Problem
+from ..model import CooperativeItem, Document, WithdrawnItem
+from . import BuildOptions, revision_datetime
+
+SUFFIX = "xlsx"
+
+EXPLANATION_SHEET = "说明"
+LIST_SHEETS = {"basic": "基本履职事项清单", "cooperative": "配合履职事项清单", "withdrawn": "上级部门收回事项清单"}
+HEADER_ROW = 2
+FIRST_ROW = 3
+ID_COLUMN = 7  # G on every list sheet
+ID_HEADER = "编号（系统使用，请勿修改）"
+KIND_HEADING, KIND_PARAGRAPH = "标题", "段落"
+PROPERTY_PREFIX = "dutydocs."
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str
+    width: float
+    centre: bool = False
+
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "basic": (Column("no", "序号", 7, True), Column("category", "事项类别", 18, True),
+              Column("name", "事项名称", 90)),
+    "cooperative": (Column("no", "序号", 7, True), Column("category", "事项类别", 11, True),
+                    Column("name", "事项名称", 24), Column("departments", "对应上级部门", 17),
+                    Column("department_duties", "上级部门职责", 50), Column("town_duties", "镇配合职责", 50)),
+    "withdrawn": (Column("no", "序号", 7, True), Column("category", "事项类别", 12, True),
+                  Column("name", "事项名称", 34), Column("department", "承接部门", 20),
+                  Column("takeover", "承接方式", 42), Column("note", "说明", 42)),
+}
+
+BODY_FONT, HEADER_FONT, TITLE_FONT = "仿宋_GB2312", "黑体", "方正小标宋简体"
+GB2312 = 134  # the font charset that tells Excel to fall back to a Chinese font
+_THIN = Side(style="thin", color="000000")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+ID_FILL = PatternFill("solid", fgColor="EDEDED")
+
+INSTRUCTIONS = (
+    "修改说明：直接修改单元格文字即可。新增事项请插入整行（编号列留空）；删除事项请删除整行；"
+    "把事项移到另一张清单请剪切整行后插入。序号会按行的位置重新编排，无需手动修改。"
+)
+DUTIES_HELP = (
+    "每行一条：要点以 1. 2. 开头（编号会自动重排）；标题单独一行，写在【】中，"
+    "或以“一、”“（一）”开头；其他行为段落；空行只为便于阅读。行首的 ' 表示其后文字原样保留。"
+)
+ID_HELP = "事项的稳定编号，用于把修改后的副本对应回源文件。请勿修改；新增的行留空即可。"
+
+_NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
+
+
+def render(doc: Document, options: BuildOptions) -> bytes:
+    """Return the bytes of the workbook; the same document always gives the same bytes."""
+    problems = _cell_problems(doc)
+    if problems:
+        raise DutydocsError(f"有 {len(problems)} 个单元格无法写入 Excel，未生成工作簿", problems)
+    stamp = revision_datetime(doc).replace(tzinfo=None)
+    wb = Workbook()
+    _explanation_sheet(wb.active, doc)
+    for duty_list in doc.lists:
+        _list_sheet(wb.create_sheet(LIST_SHEETS[duty_list.key]), duty_list)
+    _properties(wb, doc, stamp)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    wb.properties.modified = stamp  # openpyxl stamps the save time; put the revision back
+    return _reproducible_zip(buffer.getvalue(), tostring(wb.properties.to_tree()), stamp)
+
+
+def cell_values(item) -> dict[str, object]:
+    """Return what each column of an item's row holds."""
+    values: dict[str, object] = {"no": item.no, "category": item.category, "name": item.name}
+    if isinstance(item, CooperativeItem):
+        values["departments"] = names_to_text(item.departments)
+        values["department_duties"] = duties_to_text(item.department_duties)
+        values["town_duties"] = duties_to_text(item.town_duties)
+    elif isinstance(item, WithdrawnItem):
+        values.update(department=item.department, takeover=item.takeover, note=item.note)
+    return values
+
+
+def _cell_problems(doc: Document) -> list[Problem]:
+    """Texts Excel cannot hold: longer than a cell allows, or characters XML cannot carry."""
+    problems = []
+    for duty_list in doc.lists:
+        sheet = LIST_SHEETS[duty_list.key]
+        for row, item in enumerate(duty_list.items, FIRST_ROW):
+            for column in COLUMNS[duty_list.key]:
+                value = cell_values(item)[column.field]
+                if not isinstance(value, str):
+                    continue
+                where = f"{duty_list.title} 第 {item.no} 项（{item.name[:20]}）的“{column.header}”"
+                pointer = f"{sheet}!{get_column_letter(COLUMNS[duty_list.key].index(column) + 1)}{row}"
+                if len(value) > CELL_LIMIT:
+                    problems.append(Problem(
+                        "error", doc.title, f"{where}有 {len(value)} 个字符，超过 Excel 单元格上限 {CELL_LIMIT}",
+                        pointer, hint="请精简或把内容拆分到多个事项", code="xlsx-cell-limit"))
+                if _NOT_XML.search(value):
+                    problems.append(Problem("error", doc.title, f"{where}含有 Excel 无法保存的字符", pointer,
+                                            hint="请删除该字符", code="xlsx-character"))
+    return problems
+
+
+def _text(cell, value) -> None:
+    """Put text in a cell as a string, even when it starts with = + - or @."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+
+
+def _font(name: str, size: float, bold: bool = False) -> Font:
+    return Font(name=name, size=size, bold=bold, charset=GB2312)
+
+
+def _title_row(ws, title: str, width: int) -> None:
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    _text(ws.cell(1, 1), title)
+    ws.cell(1, 1).font = _font(TITLE_FONT, 20)
+    ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 40
+
+
+def _list_sheet(ws, duty_list) -> None:
+    columns = COLUMNS[duty_list.key]
+    last_row = HEADER_ROW + len(duty_list.items)
+    _title_row(ws, duty_list.title, len(columns))
+    for index, column in enumerate(columns, 1):
+        cell = ws.cell(HEADER_ROW, index)
+        _text(cell, column.header)
+        cell.font = _font(HEADER_FONT, 12)
+        cell.fill, cell.border = HEADER_FILL, BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    for index in range(len(columns) + 1, ID_COLUMN):
+        ws.column_dimensions[get_column_letter(index)].hidden = True
+    ws.cell(HEADER_ROW, 1).comment = _comment(INSTRUCTIONS)
+    for index, column in enumerate(columns, 1):
+        if column.field.endswith("duties"):
+            ws.cell(HEADER_ROW, index).comment = _comment(DUTIES_HELP)
+    id_cell = ws.cell(HEADER_ROW, ID_COLUMN)
+    _text(id_cell, ID_HEADER)
+    id_cell.font, id_cell.fill, id_cell.border = _font(HEADER_FONT, 10), HEADER_FILL, BORDER
+    id_cell.comment = _comment(ID_HELP)
+    ws.column_dimensions[get_column_letter(ID_COLUMN)].width = 16
+    ws.column_dimensions[get_column_letter(ID_COLUMN)].hidden = True
+
+    body = _font(BODY_FONT, 12)
+    for row, item in enumerate(duty_list.items, FIRST_ROW):
+        values = cell_values(item)
+        for index, column in enumerate(columns, 1):
+            cell = ws.cell(row, index)
+            _text(cell, values[column.field])
+            cell.font, cell.border = body, BORDER
+            cell.alignment = Alignment(horizontal="center" if column.centre else "left",
+                                       vertical="center" if column.centre else "top", wrap_text=True)
+        id_cell = ws.cell(row, ID_COLUMN)
+        _text(id_cell, item.id)
+        id_cell.font, id_cell.fill = _font(BODY_FONT, 10), ID_FILL
+
+    last_column = get_column_letter(len(columns))
+    ws.freeze_panes = ws.cell(FIRST_ROW, 1)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(ID_COLUMN)}{max(last_row, HEADER_ROW + 1)}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_area = f"A1:{last_column}{last_row}"
+    _page_setup(ws, duty_list.title, landscape=True)
+
+
+def _explanation_sheet(ws, doc: Document) -> None:
+    """The explanation as a page of text; hidden column B says which rows are headings."""
+    ws.title = EXPLANATION_SHEET
+    explanation = doc.explanation
+    _title_row(ws, explanation.title, 1)
+    ws.column_dimensions["A"].width = 88
+    ws.column_dimensions["B"].hidden = True
+    row = 2
+    for section in explanation.sections:
+        row += 1
+        _explanation_row(ws, row, section.heading, KIND_HEADING, _font(HEADER_FONT, 14))
+        for paragraph in section.paragraphs:
+            row += 1
+            _explanation_row(ws, row, paragraph, KIND_PARAGRAPH, _font(BODY_FONT, 14))
+    ws.print_area = f"A1:A{max(row, 1)}"
+    _page_setup(ws, explanation.title, landscape=False)
+
+
+def _explanation_row(ws, row: int, text: str, kind: str, font: Font) -> None:
+    cell = ws.cell(row, 1)
+    _text(cell, text)
+    cell.font = font
+    cell.alignment = Alignment(vertical="top", wrap_text=True)
+    _text(ws.cell(row, 2), kind)
+
+
+def _comment(text: str) -> Comment:
+    comment = Comment(text, "dutydocs")
+    comment.width, comment.height = 320, 140
+    return comment
+
+
+def _header_text(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def _page_setup(ws, title: str, landscape: bool) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top, ws.page_margins.bottom = 0.8, 0.7
+    ws.page_margins.header, ws.page_margins.footer = 0.35, 0.3
+    # page 1 shows the big title row; the later pages carry the title in the page header
+    ws.HeaderFooter.differentFirst = True
+    ws.oddHeader.center.text = _header_text(title)
+    ws.oddHeader.center.font, ws.oddHeader.center.size = f"{HEADER_FONT},Regular", 11
+    for footer in (ws.oddFooter, ws.HeaderFooter.firstFooter):
+        footer.center.text = "第 &P 页，共 &N 页"
+        footer.center.font, footer.center.size = f"{BODY_FONT},Regular", 11
+
+
+def _properties(wb: Workbook, doc: Document, stamp) -> None:
+    props = wb.properties
+    props.title, props.creator, props.lastModifiedBy = doc.title, doc.township, doc.township
+    props.subject = doc.region or None
+    props.description = doc.revision.label or None
+    props.created = props.modified = stamp
+    custom = {"schema_version": str(doc.schema_version), "title": doc.title, "township": doc.township,
+              "region": doc.region, "revision_date": doc.revision.date, "revision_label": doc.revision.label}
+    for name, value in custom.items():
+        if value:
+            wb.custom_doc_props.append(StringProperty(name=PROPERTY_PREFIX + name, value=value))
+
+
+def _reproducible_zip(data: bytes, core_xml: bytes, stamp) -> bytes:
+    """Rewrite the package with fixed entry dates and the revision date in docProps/core.xml."""
+    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            content = core_xml if info.filename == "docProps/core.xml" else zin.read(info)
+            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            zout.writestr(entry, content)
+    return out.getvalue()

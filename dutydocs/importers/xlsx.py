@@ -1,0 +1,303 @@
+"""Read a returned Excel copy back into a document: items matched by their hidden id, duty cells parsed.
+
+Rows are read wherever they are: an item keeps its id when its row was moved, re-sorted or pasted
+into another sheet, and takes the list of the sheet it is in now. A row without an id is a new
+item and gets no id (``dutydocs ids`` gives it one), so that build → import is exact even for
+items that had none. 序号 is renumbered by position. Every problem is collected and reported at
+once with its sheet and cell; nothing is returned unless the whole workbook could be read.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+import warnings
+import zipfile
+from pathlib import Path
+
+from ..builders.xlsx import (
+    COLUMNS, EXPLANATION_SHEET, ID_HEADER, KIND_HEADING, KIND_PARAGRAPH, LIST_SHEETS, PROPERTY_PREFIX,
+)
+from ..cells import _ORDINAL_HEADING, CellFormatError, text_to_duties, text_to_names
+from ..errors import DutydocsError, Problem
+from ..model import (
+    LIST_KEYS, LIST_TITLES, BasicItem, CooperativeItem, Document, DutyList, Explanation, Revision,
+    Section, WithdrawnItem,
+)
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+MAX_RATIO = 200
+MAX_ENTRIES = 5000
+_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def import_workbook(path, base=None) -> Document:
+    """Return the document a returned copy holds; raise DutydocsError listing everything it cannot read."""
+    path = Path(path)
+    check_package(path)
+    workbook = _open(path)
+    reader = _Reader(str(path))
+    missing = [name for name in (EXPLANATION_SHEET, *LIST_SHEETS.values()) if name not in workbook.sheetnames]
+    if missing:
+        raise DutydocsError(
+            f"{path}: 缺少工作表“{'”“'.join(missing)}”，这不是 dutydocs 生成的清单副本，或工作表被改名、删除"
+            f"（现有工作表：{'、'.join(workbook.sheetnames)}；请用原副本的工作表名）")
+    base_doc = _load_base(base)
+    explanation = reader.explanation(workbook[EXPLANATION_SHEET])
+    lists = {key: reader.list_rows(workbook[LIST_SHEETS[key]], key) for key in LIST_KEYS}
+    reader.check_ids(lists)
+    meta = _metadata(workbook, base_doc, reader)
+    if reader.problems:
+        raise DutydocsError(f"{path}: 有 {len(reader.problems)} 处无法读取，未生成源文件", reader.problems)
+    duty_lists = []
+    for key in LIST_KEYS:
+        title, rows = lists[key]
+        if not title:
+            title = base_doc.list(key).title if base_doc else LIST_TITLES[key]
+        items = tuple(row.item(key, no) for no, row in enumerate(rows, 1))
+        duty_lists.append(DutyList(key=key, title=title, items=items))
+    doc = Document(explanation=explanation, lists=tuple(duty_lists), **meta)
+    _validate(doc, str(path))
+    return doc
+
+
+# --- the package -------------------------------------------------------------------------------
+
+def check_package(path: Path) -> None:
+    """Refuse anything that is not a sound .xlsx package before openpyxl parses it."""
+    name = str(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise DutydocsError(f"{name}: 文件过大（{size // 2**20} MiB），不像是履职事项清单副本")
+    with path.open("rb") as handle:
+        magic = handle.read(8)
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DutydocsError(f"{name}: 这是旧版 .xls 或加密的工作簿（请在 Excel/WPS 中取消密码，另存为 .xlsx 后再导入）")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ENTRIES:
+                raise DutydocsError(f"{name}: 压缩包内文件过多（{len(infos)} 个），拒绝读取")
+            unpacked = sum(info.file_size for info in infos)
+            if unpacked > MAX_UNPACKED_BYTES or any(
+                    info.file_size > 10 * 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+                    for info in infos):
+                raise DutydocsError(f"{name}: 解压后过大（{unpacked // 2**20} MiB），疑似压缩炸弹，拒绝读取")
+            names = {info.filename for info in infos}
+            if "xl/workbook.xml" not in names:
+                raise DutydocsError(f"{name}: 压缩包中没有工作簿（xl/workbook.xml），不是 Excel .xlsx 文件")
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels", ".vml")) and _DTD.search(archive.read(info)):
+                    raise DutydocsError(
+                        f"{name}: {info.filename} 含 XML 文档类型声明（DOCTYPE/ENTITY），Excel 不会写出这种内容，拒绝读取")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
+        raise DutydocsError(
+            f"{name}: 文件已损坏或不是 .xlsx 文件（{exc}）（请在 Excel/WPS 中重新打开并另存为 .xlsx）") from None
+
+
+def _open(path: Path):
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return load_workbook(path, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged package
+        raise DutydocsError(f"{path}: 无法读取工作簿：{type(exc).__name__}: {exc}（请在 Excel/WPS 中另存为 .xlsx 后再导入）") from None
+
+
+def _load_base(base):
+    if base is None:
+        return None
+    from ..source import load
+
+    return load(base)
+
+
+# --- cells and rows ----------------------------------------------------------------------------
+
+class _Row:
+    """The cells of one item row, read but not yet numbered."""
+
+    def __init__(self, values: dict, item_id: str | None):
+        self.values, self.id = values, item_id
+
+    def item(self, key: str, no: int):
+        v = self.values
+        common = dict(no=no, category=v["category"], name=v["name"], id=self.id)
+        if key == "basic":
+            return BasicItem(**common)
+        if key == "cooperative":
+            return CooperativeItem(**common, departments=v["departments"],
+                                   department_duties=v["department_duties"], town_duties=v["town_duties"])
+        return WithdrawnItem(**common, department=v["department"], takeover=v["takeover"], note=v["note"])
+
+
+class _Reader:
+    """Reads sheets into rows and collects every problem on the way."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.problems: list[Problem] = []
+        self.id_cells: dict[str, list[str]] = {}
+
+    def problem(self, ref: str, message: str, hint: str = "", code: str = "xlsx") -> None:
+        self.problems.append(Problem("error", self.name, message, ref, hint=hint, code=code))
+
+    def text(self, cell, ref: str) -> str | None:
+        """Return a cell's text (None when empty), reporting values that are not plain text."""
+        value = cell.value
+        if value is None:
+            return None
+        if cell.data_type == "f" or not isinstance(value, (str, int, float)):
+            if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
+                self.problem(ref, "单元格是日期或时间，不是文字", "请把单元格格式设为“文本”后重新输入")
+            else:
+                self.problem(ref, "单元格含公式", "请删除开头的 = 并改为文字，或在开头加 ' 使其成为文字")
+            return None
+        if isinstance(value, bool):
+            self.problem(ref, "单元格是逻辑值（TRUE/FALSE），不是文字", "请改为文字")
+            return None
+        if isinstance(value, float):
+            value = str(int(value)) if value.is_integer() else repr(value)
+        value = str(value)
+        bad = next((ch for ch in value if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r"), None)
+        if bad is not None:
+            self.problem(ref, f"单元格含控制字符 U+{ord(bad):04X}", "请删除该字符")
+            return None
+        return value if value.strip() else None
+
+    def explanation(self, ws) -> Explanation:
+        title = self.text(ws.cell(1, 1), f"{ws.title}!A1") or ""
+        if not title:
+            self.problem(f"{ws.title}!A1", "说明的标题为空", "请在 A1 填写标题（如“说明”）")
+        sections: list[Section] = []
+        for row in range(2, ws.max_row + 1):
+            text = self.text(ws.cell(row, 1), f"{ws.title}!A{row}")
+            if text is None:
+                continue
+            kind = ws.cell(row, 2).value
+            heading = kind == KIND_HEADING or (kind != KIND_PARAGRAPH and _ORDINAL_HEADING.match(text.strip()))
+            if heading:
+                sections.append(Section(text, ()))
+            elif not sections:
+                self.problem(f"{ws.title}!A{row}", "段落之前没有标题", "请在其上方插入一行标题，如“一、基本情况”")
+            else:
+                sections[-1] = Section(sections[-1].heading, sections[-1].paragraphs + (text,))
+        return Explanation(title=title, sections=tuple(sections))
+
+    def _header(self, ws, key: str):
+        """Return (header row, {field: column}) found by the header texts, or None after reporting."""
+        wanted = {column.header: column.field for column in COLUMNS[key]}
+        wanted[ID_HEADER] = "id"
+        for row in range(1, min(ws.max_row, 10) + 1):
+            found = {}
+            for cell in ws[row]:
+                if isinstance(cell.value, str) and cell.value.strip() in wanted:
+                    found.setdefault(wanted[cell.value.strip()], cell.column)
+            if "name" in found and "category" in found:
+                missing = [header for header, field in wanted.items() if field not in found]
+                if missing:
+                    self.problem(f"{ws.title}!{row}:{row}", f"表头缺少“{'”“'.join(missing)}”列",
+                                 "请恢复被删除或改名的列（编号列是隐藏的 G 列，右键列标可取消隐藏）")
+                    return None
+                return row, found
+        self.problem(f"{ws.title}!A2", "找不到表头行（序号、事项类别、事项名称……）", "请恢复原副本的表头")
+        return None
+
+    def list_rows(self, ws, key: str) -> tuple[str | None, list[_Row]]:
+        header = self._header(ws, key)
+        if header is None:
+            return None, []
+        header_row, columns = header
+        title = next((t for r in range(1, header_row) if (t := self.text(ws.cell(r, 1), f"{ws.title}!A{r}"))), None)
+        rows = []
+        content = [c.field for c in COLUMNS[key] if c.field != "no"]
+        for r in range(header_row + 1, ws.max_row + 1):
+            cells = {field: (ws.cell(r, col), f"{ws.title}!{ws.cell(r, col).coordinate}")
+                     for field, col in columns.items()}
+            raw = {field: self.text(cell, ref) for field, (cell, ref) in cells.items() if field != "no"}
+            if all(raw[field] is None for field in content):
+                continue  # a blank row, or one whose contents were cleared: no item
+            rows.append(self._row(key, raw, cells))
+        return title, rows
+
+    def _row(self, key: str, raw: dict, cells: dict) -> _Row:
+        def require(field: str, what: str, hint: str) -> None:
+            if raw[field] is None:
+                self.problem(cells[field][1], f"{what}为空", hint)
+
+        require("category", "事项类别", "请填写事项类别")
+        require("name", "事项名称", "请填写事项名称")
+        values = {field: raw[field] for field in ("category", "name")}
+        if key == "cooperative":
+            values["departments"] = text_to_names(raw["departments"] or "")
+            if not values["departments"]:
+                self.problem(cells["departments"][1], "对应上级部门为空", "请填写至少一个部门，每行一个")
+            for field in ("department_duties", "town_duties"):
+                try:
+                    values[field] = text_to_duties(raw[field])
+                except CellFormatError as exc:
+                    self.problem(cells[field][1], f"无法识别：{exc}", "要点请写成“1.内容”，标题单独一行写在【】中")
+                    values[field] = None
+        elif key == "withdrawn":
+            values.update({field: raw[field] for field in ("department", "takeover", "note")})
+            if raw["department"] is None and raw["note"] is None:
+                self.problem(cells["department"][1], "承接部门和说明都为空",
+                             "请填写承接部门；没有部门承接时在“说明”列写明原因")
+        item_id = raw["id"]
+        if item_id is not None:
+            item_id = item_id.strip()
+            if not _ID.match(item_id):
+                self.problem(cells["id"][1], f"编号“{item_id[:40]}”不是 dutydocs 的编号",
+                             "编号列请勿修改：请恢复原值，或清空它使此行成为新事项")
+            self.id_cells.setdefault(item_id, []).append(cells["id"][1])
+        return _Row(values, item_id)
+
+    def check_ids(self, lists) -> None:
+        for item_id, refs in self.id_cells.items():
+            if len(refs) > 1:
+                self.problem(refs[1], f"编号 {item_id} 出现 {len(refs)} 次（{'、'.join(refs)}）",
+                             "复制整行会连同隐藏的编号一起复制：请清空新增那一行的编号（G 列），它将作为新事项导入",
+                             code="xlsx-duplicate-id")
+
+
+# --- the document ------------------------------------------------------------------------------
+
+def _metadata(workbook, base_doc, reader: _Reader) -> dict:
+    """Title, township, region and revision: from the workbook's own properties, else the base source."""
+    custom = {}
+    for prop in getattr(workbook, "custom_doc_props", []) or []:
+        if prop.name and prop.name.startswith(PROPERTY_PREFIX) and isinstance(prop.value, str):
+            custom[prop.name[len(PROPERTY_PREFIX):]] = prop.value
+    core = workbook.properties
+    if "title" in custom:
+        meta = dict(title=custom["title"], township=custom.get("township", ""), region=custom.get("region", ""),
+                    revision=Revision(custom.get("revision_date", ""), custom.get("revision_label", "")))
+    elif base_doc is not None:
+        meta = dict(title=base_doc.title, township=base_doc.township, region=base_doc.region,
+                    revision=base_doc.revision)
+    else:
+        created = core.created.date().isoformat() if isinstance(core.created, datetime.datetime) else ""
+        meta = dict(title=core.title or "", township=core.creator or "", region=core.subject or "",
+                    revision=Revision(created, core.description or ""))
+    for field, label in (("title", "文件标题"), ("township", "乡镇名称")):
+        if not meta[field]:
+            reader.problem("文件属性", f"工作簿中没有{label}", "请用 --base 指定分发此副本时的源文件")
+    if not re.match(r"^\d{4}-\d{2}-\d{2}$", meta["revision"].date):
+        reader.problem("文件属性", "工作簿中没有修订日期", "请用 --base 指定分发此副本时的源文件")
+    return meta
+
+
+def _validate(doc: Document, name: str) -> None:
+    """Check the result against the source schema, so an import never writes an invalid source."""
+    import json
+
+    from ..source import problems_in_data, to_data
+
+    data = to_data(doc)
+    problems = problems_in_data(data, json.dumps(data, ensure_ascii=False, indent=2), name)
+    if problems:
+        raise DutydocsError(f"{name}: 导入结果不符合源文件格式，未生成源文件", problems)
