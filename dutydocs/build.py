@@ -12,7 +12,7 @@ from .errors import DutydocsError
 from .fonts import HARFBUZZ_WARNING, has_harfbuzz_subset
 from .model import Document
 from .outputs import safe_filename, write_atomic
-from .source import load
+from .check import load_checked
 
 
 def output_paths(doc: Document, formats, out_dir: Path) -> dict[str, Path]:
@@ -23,7 +23,9 @@ def output_paths(doc: Document, formats, out_dir: Path) -> dict[str, Path]:
 
 def build_source(source: Path, formats, out_dir: Path, options: BuildOptions) -> list[Path]:
     """Load one source and write each format; nothing is written unless the source is valid."""
-    doc = load(source)
+    doc, warnings = load_checked(source)
+    if warnings:
+        click.echo(f"{source}: {len(warnings)} 个警告（运行 dutydocs check {source} 查看）", err=True)
     written = []
     for fmt, path in output_paths(doc, formats, out_dir).items():
         data = builder(fmt).render(doc, options)

@@ -20,7 +20,7 @@ def check_file(path: Path) -> list[Problem]:
         text = read_text(Path(path))
         data = parse_json(text, name)
     except SourceError as exc:
-        return [Problem("error", name, exc.message.split(": ", 1)[-1], code="read")]
+        return [Problem("error", name, exc.message.removeprefix(name + ":").lstrip(": "), code="read")]
     problems = problems_in_data(data, text, name)
     if problems:
         return problems
@@ -28,6 +28,16 @@ def check_file(path: Path) -> list[Problem]:
     checker = _Checker(doc, text, name)
     checker.run()
     return checker.problems
+
+
+def load_checked(path: Path):
+    """Return (document, warnings) for a source without errors; raise SourceError listing the errors."""
+    problems = check_file(path)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise SourceError(f"{path}: 源文件有 {len(errors)} 处错误，未生成任何文件", errors)
+    text = read_text(Path(path))
+    return from_data(parse_json(text, str(path))), [p for p in problems if p.severity == "warning"]
 
 
 class _Checker:
