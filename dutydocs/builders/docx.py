@@ -1,0 +1,251 @@
+"""The Word edition: the document written into the styles, page set-up and footer of templates/template.docx."""
+from __future__ import annotations
+
+import io
+import math
+import unicodedata
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_ALIGN_VERTICAL
+from docx.oxml.ns import qn
+from docx.shared import Pt, Twips
+
+from ..errors import DutydocsError
+from ..model import BasicItem, CooperativeItem, Document, Duties, DutyList, WithdrawnItem
+from . import BuildOptions, revision_datetime
+from .docx_xml import (
+    add_field, clear_body, end_section, fix_table_layout, mark_row, normalized_zip, plain_section,
+    section_properties, text_block, turned_landscape,
+)
+
+SUFFIX = "docx"
+TEMPLATE = "template.docx"
+
+# Every style the builder uses, by purpose; each must exist in the template (see check_styles).
+STYLES = {
+    "title": ("公文标题", WD_STYLE_TYPE.PARAGRAPH),
+    "heading": ("一级标题", WD_STYLE_TYPE.PARAGRAPH),
+    "body": ("Normal", WD_STYLE_TYPE.PARAGRAPH),
+    "list_title": ("清单标题", WD_STYLE_TYPE.PARAGRAPH),
+    "head": ("表头文字", WD_STYLE_TYPE.PARAGRAPH),
+    "cell": ("表格文字", WD_STYLE_TYPE.PARAGRAPH),
+    "center": ("表格居中", WD_STYLE_TYPE.PARAGRAPH),
+    "duty_heading": ("职责小标题", WD_STYLE_TYPE.PARAGRAPH),
+    "break": ("分节符", WD_STYLE_TYPE.PARAGRAPH),
+    "footer": ("Footer", WD_STYLE_TYPE.PARAGRAPH),
+    "table": ("清单表格", WD_STYLE_TYPE.TABLE),
+}
+
+# Columns of each list: header text and width in millimetres of the 225 mm landscape text block (scaled to the template's).
+COLUMNS = {
+    "basic": (("序号", 14), ("事项类别", 34), ("事项名称", 177)),
+    "cooperative": (("序号", 12), ("事项类别", 21), ("事项名称", 34), ("对应上级部门", 29),
+                    ("上级部门职责", 64.5), ("镇配合职责", 64.5)),
+    "withdrawn": (("序号", 14), ("事项类别", 34), ("事项名称", 87), ("承接部门及工作方式", 90)),
+}
+
+SPLIT_SHARE = 0.8
+"""A row estimated taller than this share of a page may split: Word clips a cantSplit row taller than a page."""
+
+PAGE_NUMBERS = {"total": ("第 ", "PAGE", " 页，共 ", "NUMPAGES", " 页"), "dash": ("— ", "PAGE", " —")}
+
+
+def render(doc: Document, options: BuildOptions) -> bytes:
+    """Return the bytes of the Word edition of the document."""
+    word = docx.Document(str(options.template(TEMPLATE)))
+    styles = check_styles(word)
+    body = word.element.body
+    sections = section_properties(body)
+    if not sections:
+        raise DutydocsError(f"Word 模板没有页面设置：{options.template(TEMPLATE)}（请用 scripts/make_docx_template.py 重新生成）")
+    portrait = plain_section(sections[0])
+    for ref in list(sections[0]):
+        if ref.tag in (qn("w:headerReference"), qn("w:footerReference")):
+            portrait.insert(0, ref)  # the first section owns the header and footer; the others inherit them
+    landscape = plain_section(sections[-1]) if len(sections) > 1 else turned_landscape(sections[0])
+    clear_body(body)
+
+    writer = _Writer(word, styles, landscape)
+    writer.explanation(doc)
+    end_section(body, portrait, styles["break"].style_id)
+    for i, duty_list in enumerate(doc.lists):
+        writer.duty_list(duty_list)
+        section = plain_section(landscape)
+        if i < len(doc.lists) - 1:
+            end_section(body, section, styles["break"].style_id)
+        else:
+            body.append(section)
+    _write_footers(word, styles["footer"], options.page_numbers)
+    _set_properties(word, doc)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    stamp = revision_datetime(doc)
+    return normalized_zip(buffer.getvalue(), (max(stamp.year, 1980), stamp.month, stamp.day,
+                                              stamp.hour, stamp.minute, stamp.second))
+
+
+def check_styles(word) -> dict:
+    """Return the template's style for each purpose; raise if the template lacks one."""
+    found, missing = {}, []
+    for purpose, (name, kind) in STYLES.items():
+        try:
+            style = word.styles[name]
+        except KeyError:
+            style = None
+        if style is None or style.type != kind:
+            missing.append(name)
+        else:
+            found[purpose] = style
+    if missing:
+        raise DutydocsError(f"Word 模板缺少样式：{'、'.join(missing)}（请在模板中恢复这些样式，"
+                            "或用 scripts/make_docx_template.py 重新生成模板）")
+    return found
+
+
+class _Writer:
+    """Write the explanation and the list tables into the body of the template document."""
+
+    def __init__(self, word, styles: dict, landscape):
+        self.word, self.styles = word, styles
+        self.width, self.height = text_block(landscape)
+        cell = styles["cell"]
+        self.font = _inherited(cell, lambda s: s.font.size) or Pt(12)
+        line = _inherited(cell, lambda s: s.paragraph_format.line_spacing)
+        self.line = line if hasattr(line, "pt") else Pt(self.font.pt * 1.5)
+
+    def paragraph(self, text: str, style: str):
+        return self.word.add_paragraph(text, self.styles[style])
+
+    def explanation(self, doc: Document) -> None:
+        self.paragraph(doc.explanation.title, "title")
+        for section in doc.explanation.sections:
+            self.paragraph(section.heading, "heading")
+            for text in section.paragraphs:
+                self.paragraph(text, "body")
+
+    def duty_list(self, duty_list: DutyList) -> None:
+        self.paragraph(duty_list.title, "list_title")
+        columns = COLUMNS[duty_list.key]
+        share = sum(s for _, s in columns)
+        widths = [math.floor(self.width * s / share) for _, s in columns]
+        widths[-1] += self.width - sum(widths)
+        table = self.word.add_table(rows=1, cols=len(columns))
+        table.style = self.styles["table"]
+        table.autofit = False
+        fix_table_layout(table._tbl, widths)
+        header = table.rows[0]
+        for cell, (text, _), width in zip(header.cells, columns, widths):
+            cell.width = Twips(width)
+            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+            self._fill(cell, [(text, "head")])
+        mark_row(header._tr, header=True)
+        room = self.height - self._height([[(text, "head")] for text, _ in columns], widths)
+        for item in duty_list.items:
+            contents = self._contents(item)
+            row = table.add_row()
+            fits = self._height(contents, widths) <= SPLIT_SHARE * room
+            mark_row(row._tr, cant_split=fits)
+            # A row that may split starts at the top of every cell, so the item's name opens it.
+            align = WD_ALIGN_VERTICAL.CENTER if fits else WD_ALIGN_VERTICAL.TOP
+            for cell, content in zip(row.cells, contents):
+                self._fill(cell, content)
+                cell.vertical_alignment = align
+
+    def _contents(self, item) -> list[list[tuple[str, str]]]:
+        """Return each cell of an item's row as (text, style) paragraphs."""
+        cells = [[(str(item.no), "center")], [(item.category, "center")], [(item.name, "cell")]]
+        if isinstance(item, CooperativeItem):
+            cells.append([(name, "center") for name in item.departments])
+            cells.append(_duties(item.department_duties))
+            cells.append(_duties(item.town_duties))
+        elif isinstance(item, WithdrawnItem):
+            cell = [(item.department, "cell")] if item.department else []
+            if item.takeover:
+                cell.append(("承接方式：" + item.takeover, "cell"))
+            if item.note:
+                cell.append((item.note, "cell"))
+            cells.append(cell)
+        elif not isinstance(item, BasicItem):
+            raise TypeError(f"unknown item type {type(item).__name__}")
+        return cells
+
+    def _fill(self, cell, paragraphs: list[tuple[str, str]]) -> None:
+        first = cell.paragraphs[0]
+        first.style = self.styles["cell"]
+        for i, (text, style) in enumerate(paragraphs):
+            if i == 0:
+                first.style = self.styles[style]
+                first.add_run(text)
+            else:
+                cell.add_paragraph(text, self.styles[style])
+
+    def _height(self, contents, widths: list[int]) -> float:
+        """Estimate a row's height in twips from its text, the column widths and the cell style."""
+        em = self.font.twips if hasattr(self.font, "twips") else self.font.pt * 20
+        tallest = 0
+        for paragraphs, width in zip(contents, widths):
+            per_line = max(1.0, (width - 170) / em)
+            lines = sum(max(1, math.ceil(_ems(text) / per_line)) for text, _ in paragraphs)
+            tallest = max(tallest, lines)
+        return tallest * self.line.pt * 20 + 114
+
+
+def _duties(duties: Duties) -> list[tuple[str, str]]:
+    """Return a duties cell as paragraphs: headings, then points numbered afresh under each heading."""
+    paragraphs = []
+    for block in duties.blocks():
+        if block.heading is not None:
+            paragraphs.append((block.heading, "duty_heading"))
+        for label, entry in block.numbered():
+            paragraphs.append((label + entry.text, "cell"))
+    return paragraphs
+
+
+def _ems(text: str) -> float:
+    """Return the width of text in ems: wide (CJK) characters 1, others about half."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
+
+
+def _inherited(style, get):
+    """Return a style property, looking through the styles it is based on."""
+    while style is not None:
+        value = get(style)
+        if value is not None:
+            return value
+        style = style.base_style
+    return None
+
+
+def _write_footers(word, style, page_numbers: str) -> None:
+    """Write the page number into the first section's footer, which every later section inherits."""
+    if page_numbers not in PAGE_NUMBERS:
+        raise DutydocsError(f"不支持的页码格式：{page_numbers}（可选：{'、'.join(PAGE_NUMBERS)}）")
+    footer = word.sections[0].footer
+    footer.is_linked_to_previous = False
+    for p in footer.paragraphs[1:]:
+        p._p.getparent().remove(p._p)
+    paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    for child in list(paragraph._p):
+        if child.tag != qn("w:pPr"):
+            paragraph._p.remove(child)
+    paragraph.style = style
+    for i, part in enumerate(PAGE_NUMBERS[page_numbers]):
+        if i % 2:
+            add_field(paragraph, part)
+        else:
+            paragraph.add_run(part)
+
+
+def _set_properties(word, doc: Document) -> None:
+    """Stamp the core properties from the source, never from the clock."""
+    props = word.core_properties
+    when = revision_datetime(doc).replace(tzinfo=None)
+    props.title = doc.title
+    props.author = props.last_modified_by = doc.township
+    props.subject = "乡镇履职事项清单"
+    props.keywords = "、".join([doc.township, *(duty_list.title for duty_list in doc.lists)])
+    props.comments = doc.revision.label
+    props.category = doc.region
+    props.created = props.modified = when
+    props.revision = 1
