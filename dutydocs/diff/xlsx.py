@@ -1,0 +1,186 @@
+"""The Excel report: a summary sheet, then one sheet per list with every row, changes marked and highlighted."""
+from __future__ import annotations
+
+import io
+import math
+import unicodedata
+
+from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ..builders.xlsx import BODY_FONT, BORDER, COLUMNS, HEADER_FILL, HEADER_FONT, LIST_SHEETS, cell_values
+from ..model import LIST_KEYS, LIST_TITLES
+from .compare import KIND_TITLES, LIST_SHORT, Diff, Row, text_ops
+
+STATE_TITLES = {"same": "", "added": "新增", "removed": "删除", "modified": "修改", "moved-in": "移入",
+                "moved-out": "移出"}
+FILLS = {
+    "added": PatternFill("solid", fgColor="DCF5E3"),
+    "removed": PatternFill("solid", fgColor="FBE1E2"),
+    "modified": PatternFill("solid", fgColor="FFF2C8"),
+    "moved-in": PatternFill("solid", fgColor="DDE9FA"),
+    "moved-out": PatternFill("solid", fgColor="EDEDED"),
+}
+CHANGED_CELL = PatternFill("solid", fgColor="FFE08A")
+GB2312 = 134
+MARK_WIDTH, OLD_NO_WIDTH = 8, 11
+_INSERTED = InlineFont(rFont=BODY_FONT, charset=GB2312, sz=11, color="FF0A6B2C", u="single")
+_DELETED = InlineFont(rFont=BODY_FONT, charset=GB2312, sz=11, color="FFA3141B", strike=True)
+_KEPT = InlineFont(rFont=BODY_FONT, charset=GB2312, sz=11)
+
+
+def _font(bold: bool = False, strike: bool = False, name: str = BODY_FONT, size: float = 11) -> Font:
+    return Font(name=name, size=size, bold=bold, strike=strike, charset=GB2312)
+
+
+def _set(cell, value, font: Font | None = None, fill=None, centre: bool = False) -> None:
+    """Write a value as text (never a formula) with the report's cell style."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    cell.font = font or _font()
+    cell.border = BORDER
+    cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center" if centre else "left")
+    if fill is not None:
+        cell.fill = fill
+
+
+def rich(ops) -> CellRichText | str:
+    """Return diff operations as rich text: insertions green underlined, deletions red struck through."""
+    blocks = [TextBlock(_DELETED if op < 0 else _INSERTED if op > 0 else _KEPT, text) for op, text in ops if text]
+    return CellRichText(blocks) if blocks else ""
+
+
+def row_height(cells, size: float = 11) -> float:
+    """Return a row height in points that shows every wrapped line of the (text, column width) cells."""
+    lines = 1
+    for text, width in cells:
+        per_line = max((width - 1) * 7 / (size * 96 / 72), 1)
+        lines = max(lines, sum(max(1, math.ceil(sum(1 if unicodedata.east_asian_width(ch) in "WF" else 0.55
+                                                    for ch in line) / per_line))
+                               for line in text.split("\n")))
+    return min(round(lines * size * 1.4 + 4, 1), 409)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _list_sheet(ws, key: str, rows: list[Row]) -> None:
+    columns = COLUMNS[key]
+    headers = ["变化", "原序号"] + [c.header for c in columns]
+    widths = [MARK_WIDTH, OLD_NO_WIDTH] + [c.width for c in columns]
+    for k, (header, width) in enumerate(zip(headers, widths), 1):
+        _set(ws.cell(row=1, column=k), header, _font(name=HEADER_FONT), HEADER_FILL, centre=True)
+        ws.column_dimensions[get_column_letter(k)].width = width
+    for r, row in enumerate(rows, 2):
+        fill = FILLS.get(row.state)
+        struck = row.state in ("removed", "moved-out")
+        mark = STATE_TITLES[row.state]
+        if row.state == "moved-in" and row.change is not None:
+            mark = f"移入\n（{LIST_SHORT[row.old.list]} {row.old.no}）" if row.old.list != key else "移动"
+        elif row.state == "moved-out":
+            mark = f"移出\n（{LIST_SHORT[row.new.list]} {row.new.no}）" if row.new.list != key else "移动"
+        _set(ws.cell(row=r, column=1), mark, _font(bold=True), fill, centre=True)
+        old_no = "" if row.old is None else row.old.no if row.old.list == key else row.old.label()
+        _set(ws.cell(row=r, column=2), old_no, fill=fill, centre=True)
+        item = row.old_item if struck else row.new_item
+        shown = cell_values(item)
+        before = cell_values(row.old_item) if row.old_item is not None and not struck else None
+        heights = [(mark, MARK_WIDTH)]
+        for k, column in enumerate(columns, 3):
+            cell = ws.cell(row=r, column=k)
+            value = shown.get(column.field)
+            if column.field == "no":
+                _set(cell, "" if struck else value, fill=fill, centre=True)
+                continue
+            old_value = before.get(column.field) if before is not None else value
+            if row.state in ("modified", "moved-in") and _text(old_value) != _text(value):
+                _set(cell, None, fill=CHANGED_CELL, centre=column.centre)
+                ops = text_ops(_text(old_value), _text(value))
+                cell.value = rich(ops)
+                heights.append(("".join(text for _, text in ops), column.width))
+            else:
+                _set(cell, _text(value), _font(strike=struck), fill, centre=column.centre)
+                heights.append((_text(value), column.width))
+        ws.row_dimensions[r].height = row_height(heights)
+    ws.freeze_panes = "C2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(rows) + 1, 2)}"
+    _print_setup(ws)
+
+
+def _print_setup(ws) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:1"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _summary_sheet(ws, diff: Diff) -> None:
+    summary = diff.summary()
+    ws.column_dimensions["A"].width = 26
+    for letter in "BCDEFGHI":
+        ws.column_dimensions[letter].width = 11
+    ws.column_dimensions["D"].width = 60
+    ws["A1"] = f"{diff.new.title} 修订对照"
+    ws["A1"].font = _font(bold=True, size=16)
+    for r, (label, side) in enumerate((("原版本", summary["old"]), ("新版本", summary["new"])), 2):
+        ws.cell(row=r, column=1, value=label).font = _font(bold=True)
+        detail = " ".join(x for x in (side["revision"], side["label"]) if x)
+        ws.cell(row=r, column=2, value=f"{side['source']}（{detail}）" if detail else side["source"]).font = _font()
+    headers = ["清单", "原项数", "新项数", *KIND_TITLES.values(), "移出", "仅序号变化"]
+    r = 5
+    for k, header in enumerate(headers, 1):
+        _set(ws.cell(row=r, column=k), header, _font(name=HEADER_FONT), HEADER_FILL, centre=True)
+    ws.column_dimensions["D"].width = 11
+    for key in LIST_KEYS:
+        r += 1
+        s = summary["lists"][key]
+        values = [LIST_TITLES[key], s["items"]["old"], s["items"]["new"], *(s[k] or "" for k in KIND_TITLES),
+                  s["moved_out"] or "", s["renumbered"] or ""]
+        for k, value in enumerate(values, 1):
+            _set(ws.cell(row=r, column=k), value, centre=k > 1)
+    r += 2
+    ws.cell(row=r, column=1, value="说明：序号变化而内容、位置未变的事项不标为变化，只计入“仅序号变化”。"
+            "移动指换了清单，或在本清单中相对前后事项的次序改变。").font = _font(size=10)
+    _print_setup(ws)
+
+
+def _explanation_sheet(ws, diff: Diff) -> None:
+    """List the changes of the title and the explanation, paragraph by paragraph."""
+    changes = [("modified", {"title": "标题", "township": "乡镇", "region": "地区"}[name], c.ops)
+               for name, c in diff.document.items()]
+    if diff.explanation_title:
+        changes.append(("modified", "说明标题", diff.explanation_title.ops))
+    changes += [(p.op, p.section, p.ops) for p in diff.explanation_changes()]
+    for k, (header, width) in enumerate((("变化", MARK_WIDTH), ("小节", 20), ("内容（绿色下划线为新增，红色删除线为删除）", 100)), 1):
+        _set(ws.cell(row=1, column=k), header, _font(name=HEADER_FONT), HEADER_FILL, centre=True)
+        ws.column_dimensions[get_column_letter(k)].width = width
+    for r, (op, section, ops) in enumerate(changes, 2):
+        _set(ws.cell(row=r, column=1), KIND_TITLES[op], _font(bold=True), FILLS[op], centre=True)
+        _set(ws.cell(row=r, column=2), section)
+        _set(ws.cell(row=r, column=3), None)
+        ws.cell(row=r, column=3).value = rich(ops)
+        ws.row_dimensions[r].height = row_height([("".join(text for _, text in ops), 100)])
+    ws.freeze_panes = "A2"
+    _print_setup(ws)
+
+
+def render_xlsx(diff: Diff) -> bytes:
+    """Return the workbook: 摘要, the three lists with changes marked, then 说明的变化."""
+    wb = Workbook()
+    wb.active.title = "摘要"
+    _summary_sheet(wb.active, diff)
+    for key in LIST_KEYS:
+        _list_sheet(wb.create_sheet(LIST_SHEETS[key]), key, diff.rows[key])
+    _explanation_sheet(wb.create_sheet("说明的变化"), diff)
+    wb.properties.creator = "dutydocs"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
