@@ -1,0 +1,418 @@
+"""What the PDF and HTML editions share: the Jinja2 environment, the page layout and the rows of each list."""
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from ..errors import DutydocsError
+from ..model import CooperativeItem, Document, Duties, DutyList, Item, WithdrawnItem
+from . import BuildOptions, revision_datetime
+
+MM_PER_PT = 25.4 / 72
+PAGE_MM = (210, 297)  # A4 portrait, width × height
+
+
+# --- templates -----------------------------------------------------------------------------------
+
+def environment(options: BuildOptions) -> jinja2.Environment:
+    """Return the Jinja2 environment over the templates folder: autoescape on, undefined names fail."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(options.templates)),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True)
+
+
+def render_template(options: BuildOptions, name: str, **context) -> str:
+    """Render one template, turning a template mistake into a one-line error that names the file."""
+    options.template(name)
+    try:
+        return environment(options).get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise DutydocsError(f"模板 {exc.filename or name} 第 {exc.lineno} 行有语法错误：{exc.message}") from None
+    except jinja2.UndefinedError as exc:
+        raise DutydocsError(f"模板 {name} 使用了未定义的名称：{exc.message}") from None
+
+
+def inline_text(options: BuildOptions, name: str, closing: str) -> Markup:
+    """Return a stylesheet or script file for inlining; refuse one that would close its own element."""
+    text = options.template(name).read_text("utf-8")
+    if closing in text.lower():
+        raise DutydocsError(f"模板 {name} 不能包含 {closing}（会提前结束内嵌的元素）")
+    return Markup(text)
+
+
+# --- layout ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    percent: float  # share of the table width
+    content_em: float  # width available to text, in em of the table font
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The numbers of templates/layout.toml that both the stylesheet and the row estimate use."""
+
+    data: dict
+
+    def font_size(self, key: str) -> float:
+        """Return the table font size (pt) of one list."""
+        return self.data["table"].get("font_size_by_list", {}).get(key, self.data["table"]["font_size"])
+
+    def em_mm(self, key: str) -> float:
+        return self.font_size(key) * MM_PER_PT
+
+    def line_mm(self, key: str) -> float:
+        return self.em_mm(key) * self.data["table"]["line_height"]
+
+    def landscape(self, key: str) -> bool:
+        return key in self.data["page"]["landscape"]
+
+    def margins(self, key: str | None) -> list[float]:
+        name = "landscape_margin" if key and self.landscape(key) else "margin"
+        return self.data["page"][name]
+
+    def text_box(self, key: str | None) -> tuple[float, float]:
+        """Return (width, height) in mm of the text block of the pages of one list (None: explanation)."""
+        width, height = PAGE_MM[::-1] if key and self.landscape(key) else PAGE_MM
+        top, right, bottom, left = self.margins(key)
+        return width - left - right, height - top - bottom
+
+    def page_css(self) -> str:
+        """Return the page geometry and table metrics as CSS (fonts and decoration stay in pdf.css)."""
+        t = self.data["table"]
+        pad_v, pad_h = t["padding"]
+        top, right, bottom, left = self.margins(None)
+        ltop, lright, lbottom, lleft = self.data["page"]["landscape_margin"]
+        return (
+            f"@page {{ size: A4 portrait; margin: {top}mm {right}mm {bottom}mm {left}mm; }}\n"
+            f"@page landscape {{ size: A4 landscape; margin: {ltop}mm {lright}mm {lbottom}mm {lleft}mm; }}\n"
+            f".explanation {{ font-size: {self.data['body']['font_size']}pt;"
+            f" line-height: {self.data['body']['line_height']}pt; }}\n"
+            f"table.list {{ font-size: {t['font_size']}pt; line-height: {t['line_height']}; }}\n"
+            + "".join(f".list-{key} table.list {{ font-size: {size}pt; }}\n"
+                      for key, size in t.get("font_size_by_list", {}).items()) +
+            f"table.list th, table.list td {{ padding: {pad_v}mm {pad_h}mm; }}\n"
+            f".duty-heading {{ margin-top: {t['heading_gap']}em; }}\n"
+            f".duty-heading:first-child {{ margin-top: 0; }}\n"
+        )
+
+
+def load_layout(options: BuildOptions) -> Layout:
+    """Read templates/layout.toml."""
+    path = options.template("layout.toml")
+    return _load_layout(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _load_layout(path: Path, _mtime: int) -> Layout:
+    try:
+        return Layout(tomllib.loads(path.read_text("utf-8")))
+    except tomllib.TOMLDecodeError as exc:
+        raise DutydocsError(f"{path}: 版式参数文件格式有误：{exc}") from None
+
+
+# --- text measure -------------------------------------------------------------------------------
+
+NO_LINE_START = set("，。、；：？！）》」』”’〉】〕…—%,.;:?!)]}")
+NO_LINE_END = set("（《「『“‘〈【〔([{")
+
+
+def char_em(char: str) -> float:
+    """Return the advance of one character in em: CJK and full-width forms 1, others about half."""
+    return 1.0 if unicodedata.east_asian_width(char) in "WFA" else 0.5
+
+
+def text_em(text: str) -> float:
+    return sum(char_em(c) for c in text)
+
+
+def line_count(text: str, width_em: float, indent_em: float = 0.0) -> int:
+    """Estimate the lines a paragraph takes in a column: greedy breaks, CJK punctuation kept off line starts."""
+    if width_em <= 1:
+        return max(1, len(text))
+    lines, used, run = 1, indent_em, 0.0  # run: width of the unbreakable Latin run being set
+    prev = ""
+    for char in text:
+        w = char_em(char)
+        latin = char.isascii() and (char.isalnum() or char in ".-/%")
+        if used + w > width_em + 1e-6:
+            carried = w
+            if char in NO_LINE_START or prev in NO_LINE_END:
+                carried += char_em(prev) if prev else 0
+            if latin and prev.isascii() and prev.isalnum():
+                carried += run
+            lines += 1
+            used = min(carried, width_em)
+        else:
+            used += w
+        run = run + w if latin else 0.0
+        prev = char
+    return lines
+
+
+CONNECTORS = set("和及与、")
+
+
+def word_pieces(text: str) -> list[str]:
+    """Split a category into pieces kept on one line: pairs of characters, a connector (和、及) alone."""
+    pieces, current = [], ""
+    for char in text:
+        if char in CONNECTORS:
+            pieces += [current, char] if current else [char]
+            current = ""
+        else:
+            current += char
+            if len(current) == 2:
+                pieces.append(current)
+                current = ""
+    return pieces + ([current] if current else [])
+
+
+# --- rows ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DutyBlock:
+    """A heading block of a duties cell, with its points already numbered."""
+
+    heading: str | None
+    entries: tuple[tuple[str, str, str], ...]  # (kind, label, text)
+    continued: bool = False  # the rest of a block split at its entries
+
+    def paragraphs(self, gap: float) -> list[tuple[str, float, float]]:
+        """Return (text, first-line indent em, space before in lines) for the row estimate."""
+        out = [(self.heading, 0.0, gap)] if self.heading else []
+        out += [(label + text, 2.0 if kind == "paragraph" else 0.0, 0.0) for kind, label, text in self.entries]
+        return out
+
+
+def duty_blocks(duties: Duties) -> tuple[DutyBlock, ...]:
+    """Return the blocks of a duties cell with their points numbered per heading."""
+    return tuple(DutyBlock(b.heading, tuple((e.kind, label, e.text) for label, e in b.numbered()))
+                 for b in duties.blocks())
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row: a whole item, or one part of a long cooperative item."""
+
+    key: str
+    item: Item
+    part: int = 0
+    department_duties: tuple[DutyBlock, ...] = ()
+    town_duties: tuple[DutyBlock, ...] = ()
+    category_start: bool = False
+
+    @property
+    def continued(self) -> bool:
+        return self.part > 0
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.key}-{self.item.no}"
+
+    @property
+    def id_anchor(self) -> str | None:
+        return f"item-{self.item.id}" if self.item.id else None
+
+
+def cell_paragraphs(row: Row, key: str, gap: float) -> list[tuple[str, float, float]]:
+    """Return the paragraphs of one cell of a row, for the height estimate."""
+    item = row.item
+    if key == "no":
+        return [(str(item.no), 0, 0)]
+    if key == "category":
+        return [(item.category, 0, 0)]
+    if key == "name":
+        return [(item.name + ("（续）" if row.continued else ""), 0, 0)]
+    if key == "departments":
+        return [(d, 0, 0) for d in item.departments]
+    if key in ("department_duties", "town_duties"):
+        return [p for block in getattr(row, key) for p in block.paragraphs(gap)]
+    if key == "takeover":
+        return [(t, 0, 0) for t in withdrawn_lines(item)]
+    raise DutydocsError(f"版式参数中的列名未知：{key}（可用：no, category, name, departments, "
+                        "department_duties, town_duties, takeover）")
+
+
+def withdrawn_lines(item: WithdrawnItem) -> list[str]:
+    """Return the lines of the 承接部门及工作方式 cell."""
+    lines = [item.department] if item.department else []
+    if item.takeover:
+        lines.append("承接方式：" + item.takeover)
+    if item.note:
+        lines.append(item.note)
+    return lines
+
+
+SLACK_EM = 0.3
+"""Extra width of a content-sized column, so rounding never pushes its longest word to a second line."""
+
+
+def columns(layout: Layout, duty_list: DutyList) -> list[Column]:
+    """Return the columns of a list, sized to their content within the limits of layout.toml."""
+    specs = layout.data["columns"][duty_list.key]
+    width_mm, _ = layout.text_box(duty_list.key)
+    pad_mm = 2 * layout.data["table"]["padding"][1] + 0.3
+    em_mm = layout.em_mm(duty_list.key)
+    widths: dict[str, float | None] = {}
+    for spec in specs:
+        if spec["width"] == "*":
+            widths[spec["key"]] = None
+            continue
+        low, high = spec["width"]
+        need = max((text_em(p[0]) for item in duty_list.items
+                    for p in cell_paragraphs(Row(duty_list.key, item), spec["key"], 0)), default=low)
+        widths[spec["key"]] = (min(max(need, low), high) + SLACK_EM) * em_mm + pad_mm
+    flexible = [k for k, w in widths.items() if w is None]
+    rest = (width_mm - sum(w for w in widths.values() if w)) / max(1, len(flexible))
+    if rest < 4 * em_mm + pad_mm:
+        raise DutydocsError(f"layout.toml 中 {duty_list.key} 各列的最小宽度之和超过了版心宽度，请减小列宽")
+    out = []
+    for spec in specs:
+        w = widths[spec["key"]] or rest
+        out.append(Column(spec["key"], spec["label"], round(100 * w / width_mm, 3), (w - pad_mm) / em_mm))
+    return out
+
+
+class Estimator:
+    """Estimate row heights (mm) of one list the way the stylesheet sets them."""
+
+    def __init__(self, layout: Layout, key: str, cols: list[Column]):
+        self.layout, self.cols = layout, cols
+        self.line_mm = layout.line_mm(key)
+        self.gap = layout.data["table"]["heading_gap"]
+        self.frame = 2 * layout.data["table"]["padding"][0] + 0.3
+
+    def cell(self, paragraphs, width_em: float) -> float:
+        lines = sum(line_count(text, width_em, indent) + gap for text, indent, gap in paragraphs)
+        return lines * self.line_mm
+
+    def row(self, row: Row) -> float:
+        return self.frame + max(self.cell(cell_paragraphs(row, c.key, self.gap), c.content_em) for c in self.cols)
+
+    def blocks(self, blocks, key: str) -> float:
+        col = next(c for c in self.cols if c.key == key)
+        return self.cell([p for b in blocks for p in b.paragraphs(self.gap)], col.content_em)
+
+    def header(self) -> float:
+        return self.frame + max(line_count(c.label, c.content_em) for c in self.cols) * self.line_mm
+
+
+def rows(layout: Layout, duty_list: DutyList, cols: list[Column], paginate: bool) -> list[Row]:
+    """Return the rows of a list; with paginate, long cooperative items are split between duty blocks."""
+    out: list[Row] = []
+    seen: set[str] = set()
+    est = Estimator(layout, duty_list.key, cols)
+    _, page_mm = layout.text_box(duty_list.key)
+    full = (page_mm - est.header()) * layout.data["split"]["fill"]
+    used = layout.data["table"]["title_height"]  # the list title shares the first page
+    for item in duty_list.items:
+        row = Row(duty_list.key, item, category_start=item.category not in seen)
+        seen.add(item.category)
+        if isinstance(item, CooperativeItem):
+            row = Row(duty_list.key, item, 0, duty_blocks(item.department_duties),
+                      duty_blocks(item.town_duties), row.category_start)
+        height = est.row(row)
+        if paginate and isinstance(item, CooperativeItem) and used + height > full:
+            parts = None
+            if full - used >= layout.data["split"]["min_first_part"] * full:
+                parts = split(est, row, [full - used] + [full] * 99)
+            if parts is None and height > full:
+                parts = split(est, row, [full] * 100)
+            if parts:
+                out.extend(parts)
+                used = est.row(parts[-1])
+                continue
+        out.append(row)
+        used = used + height if used + height <= full else height
+    return out
+
+
+DUTY_KEYS = ("department_duties", "town_duties")
+
+
+def split(est: Estimator, row: Row, rooms: list[float]) -> list[Row] | None:
+    """Split a cooperative row into parts that fit the successive heights; None if no good split exists."""
+    rooms = [r - est.frame for r in rooms]
+    parts = {key: _pack(est, _units(est, getattr(row, key), key, rooms[-1]), key, rooms) for key in DUTY_KEYS}
+    count = max(len(p) for p in parts.values())
+    fixed = max(est.cell(cell_paragraphs(row, c.key, est.gap), c.content_em)
+                for c in est.cols if c.key not in DUTY_KEYS)
+    first_fits = all(not getattr(row, key) or (p[0] and est.blocks(p[0], key) <= rooms[0])
+                     for key, p in parts.items())
+    if count == 1 or not first_fits or fixed > rooms[0]:
+        return None
+    padded = {key: p + [()] * (count - len(p)) for key, p in parts.items()}
+    return [Row(row.key, row.item, n, padded[DUTY_KEYS[0]][n], padded[DUTY_KEYS[1]][n], row.category_start and n == 0)
+            for n in range(count)]
+
+
+def _units(est: Estimator, blocks, key: str, limit: float) -> list[DutyBlock]:
+    """Return the blocks, cutting one taller than a page at its entries (the rest marked continued)."""
+    out = []
+    for block in blocks:
+        if est.blocks([block], key) <= limit:
+            out.append(block)
+            continue
+        entries, first = [], True
+        for entry in block.entries:
+            trial = DutyBlock(block.heading, tuple(entries + [entry]), not first)
+            if entries and est.blocks([trial], key) > limit:
+                out.append(DutyBlock(block.heading, tuple(entries), not first))
+                entries, first = [], False
+            entries.append(entry)
+        out.append(DutyBlock(block.heading, tuple(entries), not first))
+    return out
+
+
+def _pack(est: Estimator, blocks, key: str, rooms: list[float]) -> list[tuple[DutyBlock, ...]]:
+    """Pack blocks greedily into parts whose heights fit the successive rooms."""
+    parts: list[list[DutyBlock]] = [[]]
+    for block in blocks:
+        if parts[-1] and est.blocks(parts[-1] + [block], key) > rooms[len(parts) - 1]:
+            parts.append([])
+        parts[-1].append(block)
+    return [tuple(p) for p in parts]
+
+
+# --- context ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ListView:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[Row]
+    categories: list[str]
+    landscape: bool
+    count: int
+
+
+def context(doc: Document, options: BuildOptions, paginate: bool) -> dict:
+    """Return the template context shared by the PDF and the HTML edition."""
+    layout = load_layout(options)
+    lists = []
+    for duty_list in doc.lists:
+        cols = columns(layout, duty_list)
+        lists.append(ListView(duty_list.key, duty_list.title, cols, rows(layout, duty_list, cols, paginate),
+                              duty_list.categories(), layout.landscape(duty_list.key), len(duty_list.items)))
+    date = revision_datetime(doc)
+    return {
+        "doc": doc,
+        "lists": lists,
+        "date": date.strftime("%Y-%m-%d"),
+        "timestamp": date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "subject": f"{doc.township}履职事项清单" + (f"（{doc.revision.label}）" if doc.revision.label else ""),
+        "keywords": ", ".join(["履职事项清单", doc.township, *(lst.title for lst in doc.lists)]),
+        "page_numbers": options.page_numbers,
+        "word_pieces": word_pieces,
+    }
