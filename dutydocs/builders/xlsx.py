@@ -10,7 +10,9 @@ text format of dutydocs.cells. Every text cell is written as a string, never as 
 from __future__ import annotations
 
 import io
+import math
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 
@@ -48,15 +50,16 @@ class Column:
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
-    "basic": (Column("no", "序号", 7, True), Column("category", "事项类别", 18, True),
-              Column("name", "事项名称", 90)),
-    "cooperative": (Column("no", "序号", 7, True), Column("category", "事项类别", 11, True),
-                    Column("name", "事项名称", 24), Column("departments", "对应上级部门", 17),
-                    Column("department_duties", "上级部门职责", 50), Column("town_duties", "镇配合职责", 50)),
-    "withdrawn": (Column("no", "序号", 7, True), Column("category", "事项类别", 12, True),
-                  Column("name", "事项名称", 34), Column("department", "承接部门", 20),
-                  Column("takeover", "承接方式", 42), Column("note", "说明", 42)),
+    "basic": (Column("no", "序号", 6, True), Column("category", "事项类别", 16, True),
+              Column("name", "事项名称", 80)),
+    "cooperative": (Column("no", "序号", 6, True), Column("category", "事项类别", 10, True),
+                    Column("name", "事项名称", 20), Column("departments", "对应上级部门", 15),
+                    Column("department_duties", "上级部门职责", 45), Column("town_duties", "镇配合职责", 45)),
+    "withdrawn": (Column("no", "序号", 6, True), Column("category", "事项类别", 10, True),
+                  Column("name", "事项名称", 32), Column("department", "承接部门", 18),
+                  Column("takeover", "承接方式", 46), Column("note", "说明", 28)),
 }
+"""Widths in Excel units (the width of "0"), about 140 in all so that A4 landscape prints near full size."""
 
 BODY_FONT, HEADER_FONT, TITLE_FONT = "仿宋_GB2312", "黑体", "方正小标宋简体"
 GB2312 = 134  # the font charset that tells Excel to fall back to a Chinese font
@@ -74,6 +77,13 @@ DUTIES_HELP = (
     "或以“一、”“（一）”开头；其他行为段落；空行只为便于阅读。行首的 ' 表示其后文字原样保留。"
 )
 ID_HELP = "事项的稳定编号，用于把修改后的副本对应回源文件。请勿修改；新增的行留空即可。"
+
+BODY_SIZE = 12
+LINE_POINTS = 1.3
+"""Line height as a multiple of the font size: Chinese fonts need more than Excel's Latin default."""
+MAX_ROW_POINTS = 409  # Excel's largest row height
+
+EXPLANATION_WIDTH = 80
 
 _NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
 
@@ -141,7 +151,8 @@ def _font(name: str, size: float, bold: bool = False) -> Font:
 
 
 def _title_row(ws, title: str, width: int) -> None:
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    if width > 1:
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     _text(ws.cell(1, 1), title)
     ws.cell(1, 1).font = _font(TITLE_FONT, 20)
     ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
@@ -181,6 +192,8 @@ def _list_sheet(ws, duty_list) -> None:
             cell.font, cell.border = body, BORDER
             cell.alignment = Alignment(horizontal="center" if column.centre else "left",
                                        vertical="center" if column.centre else "top", wrap_text=True)
+        ws.row_dimensions[row].height = row_height(
+            [(str(values[c.field] or ""), c.width) for c in columns], BODY_SIZE)
         id_cell = ws.cell(row, ID_COLUMN)
         _text(id_cell, item.id)
         id_cell.font, id_cell.fill = _font(BODY_FONT, 10), ID_FILL
@@ -193,12 +206,29 @@ def _list_sheet(ws, duty_list) -> None:
     _page_setup(ws, duty_list.title, landscape=True)
 
 
+def text_lines(text: str, width: float, size: float) -> int:
+    """Estimate how many lines wrapped text takes in a column of the given Excel width."""
+    # an Excel width unit is the "0" of the 11 pt default font, about 7 px; a CJK glyph is one em
+    per_line = max((width - 1) * 7 / (size * 96 / 72), 1)
+    lines = 0
+    for line in text.split("\n"):
+        ems = sum(1 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in line)
+        lines += max(1, math.ceil(ems / per_line))
+    return lines
+
+
+def row_height(cells, size: float) -> float:
+    """Return a row height in points that shows every wrapped line of the cells (Excel caps it at 409)."""
+    lines = max(text_lines(text, width, size) for text, width in cells)
+    return min(round(lines * size * LINE_POINTS + 4, 1), MAX_ROW_POINTS)
+
+
 def _explanation_sheet(ws, doc: Document) -> None:
     """The explanation as a page of text; hidden column B says which rows are headings."""
     ws.title = EXPLANATION_SHEET
     explanation = doc.explanation
     _title_row(ws, explanation.title, 1)
-    ws.column_dimensions["A"].width = 88
+    ws.column_dimensions["A"].width = EXPLANATION_WIDTH
     ws.column_dimensions["B"].hidden = True
     row = 2
     for section in explanation.sections:
@@ -212,6 +242,7 @@ def _explanation_sheet(ws, doc: Document) -> None:
 
 
 def _explanation_row(ws, row: int, text: str, kind: str, font: Font) -> None:
+    ws.row_dimensions[row].height = row_height([(text, EXPLANATION_WIDTH)], font.size)
     cell = ws.cell(row, 1)
     _text(cell, text)
     cell.font = font
@@ -235,7 +266,8 @@ def _page_setup(ws, title: str, landscape: bool) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_options.horizontalCentered = True
+    # LibreOffice clips a centred page that has hidden columns, so only the wide tables are centred
+    ws.print_options.horizontalCentered = landscape
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top, ws.page_margins.bottom = 0.8, 0.7
     ws.page_margins.header, ws.page_margins.footer = 0.35, 0.3
