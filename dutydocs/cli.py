@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -195,8 +196,19 @@ def ids(source, prefix):
     click.echo(f"已分配 {count} 个新 id", err=True)
 
 
-def run() -> None:  # pragma: no cover - console entry for python -m
-    main(prog_name="dutydocs")
+def _terminate(signum, frame):  # pragma: no cover - exercised through a subprocess in the tests
+    click.echo("已中止：输出文件保持原样", err=True)
+    sys.exit(130)
+
+
+def run() -> None:
+    """Console entry: a terminate signal unwinds like Ctrl-C, so temporary files are removed."""
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        main(prog_name="dutydocs")
+    except KeyboardInterrupt:
+        click.echo("已中止：输出文件保持原样", err=True)
+        sys.exit(130)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,6 +1,7 @@
 """Writing outputs safely: temporary file beside the target, then an atomic rename."""
 from __future__ import annotations
 
+import glob
 import os
 import re
 import tempfile
@@ -27,6 +28,8 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
         data = data.encode("utf-8")
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):  # left by a killed write
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -1,0 +1,4 @@
+"""python -m dutydocs."""
+from .cli import run
+
+run()
