@@ -1,0 +1,271 @@
+"""The new Word edition with the changes since the old revision as real tracked changes (w:ins / w:del).
+
+The document is the Word edition of dutydocs/builders/docx.py (same template, styles, page set-up,
+column widths and footer) with the differences tracked: inserted and deleted text as w:ins / w:del
+runs, whole paragraphs with their paragraph mark, whole rows in w:trPr. An item moved to another
+place is a deleted row at its old place and an inserted row at its new place. Numbers (序号) of
+rows that only changed number are written as in the new edition, untracked, so that renumbering
+does not bury the real changes; accepting every change gives exactly the new edition.
+"""
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from datetime import timezone
+
+import docx
+from docx.enum.table import WD_ALIGN_VERTICAL
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Twips
+
+from ..builders import PROJECT_TEMPLATES, BuildOptions, revision_datetime
+from ..builders import docx as word_edition
+from ..builders.docx_xml import (
+    clear_body, end_section, fix_table_layout, mark_row, normalized_zip, plain_section, section_properties,
+    turned_landscape,
+)
+from ..errors import DutydocsError
+from ..model import CooperativeItem, Item, WithdrawnItem
+from .compare import Diff, DutiesChange, ListChange, Row, TextChange, text_ops
+
+TAKEOVER_LABEL = "承接方式："
+
+
+@dataclass(frozen=True)
+class Para:
+    """A paragraph to write: its text as diff operations, its style, and whether it is inserted or deleted whole."""
+
+    ops: tuple[tuple[int, str], ...]
+    style: str
+    state: str = "same"  # same | inserted | deleted
+
+
+def _whole(text: str, style: str, op: int) -> Para:
+    return Para(((op, text),), style, {0: "same", 1: "inserted", -1: "deleted"}[op])
+
+
+def _from_ops(ops, style: str) -> Para:
+    kinds = {op for op, text in ops if text}
+    state = "inserted" if kinds == {1} else "deleted" if kinds == {-1} else "same"
+    return Para(tuple(ops), style, state)
+
+
+def _same_or_ops(old: str | None, new: str | None) -> tuple[tuple[int, str], ...]:
+    if old == new:
+        return ((0, new or ""),)
+    return text_ops(old or "", new or "")
+
+
+def tracked_cells(row: Row) -> list[list[Para]]:
+    """Return each cell of a row as paragraphs with tracked operations."""
+    if row.state in ("added", "moved-in", "removed", "moved-out", "same"):
+        op = {"added": 1, "moved-in": 1, "removed": -1, "moved-out": -1, "same": 0}[row.state]
+        item = row.old_item if op < 0 else row.new_item
+        return [[_whole(text, style, op) for text, style in cell] for cell in _plain_cells(item)]
+    old, new, fields = row.old_item, row.new_item, row.change.fields
+    cells = [[Para(((0, str(new.no)),), "center")],
+             [_from_ops(_same_or_ops(old.category, new.category), "center")],
+             [_from_ops(_same_or_ops(old.name, new.name), "cell")]]
+    if isinstance(new, CooperativeItem):
+        change = fields.get("departments")
+        ops = change.ops if isinstance(change, ListChange) else tuple((0, n) for n in new.departments)
+        cells.append([_whole(name, "center", op) for op, name in ops])
+        for name in ("department_duties", "town_duties"):
+            change = fields.get(name)
+            cells.append(_duties_paras(change) if isinstance(change, DutiesChange)
+                         else [_whole(t, s, 0) for t, s in word_edition._duties(getattr(new, name))])
+    elif isinstance(new, WithdrawnItem):
+        cells.append(_withdrawn_paras(old, new))
+    return cells
+
+
+def _plain_cells(item: Item) -> list[list[tuple[str, str]]]:
+    """Return the cells of an item's row exactly as the Word edition writes them."""
+    return word_edition._Writer._contents(None, item)
+
+
+def _withdrawn_paras(old: WithdrawnItem, new: WithdrawnItem) -> list[Para]:
+    paras = []
+    for name, label in (("department", ""), ("takeover", TAKEOVER_LABEL), ("note", "")):
+        a, b = getattr(old, name), getattr(new, name)
+        if a is None and b is None:
+            continue
+        if a is None:
+            paras.append(_whole(label + b, "cell", 1))
+        elif b is None:
+            paras.append(_whole(label + a, "cell", -1))
+        else:
+            paras.append(_from_ops(((0, label),) + _same_or_ops(a, b) if label else _same_or_ops(a, b), "cell"))
+    return paras
+
+
+def _duties_paras(change: DutiesChange) -> list[Para]:
+    """Return a duty cell's paragraphs: headings and numbered entries with their tracked changes."""
+    paras = []
+    for block in change.blocks:
+        if block.old_heading is not None or block.new_heading is not None:
+            paras.append(_from_ops(_same_or_ops(block.old_heading, block.new_heading), "duty_heading"))
+        for entry in block.entries:
+            if entry.op == "added":
+                paras.append(_whole(entry.new_label + entry.new.text, "cell", 1))
+            elif entry.op == "removed":
+                paras.append(_whole(entry.old_label + entry.old.text, "cell", -1))
+            else:
+                label = _same_or_ops(entry.old_label, entry.new_label)
+                body = entry.ops if entry.op == "modified" else ((0, entry.new.text),)
+                paras.append(Para(tuple(op for op in label + tuple(body) if op[1]), "cell"))
+    return paras
+
+
+class _TrackedWriter(word_edition._Writer):
+    """The Word edition's writer, writing paragraphs and rows with tracked changes."""
+
+    def __init__(self, word, styles, landscape, author: str, date: str):
+        super().__init__(word, styles, landscape)
+        self.author, self.date = author, date
+        self.next_id = 1
+
+    def _mark(self, tag: str):
+        element = OxmlElement(tag)
+        element.set(qn("w:id"), str(self.next_id))
+        element.set(qn("w:author"), self.author)
+        element.set(qn("w:date"), self.date)
+        self.next_id += 1
+        return element
+
+    def write(self, paragraph, para: Para) -> None:
+        """Fill an empty paragraph with the runs of para, inserted and deleted text tracked."""
+        paragraph.style = self.styles[para.style]
+        p = paragraph._p
+        for op, text in para.ops:
+            if not text:
+                continue
+            run = paragraph.add_run(text)._r
+            if op == 0:
+                continue
+            for t in run.findall(qn("w:t")):
+                if op < 0:
+                    t.tag = qn("w:delText")
+            wrapper = self._mark("w:ins" if op > 0 else "w:del")
+            run.addprevious(wrapper)
+            wrapper.append(run)
+        if para.state != "same":
+            pPr = p.get_or_add_pPr()
+            rPr = OxmlElement("w:rPr")
+            rPr.append(self._mark("w:ins" if para.state == "inserted" else "w:del"))
+            pPr.append(rPr)
+
+    def body_paragraph(self, para: Para) -> None:
+        self.write(self.word.add_paragraph("", self.styles[para.style]), para)
+
+    def tracked_explanation(self, diff: Diff) -> None:
+        title = diff.explanation_title
+        self.body_paragraph(_from_ops(title.ops if title else ((0, diff.new.explanation.title),), "title"))
+        for section in diff.sections:
+            self.body_paragraph(_from_ops(_same_or_ops(section.old_heading, section.new_heading), "heading"))
+            for p in section.paragraphs:
+                self.body_paragraph(_from_ops(p.ops, "body"))
+
+    def tracked_list(self, key: str, title: str, rows: list[Row]) -> None:
+        self.paragraph(title, "list_title")
+        columns = word_edition.COLUMNS[key]
+        share = sum(s for _, s in columns)
+        widths = [math.floor(self.width * s / share) for _, s in columns]
+        widths[-1] += self.width - sum(widths)
+        table = self.word.add_table(rows=1, cols=len(columns))
+        table.style = self.styles["table"]
+        table.autofit = False
+        fix_table_layout(table._tbl, widths)
+        header = table.rows[0]
+        for cell, (text, _), width in zip(header.cells, columns, widths):
+            cell.width = Twips(width)
+            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+            self._fill(cell, [(text, "head")])
+        mark_row(header._tr, header=True)
+        room = self.height - self._height([[(text, "head")] for text, _ in columns], widths)
+        for row in rows:
+            cells = tracked_cells(row)
+            estimate = [[("".join(t for _, t in para.ops), para.style) for para in cell] for cell in cells]
+            fits = self._height(estimate, widths) <= word_edition.SPLIT_SHARE * room
+            tr_row = table.add_row()
+            mark_row(tr_row._tr, cant_split=fits)
+            if row.state in ("added", "moved-in", "removed", "moved-out"):
+                tr_row._tr.get_or_add_trPr().append(
+                    self._mark("w:ins" if row.state in ("added", "moved-in") else "w:del"))
+            align = WD_ALIGN_VERTICAL.CENTER if fits else WD_ALIGN_VERTICAL.TOP
+            for cell, paras in zip(tr_row.cells, cells):
+                cell.vertical_alignment = align
+                for k, para in enumerate(paras):
+                    self.write(cell.paragraphs[0] if k == 0 else cell.add_paragraph(), para)
+                if not paras:
+                    cell.paragraphs[0].style = self.styles["cell"]
+
+
+def change_datetime(diff: Diff, change_date: str | None) -> str:
+    """Return the w:date of every change: the date given, else the new revision's date (SOURCE_DATE_EPOCH wins)."""
+    if change_date:
+        if "T" not in change_date:
+            change_date += "T00:00:00"
+        return change_date if change_date.endswith("Z") else change_date + "Z"
+    stamp = revision_datetime(diff.new).astimezone(timezone.utc)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def render_docx(diff: Diff, author: str = "dutydocs", change_date: str | None = None,
+                options: BuildOptions | None = None) -> bytes:
+    """Return the new Word edition with every change since the old revision tracked."""
+    options = options or BuildOptions(templates=PROJECT_TEMPLATES)
+    if not author.strip():
+        raise DutydocsError("修订作者不能为空（--author）")
+    word = docx.Document(str(options.template(word_edition.TEMPLATE)))
+    styles = word_edition.check_styles(word)
+    body = word.element.body
+    sections = section_properties(body)
+    if not sections:
+        raise DutydocsError(f"Word 模板没有页面设置：{options.template(word_edition.TEMPLATE)}")
+    portrait = plain_section(sections[0])
+    for ref in list(sections[0]):
+        if ref.tag in (qn("w:headerReference"), qn("w:footerReference")):
+            portrait.insert(0, ref)
+    landscape = plain_section(sections[-1]) if len(sections) > 1 else turned_landscape(sections[0])
+    clear_body(body)
+
+    writer = _TrackedWriter(word, styles, landscape, author, change_datetime(diff, change_date))
+    writer.tracked_explanation(diff)
+    end_section(body, portrait, styles["break"].style_id)
+    for i, duty_list in enumerate(diff.new.lists):
+        writer.tracked_list(duty_list.key, duty_list.title, diff.rows[duty_list.key])
+        section = plain_section(landscape)
+        if i < len(diff.new.lists) - 1:
+            end_section(body, section, styles["break"].style_id)
+        else:
+            body.append(section)
+    word_edition._write_footers(word, styles["footer"], options.page_numbers)
+    word_edition._set_properties(word, diff.new)
+    word.core_properties.title = f"{diff.new.title}（修订稿）"
+    _show_revisions(word)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    stamp = revision_datetime(diff.new)
+    return normalized_zip(buffer.getvalue(), (max(stamp.year, 1980), stamp.month, stamp.day,
+                                              stamp.hour, stamp.minute, stamp.second))
+
+
+def _show_revisions(word) -> None:
+    """Turn on track changes in settings.xml, so a reviewer's further edits are tracked too."""
+    settings = word.settings.element
+    if settings.find(qn("w:trackRevisions")) is None:
+        track = OxmlElement("w:trackRevisions")
+        # trackRevisions comes early in CT_Settings: after view/zoom/removePersonalInformation/…
+        anchor = next((settings.find(qn(t)) for t in ("w:doNotTrackMoves", "w:doNotTrackFormatting",
+                                                       "w:documentProtection", "w:defaultTabStop")
+                       if settings.find(qn(t)) is not None), None)
+        if anchor is not None:
+            anchor.addprevious(track)
+        else:
+            settings.append(track)
+
+
+__all__ = ["render_docx", "tracked_cells", "change_datetime"]
