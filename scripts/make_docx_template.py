@@ -60,7 +60,7 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:styles xmlns:w="{W_NS}">
 <w:docDefaults>
  <w:rPrDefault><w:rPr>{fonts(FANG)}<w:kern w:val="2"/>{size(16)}<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>
- <w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:spacing w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>
+ <w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>
 </w:docDefaults>
 <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>
  <w:pPr><w:spacing w:before="0" w:after="0" w:line="{LINE}" w:lineRule="exact"/><w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="both"/></w:pPr>
@@ -77,10 +77,10 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             fonts(TITLE) + size(22), outline=0)}
 {para_style("TableHead", "表头文字", "Normal", f'<w:keepNext/>{TABLE_LINE}{NO_INDENT}<w:jc w:val="center"/>',
             fonts(HEI) + size(12))}
-{para_style("TableText", "表格文字", "Normal", f'{TABLE_LINE}{NO_INDENT}<w:jc w:val="left"/>', fonts(FANG) + size(12),
+{para_style("TableText", "表格文字", "Normal", f'<w:keepLines/>{TABLE_LINE}{NO_INDENT}<w:jc w:val="left"/>', fonts(FANG) + size(12),
             next_id="TableText")}
 {para_style("TableCenter", "表格居中", "TableText", '<w:jc w:val="center"/>', "", next_id="TableCenter")}
-{para_style("DutyHeading", "职责小标题", "TableText", "", fonts(HEI), next_id="TableText")}
+{para_style("DutyHeading", "职责小标题", "TableText", "<w:keepNext/>", fonts(HEI), next_id="TableText")}
 {para_style("SectionBreak", "分节符", "Normal",
             f'<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>{NO_INDENT}', size(1))}
 <w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>

@@ -1,0 +1,302 @@
+"""The Word edition: read back with python-docx, and converted once with LibreOffice and read as PDF."""
+from __future__ import annotations
+
+import dataclasses
+import html
+import io
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from datetime import datetime, timezone
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from lxml import etree
+
+from dutydocs.build import build_source
+from dutydocs.builders import BuildOptions, PROJECT_TEMPLATES
+from dutydocs.builders.docx import STYLES, render
+from dutydocs.errors import DutydocsError
+from dutydocs.model import Entry
+
+SEED_PAGES = 92  # the original PDF; the Word edition follows GB/T 9704 sizes, so it runs a little longer
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+OFFICIAL = {"公文标题": "方正小标宋简体", "一级标题": "黑体", "Normal": "仿宋_GB2312", "清单标题": "方正小标宋简体",
+            "表头文字": "黑体", "表格文字": "仿宋_GB2312", "表格居中": "仿宋_GB2312", "职责小标题": "黑体",
+            "Footer": "宋体"}
+
+
+def read(data: bytes):
+    return docx.Document(io.BytesIO(data))
+
+
+def paragraphs(cell) -> list[tuple[str, str]]:
+    return [(p.text, p.style.name) for p in cell.paragraphs]
+
+
+def item_rows(table):
+    return table.rows[1:]
+
+
+@pytest.fixture(scope="session")
+def small_docx(small_doc) -> bytes:
+    return render(small_doc, BuildOptions())
+
+
+@pytest.fixture(scope="session")
+def bundled_docx(bundled_doc) -> bytes:
+    return render(bundled_doc, BuildOptions())
+
+
+@pytest.fixture(scope="session")
+def bundled_word(bundled_docx):
+    return read(bundled_docx)
+
+
+@pytest.fixture(scope="session")
+def converted(bundled_docx, tmp_path_factory):
+    """Return (page texts, pdffonts output) of the bundled Word edition converted by LibreOffice."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice (soffice) is needed: run scripts/setup.sh"
+    work = tmp_path_factory.mktemp("lo")
+    (work / "list.docx").write_bytes(bundled_docx)
+    fonts = work / "fonts.conf"
+    fonts.write_text('<?xml version="1.0"?><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+                     f'<include>{PROJECT_TEMPLATES / "fonts.conf"}</include></fontconfig>', encoding="utf-8")
+    subprocess.run([soffice, f"-env:UserInstallation=file://{work / 'profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(work), str(work / "list.docx")],
+                   check=True, capture_output=True, timeout=180, env={**os.environ, "FONTCONFIG_FILE": str(fonts)})
+    pdf = work / "list.pdf"
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [[(float(x), float(y), html.unescape(word)) for x, y, word in WORD.findall(page)]
+             for page in boxes.split("<page ")[1:]]
+    fonts_used = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return pages, fonts_used
+
+
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>')
+
+
+def page_text(words) -> str:
+    return "".join(word for _, _, word in words)
+
+
+def column_text(pages, left: float, right: float, header: str) -> str:
+    """Return the text of one table column across pages: words starting in [left, right), repeated header left out."""
+    return "".join(w for page in pages for y, x, w in sorted((y, x, w) for x, y, w in page)
+                   if left - 2 <= x < right - 2 and w != header)
+
+
+# --- the template ---------------------------------------------------------------------------------
+
+def test_every_style_the_builder_uses_is_in_the_template():
+    template = docx.Document(str(PROJECT_TEMPLATES / "template.docx"))
+    for name, kind in STYLES.values():
+        assert template.styles[name].type == kind, name
+
+
+def test_every_style_the_output_refers_to_is_defined(small_docx):
+    with zipfile.ZipFile(io.BytesIO(small_docx)) as z:
+        defined = {s.get(W + "styleId") for s in etree.fromstring(z.read("word/styles.xml")).iter(W + "style")}
+        used = set()
+        for name in z.namelist():
+            if re.fullmatch(r"word/(document|footer\d*|header\d*)\.xml", name):
+                root = etree.fromstring(z.read(name))
+                used |= {e.get(W + "val") for tag in ("pStyle", "tblStyle", "rStyle") for e in root.iter(W + tag)}
+    assert used and used <= defined, used - defined
+
+
+def test_a_template_missing_a_style_is_refused(small_doc, tmp_path):
+    template = docx.Document(str(PROJECT_TEMPLATES / "template.docx"))
+    style = template.styles["表格文字"].element
+    style.getparent().remove(style)
+    template.save(str(tmp_path / "template.docx"))
+    with pytest.raises(DutydocsError, match="表格文字"):
+        render(small_doc, BuildOptions(templates=tmp_path))
+
+
+def test_styles_put_the_official_fonts_in_the_east_asian_slot(small_docx):
+    word = read(small_docx)
+    for name, font in OFFICIAL.items():
+        style = word.styles[name]
+        while style.element.rPr is None or style.element.rPr.rFonts is None:
+            style = style.base_style
+        fonts = style.element.rPr.rFonts
+        assert fonts.get(qn("w:eastAsia")) == font == fonts.get(qn("w:ascii")), name
+    runs = list(word.element.body.iter(qn("w:r")))
+    assert runs and not any(r.find(qn("w:rPr")) is not None for r in runs), "fonts come from styles, not runs"
+
+
+def test_template_edits_are_followed(small_doc, tmp_path):
+    template = docx.Document(str(PROJECT_TEMPLATES / "template.docx"))
+    template.styles["表格文字"].font.size = docx.shared.Pt(10.5)
+    template.sections[-1].left_margin = Mm(20)
+    template.save(str(tmp_path / "template.docx"))
+    word = read(render(small_doc, BuildOptions(templates=tmp_path)))
+    assert word.styles["表格文字"].font.size.pt == 10.5
+    assert abs(word.sections[1].left_margin - Mm(20)) < Mm(0.1)
+    grid = word.tables[0]._tbl.tblGrid.gridCol_lst
+    text_width = word.sections[1].page_width - word.sections[1].left_margin - word.sections[1].right_margin
+    assert abs(sum(int(c.get(qn("w:w"))) for c in grid) * 635 - text_width) < 635 * 2
+
+
+# --- the document ---------------------------------------------------------------------------------
+
+def test_explanation_then_each_list_in_its_own_landscape_section(small_doc, small_docx):
+    word = read(small_docx)
+    first, *lists = word.sections
+    assert abs(first.page_width - Mm(210)) < Mm(0.1) and abs(first.page_height - Mm(297)) < Mm(0.1)
+    for got, want in ((first.top_margin, 37), (first.left_margin, 28), (first.right_margin, 26), (first.bottom_margin, 35)):
+        assert abs(got - Mm(want)) < Mm(0.1)
+    assert len(lists) == 3 and all(s.orientation == 1 and s.page_width > s.page_height for s in lists)
+    body = [p for p in word.paragraphs if p.style.name != "分节符"]
+    assert (body[0].text, body[0].style.name) == (small_doc.explanation.title, "公文标题")
+    assert [p.text for p in body if p.style.name == "一级标题"] == [s.heading for s in small_doc.explanation.sections]
+    assert [p.text for p in body if p.style.name == "清单标题"] == [lst.title for lst in small_doc.lists]
+
+
+def test_bundled_tables_hold_every_item(bundled_doc, bundled_word):
+    tables = bundled_word.tables
+    assert [len(item_rows(t)) for t in tables] == [130, 98, 45]
+    for table, duty_list in zip(tables, bundled_doc.lists):
+        rows = item_rows(table)
+        assert [r.cells[2].text for r in rows] == [item.name for item in duty_list.items]
+        assert [r.cells[0].text for r in rows] == [str(item.no) for item in duty_list.items]
+
+
+def test_header_rows_repeat_and_widths_are_fixed(bundled_word):
+    for table in bundled_word.tables:
+        tbl = table._tbl
+        flags = [tr.trPr is not None and tr.trPr.find(qn("w:tblHeader")) is not None for tr in tbl.tr_lst]
+        assert flags[0] and not any(flags[1:])
+        assert tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed" and not table.autofit
+        grid = [int(c.get(qn("w:w"))) for c in tbl.tblGrid.gridCol_lst]
+        assert int(tbl.tblPr.find(qn("w:tblW")).get(qn("w:w"))) == sum(grid)
+        section = bundled_word.sections[1]
+        assert abs(sum(grid) * 635 - (section.page_width - section.left_margin - section.right_margin)) < 635 * 2
+        for tr in tbl.tr_lst:
+            assert [int(tc.tcPr.tcW.get(qn("w:w"))) for tc in tr.tc_lst] == grid
+
+
+def test_rows_that_fit_on_a_page_never_split(bundled_doc, bundled_word):
+    def can_split(row):
+        return row._tr.trPr.find(qn("w:cantSplit")) is None
+    basic, cooperative, withdrawn = bundled_word.tables
+    assert not any(can_split(r) for r in item_rows(basic) + item_rows(withdrawn))
+    long_rows = [int(r.cells[0].text) for r in item_rows(cooperative) if can_split(r)]
+    # Only the longest cooperative items may split (Word would clip a cantSplit row taller than a page).
+    size = {i.no: len(i.department_duties.text()) + len(i.town_duties.text())
+            for i in bundled_doc.list("cooperative").items}
+    assert 0 < len(long_rows) < 30
+    assert min(size[n] for n in long_rows) > sorted(size.values())[len(size) // 2]
+
+
+def test_duties_are_paragraphs_with_headings_and_numbers(small_docx):
+    table = read(small_docx).tables[1]
+    assert paragraphs(item_rows(table)[1].cells[4]) == [
+        ("一、年度绩效考核", "职责小标题"), ("1.审核乡镇年度绩效考核指标；", "表格文字"), ("2.下发年度绩效考核指标。", "表格文字"),
+        ("区人社局", "职责小标题"), ("负责乡镇推荐晋升事业单位九级职员人选的审批备案工作。", "表格文字")]
+    assert [p.text for p in item_rows(table)[1].cells[3].paragraphs] == ["某区委组织部", "某区人力资源和社会保障局"]
+
+
+def test_bundled_duties_match_the_source_line_for_line(bundled_doc, bundled_word):
+    rows = item_rows(bundled_word.tables[1])
+    for row, item in zip(rows, bundled_doc.list("cooperative").items):
+        assert [p.text for p in row.cells[4].paragraphs] == (item.department_duties.as_lines() or [""])
+        assert [p.text for p in row.cells[5].paragraphs] == (item.town_duties.as_lines() or [""])
+
+
+def test_withdrawn_cell_has_department_then_takeover_or_the_note(small_docx):
+    rows = item_rows(read(small_docx).tables[2])
+    assert [p.text for p in rows[0].cells[3].paragraphs] == ["某区民政局", "承接方式：负责婚姻登记工作"]
+    assert [p.text for p in rows[1].cells[3].paragraphs] == ["法律法规条款已失效，不再开展此项工作"]
+
+
+def test_hostile_text_appears_as_typed(small_doc):
+    hostile = ["<script>alert(1)</script>", "{{ 7*7 }}", '=HYPERLINK("http://x","点我")', "&amp; ]]>"]
+    basic = small_doc.list("basic")
+    items = [dataclasses.replace(item, name=text) for item, text in zip(basic.items, hostile)]
+    coop = small_doc.list("cooperative").items[0]
+    duties = dataclasses.replace(coop.town_duties, entries=(Entry("heading", "{% raw %}"), Entry("point", "@SUM(1+1)")))
+    doc = small_doc.with_list("basic", items).with_list("cooperative", [dataclasses.replace(coop, town_duties=duties)])
+    word = read(render(doc, BuildOptions()))
+    assert [r.cells[2].text for r in item_rows(word.tables[0])] == hostile[:len(items)]
+    assert [p.text for p in item_rows(word.tables[1])[0].cells[5].paragraphs] == ["{% raw %}", "1.@SUM(1+1)"]
+
+
+# --- footer, properties, reproducibility ----------------------------------------------------------
+
+def footer_xml(data: bytes) -> tuple[str, list[str]]:
+    word = read(data)
+    footer = word.sections[0].footer
+    instructions = [t.text.strip() for t in footer._element.iter(qn("w:instrText"))]
+    shown = "".join(t.text for t in footer._element.iter(qn("w:t")))
+    return shown, instructions
+
+
+def test_footer_counts_pages_through_every_section(small_doc, small_docx):
+    shown, instructions = footer_xml(small_docx)
+    assert instructions == ["PAGE", "NUMPAGES"] and shown == "第 1 页，共 1 页"
+    word = read(small_docx)
+    for section in word.sections[1:]:
+        assert section.footer.is_linked_to_previous
+        assert section._sectPr.find(qn("w:pgNumType")) is None
+    shown, instructions = footer_xml(render(small_doc, BuildOptions(page_numbers="dash")))
+    assert instructions == ["PAGE"] and shown == "— 1 —"
+
+
+def test_core_properties_come_from_the_source(small_doc, small_docx):
+    props = read(small_docx).core_properties
+    assert (props.title, props.author, props.subject) == (small_doc.title, small_doc.township, "乡镇履职事项清单")
+    assert small_doc.township in props.keywords
+    assert props.created == props.modified == datetime(2025, 3, 1, tzinfo=timezone.utc)
+
+
+def test_same_source_gives_the_same_bytes(small_doc, small_docx, monkeypatch):
+    assert render(small_doc, BuildOptions()) == small_docx
+    with zipfile.ZipFile(io.BytesIO(small_docx)) as z:
+        assert {info.date_time for info in z.infolist()} == {(2025, 3, 1, 0, 0, 0)}
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    later = render(small_doc, BuildOptions())
+    assert later != small_docx and read(later).core_properties.modified == datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def test_build_writes_the_word_edition(small_path, tmp_path):
+    _, [path], _ = build_source(small_path, ["docx"], tmp_path, BuildOptions())
+    assert path.name == "示例镇履职事项清单.docx" and len(read(path.read_bytes()).tables) == 3
+
+
+# --- LibreOffice ----------------------------------------------------------------------------------
+
+def test_libreoffice_pages_are_close_to_the_pdf_edition(converted):
+    pages, _ = converted
+    assert abs(len(pages) - SEED_PAGES) <= SEED_PAGES * 0.2, len(pages)
+
+
+def test_libreoffice_shows_every_item_and_each_list_opens_a_page(bundled_doc, bundled_word, converted):
+    pages, _ = converted
+    titles = [lst.title for lst in bundled_doc.lists]
+    starts = [n for n, page in enumerate(pages) if page and page[0][2] in titles]
+    assert [pages[n][0][2] for n in starts] == titles
+    for duty_list, table, first, end in zip(bundled_doc.lists, bundled_word.tables, starts, starts[1:] + [len(pages)]):
+        section = bundled_word.sections[1]
+        grid = [int(c.get(qn("w:w"))) / 20 for c in table._tbl.tblGrid.gridCol_lst]
+        left = section.left_margin.pt + sum(grid[:2])
+        names = column_text(pages[first:end], left, left + grid[2], "事项名称")
+        position = 0
+        for item in duty_list.items:  # every name, in order, in the name column of its list's pages
+            found = names.find(re.sub(r"\s+", "", item.name), position)
+            assert found >= 0, (duty_list.key, item.no, item.name)
+            position = found
+    total = len(pages)
+    assert all(f"第{n}页，共{total}页" in page_text(page) for n, page in enumerate(pages, 1))
+
+
+def test_libreoffice_uses_the_east_asian_fonts(converted):
+    _, fonts = converted
+    assert "FandolFang" in fonts  # 仿宋_GB2312 through templates/fonts.conf
+    assert "NotoSansCJK" in fonts  # 黑体
