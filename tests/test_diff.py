@@ -172,3 +172,21 @@ def test_renders_every_format_of_an_empty_diff(small_doc):
     diff = compare(small_doc, small_doc)
     assert "内容相同" in render(diff, "text")
     assert json.loads(render(diff, "json"))["changes"] == []
+
+
+def test_returned_excel_copy_is_compared_through_the_importer(small_doc, tmp_path):
+    from openpyxl import load_workbook
+
+    from dutydocs.builders import render as build
+    from dutydocs.builders.xlsx import FIRST_ROW, LIST_SHEETS
+
+    copy_path = tmp_path / "返回.xlsx"
+    copy_path.write_bytes(build(small_doc, "xlsx"))
+    assert not compare(small_doc, load_revision(str(copy_path))).changed
+    wb = load_workbook(copy_path)
+    ws = wb[LIST_SHEETS["basic"]]
+    name = next(c for c in ws[FIRST_ROW] if c.value == small_doc.list("basic").items[0].name)
+    name.value = "宣传和贯彻执行党的路线方针政策"
+    wb.save(copy_path)
+    diff = compare(small_doc, load_revision(str(copy_path)))
+    assert [(c.kind, c.old.no, c.match, list(c.fields)) for c in diff.changes] == [("modified", 1, "id", ["name"])]

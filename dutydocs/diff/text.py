@@ -129,9 +129,9 @@ def _change(w: _Writer, change: Change) -> None:
                     continue
                 if block.op == "modified":
                     w.add(f"      ~ {w.ops(block.heading_ops)}")
-                elif block.op in ("added", "removed"):
+                elif block.op in ("added", "removed") and (block.new_heading or block.old_heading):
                     w.add(w.style(f"      {KIND_MARKS[block.op]} {KIND_TITLES[block.op]}一组："
-                                  f"{block.new_heading or block.old_heading or '（无标题）'}", fg=KIND_COLOURS[block.op]))
+                                  f"{block.new_heading or block.old_heading}", fg=KIND_COLOURS[block.op]))
                 elif block.new_heading:
                     w.add(f"      {block.new_heading}")
                 for entry in block.entries:
