@@ -295,7 +295,9 @@ def _properties(wb: Workbook, doc: Document, stamp) -> None:
 
 def _reproducible_zip(data: bytes, core_xml: bytes, stamp) -> bytes:
     """Rewrite the package with fixed entry dates and the revision date in docProps/core.xml."""
-    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    if not 1980 <= stamp.year <= 2107:  # what a zip entry's DOS date can hold
+        stamp = stamp.replace(year=min(max(stamp.year, 1980), 2107), month=1, day=1, hour=0, minute=0, second=0)
+    date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as zin, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..builders.xlsx import (
@@ -92,7 +93,7 @@ def check_package(path: Path) -> None:
                 if info.filename.endswith((".xml", ".rels", ".vml")) and _DTD.search(archive.read(info)):
                     raise DutydocsError(
                         f"{name}: {info.filename} 含 XML 文档类型声明（DOCTYPE/ENTITY），Excel 不会写出这种内容，拒绝读取")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError) as exc:
         raise DutydocsError(
             f"{name}: 文件已损坏或不是 .xlsx 文件（{exc}）（请在 Excel/WPS 中重新打开并另存为 .xlsx）") from None
 
