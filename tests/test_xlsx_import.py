@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import replace
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -23,6 +24,7 @@ from dutydocs.model import (
     WithdrawnItem,
 )
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BASIC, COOP, WITHDRAWN = "基本履职事项清单", "配合履职事项清单", "上级部门收回事项清单"
 
 
@@ -64,6 +66,19 @@ def test_small_round_trip(tmp_path, small_doc, small_xlsx):
 def test_bundled_round_trip(tmp_path, bundled_doc, bundled_xlsx):
     assert bundled_doc.item_count() == 273
     _same(import_file(_write(tmp_path, bundled_xlsx)), bundled_doc)
+
+
+def test_copy_saved_by_another_office_suite(small_doc):
+    """small.libreoffice.xlsx is the built small fixture opened and saved again by LibreOffice Calc.
+
+    It has shared strings, Calc's own styles and properties, as a returned copy would. Regenerate it
+    after changing small.json: dutydocs build tests/fixtures/small.json -f xlsx, then
+    soffice --headless --convert-to 'xlsx:Calc MS Excel 2007 XML' on the result.
+    """
+    path = FIXTURES / "small.libreoffice.xlsx"
+    with zipfile.ZipFile(path) as archive:
+        assert "xl/sharedStrings.xml" in archive.namelist()
+    _same(import_workbook(path), small_doc)
 
 
 def test_cli_build_then_import(tmp_path, small_path):
