@@ -45,8 +45,12 @@ COLUMNS = {
     "withdrawn": (("序号", 14), ("事项类别", 34), ("事项名称", 87), ("承接部门及工作方式", 90)),
 }
 
-SPLIT_SHARE = 0.8
-"""A row estimated taller than this share of a page may split: Word clips a cantSplit row taller than a page."""
+SPLIT_SHARE = 0.85
+"""A row estimated taller than this share of a page may split: Word clips a cantSplit row taller than a page.
+
+Measured against LibreOffice on the bundled source, the estimate is within 1 % for tall rows and at most
+one line short for short ones; 0.85 leaves room for that and for fonts a little wider than the official ones.
+"""
 
 PAGE_NUMBERS = {"total": ("第 ", "PAGE", " 页，共 ", "NUMPAGES", " 页"), "dash": ("— ", "PAGE", " —")}
 
@@ -185,7 +189,7 @@ class _Writer:
         em = self.font.twips if hasattr(self.font, "twips") else self.font.pt * 20
         tallest = 0
         for paragraphs, width in zip(contents, widths):
-            per_line = max(1.0, (width - 170) / em)
+            per_line = max(1, math.floor((width - 170) / em))  # whole characters fit on a line
             lines = sum(max(1, math.ceil(_ems(text) / per_line)) for text, _ in paragraphs)
             tallest = max(tallest, lines)
         return tallest * self.line.pt * 20 + 114
