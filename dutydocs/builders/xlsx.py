@@ -78,7 +78,8 @@ DUTIES_HELP = (
 )
 ID_HELP = "事项的稳定编号，用于把修改后的副本对应回源文件。请勿修改；新增的行留空即可。"
 
-BODY_SIZE = 12
+BODY_SIZES = (12, 11, 10.5, 10, 9)
+"""小四 normally; smaller only for the few items whose text would pass Excel's largest row height."""
 LINE_POINTS = 1.3
 """Line height as a multiple of the font size: Chinese fonts need more than Excel's Latin default."""
 MAX_ROW_POINTS = 409  # Excel's largest row height
@@ -183,17 +184,18 @@ def _list_sheet(ws, duty_list) -> None:
     ws.column_dimensions[get_column_letter(ID_COLUMN)].width = 16
     ws.column_dimensions[get_column_letter(ID_COLUMN)].hidden = True
 
-    body = _font(BODY_FONT, 12)
     for row, item in enumerate(duty_list.items, FIRST_ROW):
         values = cell_values(item)
+        texts = [(str(values[c.field] or ""), c.width) for c in columns]
+        size = next((s for s in BODY_SIZES if row_height(texts, s) < MAX_ROW_POINTS), BODY_SIZES[-1])
+        body = _font(BODY_FONT, size)
         for index, column in enumerate(columns, 1):
             cell = ws.cell(row, index)
             _text(cell, values[column.field])
             cell.font, cell.border = body, BORDER
             cell.alignment = Alignment(horizontal="center" if column.centre else "left",
                                        vertical="center" if column.centre else "top", wrap_text=True)
-        ws.row_dimensions[row].height = row_height(
-            [(str(values[c.field] or ""), c.width) for c in columns], BODY_SIZE)
+        ws.row_dimensions[row].height = row_height(texts, size)
         id_cell = ws.cell(row, ID_COLUMN)
         _text(id_cell, item.id)
         id_cell.font, id_cell.fill = _font(BODY_FONT, 10), ID_FILL
