@@ -93,6 +93,11 @@ def test_layout_and_print_setup(small_xlsx, small_doc):
     assert explanation.column_dimensions["B"].hidden
 
 
+def test_dash_page_numbers(small_doc):
+    wb = _open(render(small_doc, "xlsx", BuildOptions(page_numbers="dash")))
+    assert {wb[name].oddFooter.center.text for name in SHEETS} == {"— &P —"}
+
+
 def test_wrapped_rows_are_tall_enough(bundled_xlsx, bundled_doc):
     ws = _open(bundled_xlsx)["配合履职事项清单"]
     heights = [ws.row_dimensions[r].height for r in range(3, 3 + len(bundled_doc.list("cooperative").items))]

@@ -186,6 +186,15 @@ def test_inserted_deleted_moved_and_resorted_rows(tmp_path, small_doc, small_xls
     _same(doc, expected)
 
 
+def test_merged_category_cells(tmp_path, small_doc, small_xlsx):
+    def edit(wb):
+        ws = wb[BASIC]
+        ws["B4"] = None
+        ws.merge_cells("B3:B4")  # 党的建设 over both of its items, as the printed list shows it
+
+    _same(import_workbook(_edited(tmp_path, small_xlsx, edit)), small_doc)
+
+
 def test_explanation_rows_added(tmp_path, small_doc, small_xlsx):
     def edit(wb):
         ws = wb["说明"]

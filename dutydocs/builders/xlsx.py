@@ -96,9 +96,10 @@ def render(doc: Document, options: BuildOptions) -> bytes:
         raise DutydocsError(f"有 {len(problems)} 个单元格无法写入 Excel，未生成工作簿", problems)
     stamp = revision_datetime(doc).replace(tzinfo=None)
     wb = Workbook()
-    _explanation_sheet(wb.active, doc)
+    footer = "第 &P 页，共 &N 页" if options.page_numbers == "total" else "— &P —"
+    _explanation_sheet(wb.active, doc, footer)
     for duty_list in doc.lists:
-        _list_sheet(wb.create_sheet(LIST_SHEETS[duty_list.key]), duty_list)
+        _list_sheet(wb.create_sheet(LIST_SHEETS[duty_list.key]), duty_list, footer)
     _properties(wb, doc, stamp)
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -160,7 +161,7 @@ def _title_row(ws, title: str, width: int) -> None:
     ws.row_dimensions[1].height = 40
 
 
-def _list_sheet(ws, duty_list) -> None:
+def _list_sheet(ws, duty_list, footer: str) -> None:
     columns = COLUMNS[duty_list.key]
     last_row = HEADER_ROW + len(duty_list.items)
     _title_row(ws, duty_list.title, len(columns))
@@ -205,7 +206,7 @@ def _list_sheet(ws, duty_list) -> None:
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(ID_COLUMN)}{max(last_row, HEADER_ROW + 1)}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.print_area = f"A1:{last_column}{last_row}"
-    _page_setup(ws, duty_list.title, landscape=True)
+    _page_setup(ws, duty_list.title, footer, landscape=True)
 
 
 def text_lines(text: str, width: float, size: float) -> int:
@@ -225,7 +226,7 @@ def row_height(cells, size: float) -> float:
     return min(round(lines * size * LINE_POINTS + 4, 1), MAX_ROW_POINTS)
 
 
-def _explanation_sheet(ws, doc: Document) -> None:
+def _explanation_sheet(ws, doc: Document, footer: str) -> None:
     """The explanation as a page of text; hidden column B says which rows are headings."""
     ws.title = EXPLANATION_SHEET
     explanation = doc.explanation
@@ -240,7 +241,7 @@ def _explanation_sheet(ws, doc: Document) -> None:
             row += 1
             _explanation_row(ws, row, paragraph, KIND_PARAGRAPH, _font(BODY_FONT, 14))
     ws.print_area = f"A1:A{max(row, 1)}"
-    _page_setup(ws, explanation.title, landscape=False)
+    _page_setup(ws, explanation.title, footer, landscape=False)
 
 
 def _explanation_row(ws, row: int, text: str, kind: str, font: Font) -> None:
@@ -262,7 +263,7 @@ def _header_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def _page_setup(ws, title: str, landscape: bool) -> None:
+def _page_setup(ws, title: str, footer_text: str, landscape: bool) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
@@ -278,7 +279,7 @@ def _page_setup(ws, title: str, landscape: bool) -> None:
     ws.oddHeader.center.text = _header_text(title)
     ws.oddHeader.center.font, ws.oddHeader.center.size = f"{HEADER_FONT},Regular", 11
     for footer in (ws.oddFooter, ws.HeaderFooter.firstFooter):
-        footer.center.text = "第 &P 页，共 &N 页"
+        footer.center.text = footer_text
         footer.center.font, footer.center.size = f"{BODY_FONT},Regular", 11
 
 

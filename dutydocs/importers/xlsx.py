@@ -216,8 +216,9 @@ class _Reader:
         title = next((t for r in range(1, header_row) if (t := self.text(ws.cell(r, 1), f"{ws.title}!A{r}"))), None)
         rows = []
         content = [c.field for c in COLUMNS[key] if c.field != "no"]
+        merged = _merged_cells(ws, header_row)
         for r in range(header_row + 1, ws.max_row + 1):
-            cells = {field: (ws.cell(r, col), f"{ws.title}!{ws.cell(r, col).coordinate}")
+            cells = {field: (merged.get((r, col)) or ws.cell(r, col), f"{ws.title}!{ws.cell(r, col).coordinate}")
                      for field, col in columns.items()}
             raw = {field: self.text(cell, ref) for field, (cell, ref) in cells.items() if field != "no"}
             if all(raw[field] is None for field in content):
@@ -226,6 +227,7 @@ class _Reader:
         return title, rows
 
     def _row(self, key: str, raw: dict, cells: dict) -> _Row:
+        """Read one item row; cells maps a field to (cell, "sheet!A1")."""
         def require(field: str, what: str, hint: str) -> None:
             if raw[field] is None:
                 self.problem(cells[field][1], f"{what}为空", hint)
@@ -263,6 +265,20 @@ class _Reader:
                 self.problem(refs[1], f"编号 {item_id} 出现 {len(refs)} 次（{'、'.join(refs)}）",
                              "复制整行会连同隐藏的编号一起复制：请清空新增那一行的编号（G 列），它将作为新事项导入",
                              code="xlsx-duplicate-id")
+
+
+def _merged_cells(ws, header_row: int) -> dict:
+    """Map every cell of a merged range below the header to the range's first cell, which holds the value.
+
+    People merge 事项类别 over the items of one category, as the printed list does; each item keeps it.
+    """
+    found = {}
+    for merged in ws.merged_cells.ranges:
+        if merged.min_row > header_row:
+            first = ws.cell(merged.min_row, merged.min_col)
+            for row, column in merged.cells:
+                found[(row, column)] = first
+    return found
 
 
 # --- the document ------------------------------------------------------------------------------
