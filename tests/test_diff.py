@@ -21,11 +21,11 @@ def base(request, bundled_path):
     return generated(300) if request.param == "generated" else data_of(bundled_path)
 
 
-@pytest.mark.parametrize("with_ids", [True, False], ids=["ids", "no-ids"])
-def test_scripted_edits_are_reported_exactly(base, with_ids):
+@pytest.mark.parametrize("ids", ["both", "neither", "old-only"])
+def test_scripted_edits_are_reported_exactly(base, ids):
     new, expected = scripted(base)
-    old = base if with_ids else strip_ids(base)
-    new = new if with_ids else strip_ids(new)
+    old = strip_ids(base) if ids == "neither" else base
+    new = new if ids == "both" else strip_ids(new)
     diff = compare(doc_of(old), doc_of(new))
     assert reported(diff) == expected
     paragraphs = [p for p in diff.explanation_changes()]
@@ -145,7 +145,7 @@ def test_text_report_marks_insertions_and_deletions(small_path, tmp_path):
     assert same.exit_code == 0 and "内容相同" in same.stdout
 
 
-def test_git_revision_input(small_path, tmp_path):
+def test_git_revision_input(small_path, tmp_path, monkeypatch):
     repo = tmp_path / "repo"
     (repo / "source").mkdir(parents=True)
     target = repo / "source" / "town.json"
@@ -159,6 +159,8 @@ def test_git_revision_input(small_path, tmp_path):
     target.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
     diff = compare(load_revision(f"HEAD:{target}"), load_revision(str(target)))
     assert [(c.kind, c.old.no) for c in diff.changes] == [("removed", 3)]
+    monkeypatch.chdir(repo)
+    assert not compare(load_revision("HEAD:source/town.json"), load_revision("HEAD~0:./source/town.json")).changed
     with pytest.raises(DutydocsError, match="git 中找不到"):
         load_revision(f"nosuchrev:{target}")
 

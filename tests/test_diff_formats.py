@@ -229,3 +229,12 @@ def test_binary_report_is_written_atomically(scenario, tmp_path, small_path):
     assert load_workbook(out).sheetnames[0] == "摘要"
     with pytest.raises(DutydocsError):
         run_diff(str(small_path), str(small_path), output_format="pdf", out=None)
+
+
+@pytest.mark.parametrize("given, stamped", [("2025-07-01", "2025-07-01T00:00:00Z"),
+                                            ("2025-07-01T09:30", "2025-07-01T09:30:00Z"),
+                                            ("2025-07-01T09:30:15Z", "2025-07-01T09:30:15Z")])
+def test_change_date_forms(scenario, given, stamped):
+    from dutydocs.diff.docx import change_datetime
+
+    assert change_datetime(scenario[0], given) == stamped

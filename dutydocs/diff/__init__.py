@@ -44,9 +44,9 @@ def _load_file(path: Path, name: str | None = None) -> Document:
 
 def _load_git(rev: str, rel: str, spec: str) -> Document:
     """Read path as it was at rev, with git run in the folder that holds it."""
-    target = Path(rel)
-    folder = target.parent if target.parent.is_dir() else Path.cwd()
-    inside = f"./{target.name}" if target.parent.is_dir() else rel
+    target = Path(rel) if Path(rel).is_absolute() else Path.cwd() / rel
+    folder = next(p for p in target.parents if p.is_dir())
+    inside = "./" + target.relative_to(folder).as_posix()
     try:
         result = subprocess.run(["git", "show", f"{rev}:{inside}"], cwd=folder, capture_output=True, check=False)
     except FileNotFoundError:

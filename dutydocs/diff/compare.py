@@ -411,7 +411,7 @@ def match(old: list[_Slot], new: list[_Slot]) -> dict[int, tuple[int, str]]:
     def eligible(i: int, j: int) -> bool:
         return old[i].item.id is None or new[j].item.id is None
 
-    for how, key in (("exact", lambda s: (s.item.category and normalise(s.item.category), normalise(s.item.name))),
+    for how, key in (("exact", lambda s: (normalise(s.item.category), normalise(s.item.name))),
                      ("name", lambda s: normalise(s.item.name))):
         waiting: dict[Any, list[int]] = defaultdict(list)
         for i, slot in enumerate(old):

@@ -206,9 +206,9 @@ class _TrackedWriter(word_edition._Writer):
 def change_datetime(diff: Diff, change_date: str | None) -> str:
     """Return the w:date of every change: the date given, else the new revision's date (SOURCE_DATE_EPOCH wins)."""
     if change_date:
-        if "T" not in change_date:
-            change_date += "T00:00:00"
-        return change_date if change_date.endswith("Z") else change_date + "Z"
+        day, _, time = change_date.removesuffix("Z").partition("T")
+        time = (time or "00:00") + (":00" if len(time or "00:00") == 5 else "")
+        return f"{day}T{time}Z"
     stamp = revision_datetime(diff.new).astimezone(timezone.utc)
     return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
