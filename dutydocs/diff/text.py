@@ -60,6 +60,8 @@ def render_text(diff: Diff, color: bool = False) -> str:
             parts.append(f"仅序号变化 {s['renumbered']}")
         w.add(f"  {LIST_TITLES[key]}：{s['items']['old']} → {s['items']['new']} 项"
               + (f"；{'，'.join(parts)}" if parts else ""))
+        for category, counts in s["categories"].items():
+            w.add(f"    {category}：{'，'.join(f'{KIND_TITLES[k]} {counts[k]}' for k in KIND_TITLES if k in counts)}")
     for name, change in diff.document.items():
         w.add(f"{ {'title': '标题', 'township': '乡镇', 'region': '地区'}[name] }：{w.ops(change.ops)}")
     _explanation(w, diff)
