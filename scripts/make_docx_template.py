@@ -84,7 +84,7 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 {para_style("SectionBreak", "分节符", "Normal",
             f'<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>{NO_INDENT}', size(1))}
 <w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>
- <w:pPr><w:tabs><w:tab w:val="clear" w:pos="4153"/></w:tabs><w:spacing w:line="240" w:lineRule="auto"/>{NO_INDENT}<w:jc w:val="center"/></w:pPr>
+ <w:pPr><w:spacing w:line="240" w:lineRule="auto"/>{NO_INDENT}<w:jc w:val="center"/></w:pPr>
  <w:rPr>{fonts(SONG)}{size(14)}</w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="Header"><w:name w:val="header"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>
  <w:pPr><w:spacing w:line="240" w:lineRule="auto"/>{NO_INDENT}<w:jc w:val="center"/></w:pPr><w:rPr>{fonts(SONG)}{size(10.5)}</w:rPr></w:style>
@@ -199,7 +199,9 @@ def sample() -> Document:
         Section("一、这是 dutydocs 的 Word 模板", (
             "生成 Word 版时，本文件的正文会被清单内容替换，只保留样式、页面设置和页眉页脚。"
             "要改字体、字号、行距、缩进，请在“样式”窗格中修改对应样式（如“正文”“一级标题”“表格文字”），不要直接改选中的文字；"
-            "要改页边距或纸张，请在“布局—页面设置”中修改：第一节（竖版）用于说明，最后一节（横版）用于三张清单。",
+            "要改页边距、纸张方向，请在“布局—页面设置”中修改：第一节（竖版）用于说明，"
+            "第二、三、四节（横版）依次用于基本、配合、收回三张清单，表格列宽随版心宽度按比例缩放。"
+            "页码的字体字号由样式“页脚”决定，页码格式（第 X 页，共 Y 页 或 — X —）在生成时选择。",
             "修改后直接保存为 .docx，下次生成即按新模板排版。",
         )),
         Section("二、样式示例", ("本段是正文（仿宋_GB2312，三号）。上一行是一级标题（黑体，三号），最上方是公文标题（方正小标宋简体，二号）。",)),

@@ -134,13 +134,17 @@ def test_styles_put_the_official_fonts_in_the_east_asian_slot(small_docx):
 def test_template_edits_are_followed(small_doc, tmp_path):
     template = docx.Document(str(PROJECT_TEMPLATES / "template.docx"))
     template.styles["表格文字"].font.size = docx.shared.Pt(10.5)
-    template.sections[-1].left_margin = Mm(20)
+    basic = template.sections[1]  # the clerk turns the basic list's page upright and narrows its margin
+    basic.orientation, basic.page_width, basic.page_height = 0, Mm(210), Mm(297)
+    basic.left_margin = Mm(20)
     template.save(str(tmp_path / "template.docx"))
     word = read(render(small_doc, BuildOptions(templates=tmp_path)))
     assert word.styles["表格文字"].font.size.pt == 10.5
-    assert abs(word.sections[1].left_margin - Mm(20)) < Mm(0.1)
+    section = word.sections[1]
+    assert section.page_width < section.page_height and abs(section.left_margin - Mm(20)) < Mm(0.1)
+    assert word.sections[2].page_width > word.sections[2].page_height
     grid = word.tables[0]._tbl.tblGrid.gridCol_lst
-    text_width = word.sections[1].page_width - word.sections[1].left_margin - word.sections[1].right_margin
+    text_width = section.page_width - section.left_margin - section.right_margin
     assert abs(sum(int(c.get(qn("w:w"))) for c in grid) * 635 - text_width) < 635 * 2
 
 

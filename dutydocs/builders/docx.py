@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import dataclass
 import unicodedata
 
 import docx
@@ -55,38 +56,75 @@ one line short for short ones; 0.85 leaves room for that and for fonts a little 
 PAGE_NUMBERS = {"total": ("第 ", "PAGE", " 页，共 ", "NUMPAGES", " 页"), "dash": ("— ", "PAGE", " —")}
 
 
-def render(doc: Document, options: BuildOptions) -> bytes:
-    """Return the bytes of the Word edition of the document."""
-    word = docx.Document(str(options.template(TEMPLATE)))
+@dataclass
+class Template:
+    """The opened template: the document to write into, its styles and the page set-up of each part."""
+
+    word: object
+    styles: dict
+    explanation: object  # sectPr of the explanation: the template's first section, with its header and footer
+    lists: list  # sectPr of each list: the template's later sections (the last one serves any further list)
+
+    def list_section(self, i: int):
+        return plain_section(self.lists[min(i, len(self.lists) - 1)])
+
+
+def open_template(options: BuildOptions) -> Template:
+    """Open the Word template, check its styles, take its page set-ups and empty its body."""
+    path = options.template(TEMPLATE)
+    try:
+        word = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several kinds for a file that is not a .docx
+        raise DutydocsError(f"无法打开 Word 模板：{path}（{type(exc).__name__}；请用 Word 另存为 .docx，"
+                            "或用 scripts/make_docx_template.py 重新生成）") from None
     styles = check_styles(word)
     body = word.element.body
     sections = section_properties(body)
     if not sections:
-        raise DutydocsError(f"Word 模板没有页面设置：{options.template(TEMPLATE)}（请用 scripts/make_docx_template.py 重新生成）")
-    portrait = plain_section(sections[0])
+        raise DutydocsError(f"Word 模板没有页面设置：{path}（请用 scripts/make_docx_template.py 重新生成）")
+    first = plain_section(sections[0])
     for ref in list(sections[0]):
         if ref.tag in (qn("w:headerReference"), qn("w:footerReference")):
-            portrait.insert(0, ref)  # the first section owns the header and footer; the others inherit them
-    landscape = plain_section(sections[-1]) if len(sections) > 1 else turned_landscape(sections[0])
+            first.insert(0, ref)  # the first section owns the header and footer; the others inherit them
+    lists = sections[1:] or [turned_landscape(sections[0])]
     clear_body(body)
+    return Template(word, styles, first, lists)
 
-    writer = _Writer(word, styles, landscape)
-    writer.explanation(doc)
-    end_section(body, portrait, styles["break"].style_id)
-    for i, duty_list in enumerate(doc.lists):
-        writer.duty_list(duty_list)
-        section = plain_section(landscape)
-        if i < len(doc.lists) - 1:
-            end_section(body, section, styles["break"].style_id)
-        else:
-            body.append(section)
-    _write_footers(word, styles["footer"], options.page_numbers)
-    _set_properties(word, doc)
+
+def close_section(template: Template, sectPr, last: bool) -> None:
+    """End the part just written with its page set-up (the last part's goes at the end of the body)."""
+    body = template.word.element.body
+    if last:
+        body.append(sectPr)
+    else:
+        end_section(body, sectPr, template.styles["break"].style_id)
+
+
+def finish(template: Template, doc: Document, options: BuildOptions, title: str | None = None) -> bytes:
+    """Write the footer and the properties, and return the package with no build time in it."""
+    _write_footers(template.word, template.styles["footer"], options.page_numbers)
+    _set_properties(template.word, doc)
+    if title:
+        template.word.core_properties.title = title
     buffer = io.BytesIO()
-    word.save(buffer)
+    template.word.save(buffer)
     stamp = revision_datetime(doc)
     return normalized_zip(buffer.getvalue(), (max(stamp.year, 1980), stamp.month, stamp.day,
                                               stamp.hour, stamp.minute, stamp.second))
+
+
+def render(doc: Document, options: BuildOptions) -> bytes:
+    """Return the bytes of the Word edition of the document."""
+    template = open_template(options)
+    writer = _Writer(template.word, template.styles, template.list_section(0))
+    writer.explanation(doc)
+    close_section(template, template.explanation, last=False)
+    for i, duty_list in enumerate(doc.lists):
+        section = template.list_section(i)
+        writer.use_section(section)
+        writer.duty_list(duty_list)
+        close_section(template, section, last=i == len(doc.lists) - 1)
+    return finish(template, doc, options)
 
 
 def check_styles(word) -> dict:
@@ -112,11 +150,15 @@ class _Writer:
 
     def __init__(self, word, styles: dict, landscape):
         self.word, self.styles = word, styles
-        self.width, self.height = text_block(landscape)
+        self.use_section(landscape)
         cell = styles["cell"]
         self.font = _inherited(cell, lambda s: s.font.size) or Pt(12)
         line = _inherited(cell, lambda s: s.paragraph_format.line_spacing)
         self.line = line if hasattr(line, "pt") else Pt(self.font.pt * 1.5)
+
+    def use_section(self, sectPr) -> None:
+        """Lay the next table out for the text block of this page set-up."""
+        self.width, self.height = text_block(sectPr)
 
     def paragraph(self, text: str, style: str):
         return self.word.add_paragraph(text, self.styles[style])
