@@ -18,7 +18,8 @@ from docx.shared import Mm
 from lxml import etree
 
 from dutydocs.build import build_source
-from dutydocs.builders import BuildOptions, PROJECT_TEMPLATES
+from dutydocs.builders import PROJECT_TEMPLATES, BuildOptions
+from dutydocs.builders import render as render_format
 from dutydocs.builders.docx import STYLES, render
 from dutydocs.errors import DutydocsError
 from dutydocs.model import Entry
@@ -276,9 +277,18 @@ def test_build_writes_the_word_edition(small_path, tmp_path):
 
 # --- LibreOffice ----------------------------------------------------------------------------------
 
-def test_libreoffice_pages_are_close_to_the_pdf_edition(converted):
-    pages, _ = converted
-    assert abs(len(pages) - SEED_PAGES) <= SEED_PAGES * 0.2, len(pages)
+@pytest.fixture(scope="session")
+def pdf_edition_pages(bundled_doc) -> int:
+    from pypdf import PdfReader
+    return len(PdfReader(io.BytesIO(render_format(bundled_doc, "pdf"))).pages)
+
+
+def test_libreoffice_pages_are_close_to_the_pdf_edition(converted, pdf_edition_pages):
+    # Word keeps every row that fits on a page whole (cantSplit), so it leaves more room at page feet
+    # than the PDF edition, which continues a long item under a repeated name: measured 99 against 85.
+    pages = len(converted[0])
+    assert abs(pages - pdf_edition_pages) <= 0.25 * pdf_edition_pages, (pages, pdf_edition_pages)
+    assert abs(pages - SEED_PAGES) <= 0.2 * SEED_PAGES, pages
 
 
 def test_libreoffice_shows_every_item_and_each_list_opens_a_page(bundled_doc, bundled_word, converted):
