@@ -171,9 +171,21 @@ def test_binary_format_needs_out(small_path):
 
 
 def test_renders_every_format_of_an_empty_diff(small_doc):
+    import io
+
+    import docx
+    from docx.oxml.ns import qn
+    from openpyxl import load_workbook
+
     diff = compare(small_doc, small_doc)
     assert "内容相同" in render(diff, "text")
     assert json.loads(render(diff, "json"))["changes"] == []
+    assert "两个版本内容相同" in render(diff, "html")
+    assert render(diff, "pdf").startswith(b"%PDF")
+    word = docx.Document(io.BytesIO(render(diff, "docx")))
+    assert not [e for tag in ("w:ins", "w:del") for e in word.element.body.iter(qn(tag))]
+    wb = load_workbook(io.BytesIO(render(diff, "xlsx")))
+    assert all(not row[0].value for ws in wb.worksheets[1:4] for row in ws.iter_rows(min_row=2))
 
 
 def test_returned_excel_copy_is_compared_through_the_importer(small_doc, tmp_path):
