@@ -43,6 +43,19 @@ _ORDINAL_HEADING = re.compile(r"^(?:[一二三四五六七八九十百]+、|（[
 _BRACKETED = re.compile(r"^【(.*\S.*)】$")
 
 
+_OOXML_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+
+
+def ooxml_escape(text: str) -> str:
+    """Protect text that looks like an OOXML escape (``_x000D_``), which Excel would turn into a character."""
+    return _OOXML_ESCAPE.sub(lambda m: "_x005F" + m.group(0), text)
+
+
+def ooxml_unescape(text: str) -> str:
+    """Undo OOXML escapes as Excel writes them (``_x000D_`` for a carriage return); openpyxl leaves them."""
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(0)[2:6], 16)), text)
+
+
 class CellFormatError(ValueError):
     """A line of a cell that cannot be read; the message says which line and why."""
 

@@ -81,6 +81,15 @@ def test_copy_saved_by_another_office_suite(small_doc):
     _same(import_workbook(path), small_doc)
 
 
+def test_escapes_as_an_office_suite_writes_them():
+    """escape.libreoffice.xlsx: the small fixture with 事项名称 代码_x0041_不是字母, saved again by LibreOffice.
+
+    Calc stores that name as rich text with the OOXML escape _x005F_x0041_ in the shared strings.
+    """
+    doc = import_workbook(FIXTURES / "escape.libreoffice.xlsx")
+    assert doc.list("basic").items[0].name == "代码_x0041_不是字母"
+
+
 def test_cli_build_then_import(tmp_path, small_path):
     runner = CliRunner()
     built = runner.invoke(main, ["build", str(small_path), "-f", "xlsx", "-o", str(tmp_path)])
@@ -186,6 +195,15 @@ def test_inserted_deleted_moved_and_resorted_rows(tmp_path, small_doc, small_xls
     _same(doc, expected)
 
 
+def test_text_that_looks_like_an_ooxml_escape(tmp_path, small_doc):
+    basic = small_doc.list("basic").items
+    doc = small_doc.with_list("basic", [replace(basic[0], name="代码_x0041_不是字母 A"), *basic[1:]])
+    data = render(doc, "xlsx")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert "_x005F_x0041_" in archive.read("xl/worksheets/sheet2.xml").decode()  # Excel shows it as typed
+    _same(import_workbook(_write(tmp_path, data)), doc)
+
+
 def test_merged_category_cells(tmp_path, small_doc, small_xlsx):
     def edit(wb):
         ws = wb[BASIC]
@@ -199,7 +217,7 @@ def test_explanation_rows_added(tmp_path, small_doc, small_xlsx):
     def edit(wb):
         ws = wb["说明"]
         ws.insert_rows(5)
-        ws["A5"] = "新增一段：全镇耕地 5.9 万亩。"
+        ws["A5"] = "新增一段：全镇耕地 5.9 万亩。_x000D_\n\n又一段。"  # as Excel writes Alt+Enter from Windows
         last = ws.max_row
         ws.cell(last + 1, 1).value = "四、联系方式"
         ws.cell(last + 2, 1).value = "镇党政办公室。"
@@ -207,7 +225,7 @@ def test_explanation_rows_added(tmp_path, small_doc, small_xlsx):
     doc = import_workbook(_edited(tmp_path, small_xlsx, edit))
     first, third = small_doc.explanation.sections
     assert doc.explanation.sections == (
-        Section(first.heading, first.paragraphs + ("新增一段：全镇耕地 5.9 万亩。",)), third,
+        Section(first.heading, first.paragraphs + ("新增一段：全镇耕地 5.9 万亩。", "又一段。")), third,
         Section("四、联系方式", ("镇党政办公室。",)))
 
 
@@ -242,14 +260,16 @@ def test_every_problem_is_reported_with_its_cell(tmp_path, small_xlsx):
         wb[BASIC]["G5"] = wb[BASIC]["G3"].value  # a copied row carries the hidden id
         wb[WITHDRAWN]["D3"] = None
         wb[WITHDRAWN]["F3"] = None
+        wb[WITHDRAWN]["C4"] = "出具婚姻\n状况证明"
 
     path = _edited(tmp_path, small_xlsx, edit)
     with pytest.raises(DutydocsError) as caught:
         import_workbook(path)
     places = {p.pointer for p in caught.value.problems}
-    assert places == {f"{COOP}!F3", f"{COOP}!E4", f"{BASIC}!C4", f"{BASIC}!G5", f"{WITHDRAWN}!D3"}
+    assert places == {f"{COOP}!F3", f"{COOP}!E4", f"{BASIC}!C4", f"{BASIC}!G5", f"{WITHDRAWN}!D3",
+                      f"{WITHDRAWN}!C4"}
     text = caught.value.format_message()
-    assert "单元格含公式" in text and "只有编号" in text and "编号 t-001 出现 2 次" in text
+    assert "单元格含公式" in text and "只有编号" in text and "编号 t-001 出现 2 次" in text and "换行" in text
     result = CliRunner().invoke(main, ["import", str(path), "--out", str(tmp_path / "new.json")])
     assert result.exit_code == 1
     assert f"{COOP}!F3" in result.output and "未生成源文件" in result.output

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.xml.functions import tostring
 
-from ..cells import CELL_LIMIT, duties_to_text, names_to_text
+from ..cells import CELL_LIMIT, duties_to_text, names_to_text, ooxml_escape
 from ..errors import DutydocsError, Problem
 from ..model import CooperativeItem, Document, WithdrawnItem
 from . import BuildOptions, revision_datetime
@@ -143,9 +143,11 @@ def _cell_problems(doc: Document) -> list[Problem]:
 
 def _text(cell, value) -> None:
     """Put text in a cell as a string, even when it starts with = + - or @."""
-    cell.value = value
     if isinstance(value, str):
+        cell.value = ooxml_escape(value)
         cell.data_type = "s"
+    else:
+        cell.value = value
 
 
 def _font(name: str, size: float, bold: bool = False) -> Font:

@@ -14,12 +14,15 @@ import unicodedata
 import warnings
 import zipfile
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..builders.xlsx import (
     COLUMNS, EXPLANATION_SHEET, ID_HEADER, KIND_HEADING, KIND_PARAGRAPH, LIST_SHEETS, PROPERTY_PREFIX,
 )
-from ..cells import _ORDINAL_HEADING, CellFormatError, text_to_duties, text_to_names
+from ..cells import (
+    _ORDINAL_HEADING, CellFormatError, ooxml_unescape, split_lines, text_to_duties, text_to_names,
+)
 from ..errors import DutydocsError, Problem
 from ..model import (
     LIST_KEYS, LIST_TITLES, BasicItem, CooperativeItem, Document, DutyList, Explanation, Revision,
@@ -30,6 +33,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 MAX_RATIO = 200
 MAX_ENTRIES = 5000
+MULTILINE = {"departments", "department_duties", "town_duties"}
 _ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
@@ -102,11 +106,42 @@ def _open(path: Path):
     from openpyxl import load_workbook
 
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _raw_shared_strings():
             warnings.simplefilter("ignore")
             return load_workbook(path, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged package
         raise DutydocsError(f"{path}: 无法读取工作簿：{type(exc).__name__}: {exc}（请在 Excel/WPS 中另存为 .xlsx 后再导入）") from None
+
+
+@contextmanager
+def _raw_shared_strings():
+    """Read shared strings without openpyxl's partial unescaping, so ooxml_unescape sees what Excel wrote.
+
+    openpyxl strips every "x005F_" from shared strings but leaves other _xHHHH_ escapes and inline
+    strings alone; undoing the escapes in one place keeps a literal "_x0041_" typed in Excel intact.
+    """
+    import openpyxl.reader.excel as excel
+    from openpyxl.cell.text import Text
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    def read_string_table(xml_source):
+        strings = []
+        for _, node in iterparse(xml_source):
+            if node.tag == f"{{{SHEET_MAIN_NS}}}si":
+                strings.append(Text.from_tree(node).content)
+                node.clear()
+        return strings
+
+    original = getattr(excel, "read_string_table", None)
+    if original is None:  # a future openpyxl: keep its own reading
+        yield
+        return
+    excel.read_string_table = read_string_table
+    try:
+        yield
+    finally:
+        excel.read_string_table = original
 
 
 def _load_base(base):
@@ -163,30 +198,39 @@ class _Reader:
             return None
         if isinstance(value, float):
             value = str(int(value)) if value.is_integer() else repr(value)
-        value = str(value)
+        value = ooxml_unescape(str(value)) if isinstance(value, str) else str(value)
         bad = next((ch for ch in value if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r"), None)
         if bad is not None:
             self.problem(ref, f"单元格含控制字符 U+{ord(bad):04X}", "请删除该字符")
             return None
         return value if value.strip() else None
 
+    def line(self, cell, ref: str) -> str | None:
+        """Return the text of a cell that must be one line, reporting a line break in it."""
+        text = self.text(cell, ref)
+        if text is not None and ("\n" in text or "\r" in text):
+            self.problem(ref, "单元格内有换行，此处应为一行文字", "请删除单元格内的换行（Alt+Enter 产生的）")
+        return text
+
     def explanation(self, ws) -> Explanation:
-        title = self.text(ws.cell(1, 1), f"{ws.title}!A1") or ""
+        title = self.line(ws.cell(1, 1), f"{ws.title}!A1") or ""
         if not title:
             self.problem(f"{ws.title}!A1", "说明的标题为空", "请在 A1 填写标题（如“说明”）")
         sections: list[Section] = []
         for row in range(2, ws.max_row + 1):
-            text = self.text(ws.cell(row, 1), f"{ws.title}!A{row}")
+            ref = f"{ws.title}!A{row}"
+            text = self.text(ws.cell(row, 1), ref)
             if text is None:
                 continue
             kind = ws.cell(row, 2).value
             heading = kind == KIND_HEADING or (kind != KIND_PARAGRAPH and _ORDINAL_HEADING.match(text.strip()))
             if heading:
-                sections.append(Section(text, ()))
+                sections.append(Section(self.line(ws.cell(row, 1), ref), ()))
             elif not sections:
-                self.problem(f"{ws.title}!A{row}", "段落之前没有标题", "请在其上方插入一行标题，如“一、基本情况”")
-            else:
-                sections[-1] = Section(sections[-1].heading, sections[-1].paragraphs + (text,))
+                self.problem(ref, "段落之前没有标题", "请在其上方插入一行标题，如“一、基本情况”")
+            else:  # a cell with line breaks holds several paragraphs
+                paragraphs = tuple(p for p in split_lines(text) if p.strip())
+                sections[-1] = Section(sections[-1].heading, sections[-1].paragraphs + paragraphs)
         return Explanation(title=title, sections=tuple(sections))
 
     def _header(self, ws, key: str):
@@ -213,14 +257,15 @@ class _Reader:
         if header is None:
             return None, []
         header_row, columns = header
-        title = next((t for r in range(1, header_row) if (t := self.text(ws.cell(r, 1), f"{ws.title}!A{r}"))), None)
+        title = next((t for r in range(1, header_row) if (t := self.line(ws.cell(r, 1), f"{ws.title}!A{r}"))), None)
         rows = []
         content = [c.field for c in COLUMNS[key] if c.field != "no"]
         merged = _merged_cells(ws, header_row)
         for r in range(header_row + 1, ws.max_row + 1):
             cells = {field: (merged.get((r, col)) or ws.cell(r, col), f"{ws.title}!{ws.cell(r, col).coordinate}")
                      for field, col in columns.items()}
-            raw = {field: self.text(cell, ref) for field, (cell, ref) in cells.items() if field != "no"}
+            raw = {field: (self.text if field in MULTILINE else self.line)(cell, ref)
+                   for field, (cell, ref) in cells.items() if field != "no"}
             if all(raw[field] is None for field in content):
                 continue  # a blank row, or one whose contents were cleared: no item
             rows.append(self._row(key, raw, cells))
