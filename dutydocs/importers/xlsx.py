@@ -52,7 +52,7 @@ def import_workbook(path, base=None) -> Document:
     base_doc = _load_base(base)
     explanation = reader.explanation(workbook[EXPLANATION_SHEET])
     lists = {key: reader.list_rows(workbook[LIST_SHEETS[key]], key) for key in LIST_KEYS}
-    reader.check_ids(lists)
+    reader.check_ids()
     meta = _metadata(workbook, base_doc, reader)
     if reader.problems:
         raise DutydocsError(f"{path}: 有 {len(reader.problems)} 处无法读取，未生成源文件", reader.problems)
@@ -304,7 +304,7 @@ class _Reader:
             self.id_cells.setdefault(item_id, []).append(cells["id"][1])
         return _Row(values, item_id)
 
-    def check_ids(self, lists) -> None:
+    def check_ids(self) -> None:
         for item_id, refs in self.id_cells.items():
             if len(refs) > 1:
                 self.problem(refs[1], f"编号 {item_id} 出现 {len(refs)} 次（{'、'.join(refs)}）",
