@@ -90,7 +90,7 @@ def _explanation(w: _Writer, diff: Diff) -> None:
             w.add(w.style(f"  {mark} {KIND_TITLES[section.op]}一节：{section.new_heading or section.old_heading}",
                           fg=KIND_COLOURS[section.op]))
         elif section.op == "modified":
-            w.add(f"  ~ 标题：{w.ops(section.heading_ops)}")
+            w.add(f"  ~ 小节标题：{w.ops(section.heading_ops)}")
         else:
             w.add(f"  {section.new_heading}")
         number = 0
