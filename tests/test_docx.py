@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 
 import docx
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
@@ -252,6 +253,19 @@ def test_footer_counts_pages_through_every_section(small_doc, small_docx):
         assert section._sectPr.find(qn("w:pgNumType")) is None
     shown, instructions = footer_xml(render(small_doc, BuildOptions(page_numbers="dash")))
     assert instructions == ["PAGE"] and shown == "— 1 —"
+
+
+def test_odd_and_even_footers_both_count_and_keep_their_alignment(small_doc, tmp_path):
+    template = docx.Document(str(PROJECT_TEMPLATES / "template.docx"))
+    template.settings.odd_and_even_pages_header_footer = True
+    even = template.sections[0].even_page_footer
+    even.is_linked_to_previous = False
+    even.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT  # GB/T 9704 puts even page numbers at the left
+    template.save(str(tmp_path / "template.docx"))
+    section = read(render(small_doc, BuildOptions(templates=tmp_path, page_numbers="dash"))).sections[0]
+    for footer in (section.footer, section.even_page_footer):
+        assert [t.text.strip() for t in footer._element.iter(qn("w:instrText"))] == ["PAGE"]
+    assert section.even_page_footer.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.LEFT
 
 
 def test_core_properties_come_from_the_source(small_doc, small_docx):

@@ -1,10 +1,11 @@
 """The Word edition: the document written into the styles, page set-up and footer of templates/template.docx."""
 from __future__ import annotations
 
+import copy
 import io
 import math
-from dataclasses import dataclass
 import unicodedata
+from dataclasses import dataclass
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -16,8 +17,8 @@ from ..errors import DutydocsError
 from ..model import BasicItem, CooperativeItem, Document, Duties, DutyList, WithdrawnItem
 from . import BuildOptions, revision_datetime
 from .docx_xml import (
-    add_field, clear_body, end_section, fix_table_layout, mark_row, normalized_zip, plain_section,
-    section_properties, text_block, turned_landscape,
+    add_field, cell_margins, clear_body, end_section, fix_table_layout, mark_row, normalized_zip,
+    plain_section, section_properties, text_block, turned_landscape,
 )
 
 SUFFIX = "docx"
@@ -62,7 +63,7 @@ class Template:
 
     word: object
     styles: dict
-    explanation: object  # sectPr of the explanation: the template's first section, with its header and footer
+    explanation: object  # sectPr of the explanation: the template's first section, header and footer included
     lists: list  # sectPr of each list: the template's later sections (the last one serves any further list)
 
     def list_section(self, i: int):
@@ -82,10 +83,8 @@ def open_template(options: BuildOptions) -> Template:
     sections = section_properties(body)
     if not sections:
         raise DutydocsError(f"Word 模板没有页面设置：{path}（请用 scripts/make_docx_template.py 重新生成）")
-    first = plain_section(sections[0])
-    for ref in list(sections[0]):
-        if ref.tag in (qn("w:headerReference"), qn("w:footerReference")):
-            first.insert(0, ref)  # the first section owns the header and footer; the others inherit them
+    # The first section keeps its header, footer and page numbering; the later ones inherit and continue them.
+    first = copy.deepcopy(sections[0])
     lists = sections[1:] or [turned_landscape(sections[0])]
     clear_body(body)
     return Template(word, styles, first, lists)
@@ -151,6 +150,7 @@ class _Writer:
     def __init__(self, word, styles: dict, landscape):
         self.word, self.styles = word, styles
         self.use_section(landscape)
+        self.margins = cell_margins(styles["table"].element)
         cell = styles["cell"]
         self.font = _inherited(cell, lambda s: s.font.size) or Pt(12)
         line = _inherited(cell, lambda s: s.paragraph_format.line_spacing)
@@ -217,24 +217,25 @@ class _Writer:
         return cells
 
     def _fill(self, cell, paragraphs: list[tuple[str, str]]) -> None:
-        first = cell.paragraphs[0]
-        first.style = self.styles["cell"]
+        """Write paragraphs into a new cell (whose one empty paragraph stays, styled, if there are none)."""
+        cell.paragraphs[0].style = self.styles["cell"]
         for i, (text, style) in enumerate(paragraphs):
             if i == 0:
-                first.style = self.styles[style]
-                first.add_run(text)
+                cell.paragraphs[0].style = self.styles[style]
+                cell.paragraphs[0].add_run(text)
             else:
                 cell.add_paragraph(text, self.styles[style])
 
     def _height(self, contents, widths: list[int]) -> float:
         """Estimate a row's height in twips from its text, the column widths and the cell style."""
-        em = self.font.twips if hasattr(self.font, "twips") else self.font.pt * 20
+        em = self.font.pt * 20
+        across, down = self.margins
         tallest = 0
         for paragraphs, width in zip(contents, widths):
-            per_line = max(1, math.floor((width - 170) / em))  # whole characters fit on a line
+            per_line = max(1, math.floor((width - across) / em))  # whole characters fit on a line
             lines = sum(max(1, math.ceil(_ems(text) / per_line)) for text, _ in paragraphs)
             tallest = max(tallest, lines)
-        return tallest * self.line.pt * 20 + 114
+        return tallest * self.line.pt * 20 + down
 
 
 def _duties(duties: Duties) -> list[tuple[str, str]]:
@@ -267,20 +268,24 @@ def _write_footers(word, style, page_numbers: str) -> None:
     """Write the page number into the first section's footer, which every later section inherits."""
     if page_numbers not in PAGE_NUMBERS:
         raise DutydocsError(f"不支持的页码格式：{page_numbers}（可选：{'、'.join(PAGE_NUMBERS)}）")
-    footer = word.sections[0].footer
-    footer.is_linked_to_previous = False
-    for p in footer.paragraphs[1:]:
-        p._p.getparent().remove(p._p)
-    paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-    for child in list(paragraph._p):
-        if child.tag != qn("w:pPr"):
-            paragraph._p.remove(child)
-    paragraph.style = style
-    for i, part in enumerate(PAGE_NUMBERS[page_numbers]):
-        if i % 2:
-            add_field(paragraph, part)
-        else:
-            paragraph.add_run(part)
+    section = word.sections[0]
+    section.footer.is_linked_to_previous = False
+    footers = [section.footer]
+    if not section.even_page_footer.is_linked_to_previous:
+        footers.append(section.even_page_footer)  # odd and even pages differ: a clerk may align them apart
+    for footer in footers:
+        for p in footer.paragraphs[1:]:
+            p._p.getparent().remove(p._p)
+        paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+        for child in list(paragraph._p):
+            if child.tag != qn("w:pPr"):
+                paragraph._p.remove(child)  # the text goes; the paragraph's own alignment stays
+        paragraph.style = style
+        for i, part in enumerate(PAGE_NUMBERS[page_numbers]):
+            if i % 2:
+                add_field(paragraph, part)
+            else:
+                paragraph.add_run(part)
 
 
 def _set_properties(word, doc: Document) -> None:

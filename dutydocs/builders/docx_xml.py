@@ -109,6 +109,17 @@ def text_block(sectPr) -> tuple[int, int]:
             height - get(margins, "top", 1440) - get(margins, "bottom", 1440))
 
 
+def cell_margins(table_style) -> tuple[int, int]:
+    """Return a table style's cell margins in twips: left + right, top + bottom (Word's defaults if unset)."""
+    margins = table_style.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
+    width = {"left": 108, "right": 108, "top": 0, "bottom": 0}
+    for side in width:
+        found = margins.find(qn(f"w:{side}")) if margins is not None else None
+        if found is not None:
+            width[side] = int(found.get(qn("w:w")))
+    return width["left"] + width["right"], width["top"] + width["bottom"]
+
+
 def end_section(body, sectPr, style_id: str) -> None:
     """Close the current section with a tiny paragraph carrying its properties."""
     p = OxmlElement("w:p")
