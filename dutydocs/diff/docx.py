@@ -27,7 +27,7 @@ from ..builders.docx_xml import (
     turned_landscape,
 )
 from ..errors import DutydocsError
-from ..model import CooperativeItem, Item, WithdrawnItem
+from ..model import CooperativeItem, WithdrawnItem
 from .compare import Diff, DutiesChange, ListChange, Row, TextChange, text_ops
 
 TAKEOVER_LABEL = "承接方式："
@@ -58,12 +58,12 @@ def _same_or_ops(old: str | None, new: str | None) -> tuple[tuple[int, str], ...
     return text_ops(old or "", new or "")
 
 
-def tracked_cells(row: Row) -> list[list[Para]]:
-    """Return each cell of a row as paragraphs with tracked operations."""
+def tracked_cells(row: Row, contents) -> list[list[Para]]:
+    """Return each cell of a row as paragraphs with tracked operations; contents(item) gives a plain row's cells."""
     if row.state in ("added", "moved-in", "removed", "moved-out", "same"):
         op = {"added": 1, "moved-in": 1, "removed": -1, "moved-out": -1, "same": 0}[row.state]
         item = row.old_item if op < 0 else row.new_item
-        return [[_whole(text, style, op) for text, style in cell] for cell in _plain_cells(item)]
+        return [[_whole(text, style, op) for text, style in cell] for cell in contents(item)]
     old, new, fields = row.old_item, row.new_item, row.change.fields
     cells = [[Para(((0, str(new.no)),), "center")],
              [_from_ops(_same_or_ops(old.category, new.category), "center")],
@@ -79,11 +79,6 @@ def tracked_cells(row: Row) -> list[list[Para]]:
     elif isinstance(new, WithdrawnItem):
         cells.append(_withdrawn_paras(old, new))
     return cells
-
-
-def _plain_cells(item: Item) -> list[list[tuple[str, str]]]:
-    """Return the cells of an item's row exactly as the Word edition writes them."""
-    return word_edition._Writer._contents(None, item)
 
 
 def _withdrawn_paras(old: WithdrawnItem, new: WithdrawnItem) -> list[Para]:
@@ -186,7 +181,7 @@ class _TrackedWriter(word_edition._Writer):
         mark_row(header._tr, header=True)
         room = self.height - self._height([[(text, "head")] for text, _ in columns], widths)
         for row in rows:
-            cells = tracked_cells(row)
+            cells = tracked_cells(row, self._contents)
             estimate = [[("".join(t for _, t in para.ops), para.style) for para in cell] for cell in cells]
             fits = self._height(estimate, widths) <= word_edition.SPLIT_SHARE * room
             tr_row = table.add_row()
