@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
 import zipfile
 from dataclasses import replace
 
@@ -118,6 +121,23 @@ def test_properties_and_reproducible_bytes(small_doc, small_xlsx):
     assert (props.title, props.creator) == (small_doc.title, small_doc.township)
     later = replace(small_doc, revision=replace(small_doc.revision, date="2025-04-02"))
     assert render(later, "xlsx") != small_xlsx
+
+
+def test_same_bytes_in_another_process(bundled_path, bundled_xlsx):
+    script = ("import sys; from dutydocs import source; from dutydocs.builders import render; "
+              "sys.stdout.buffer.write(render(source.load(sys.argv[1]), 'xlsx'))")
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    other = subprocess.run([sys.executable, "-c", script, str(bundled_path)], capture_output=True, env=env, check=True)
+    assert other.stdout == bundled_xlsx
+
+
+def test_real_duty_cells_need_no_escape_marker(bundled_xlsx):
+    ws = _open(bundled_xlsx)["配合履职事项清单"]
+    lines = [line for row in ws.iter_rows(min_row=3, min_col=5, max_col=6, values_only=True)
+             for value in row for line in (value or "").split("\n")]
+    assert not [line for line in lines if line.startswith("'")]
+    assert sum(line.startswith("【") for line in lines) > 20  # department headings stand out in brackets
 
 
 def test_formula_like_text_stays_text(small_doc):
