@@ -121,6 +121,12 @@ def test_a_template_missing_a_style_is_refused(small_doc, tmp_path):
         render(small_doc, BuildOptions(templates=tmp_path))
 
 
+def test_a_template_that_is_not_a_docx_is_refused(small_doc, tmp_path):
+    (tmp_path / "template.docx").write_text("这不是 Word 文件", encoding="utf-8")
+    with pytest.raises(DutydocsError, match="无法打开 Word 模板"):
+        render(small_doc, BuildOptions(templates=tmp_path))
+
+
 def test_styles_put_the_official_fonts_in_the_east_asian_slot(small_docx):
     word = read(small_docx)
     for name, font in OFFICIAL.items():

@@ -42,8 +42,8 @@ STYLES = {
 # Columns of each list: header text and width in millimetres of the 225 mm landscape text block (scaled to the template's).
 COLUMNS = {
     "basic": (("序号", 14), ("事项类别", 34), ("事项名称", 177)),
-    "cooperative": (("序号", 12), ("事项类别", 21), ("事项名称", 34), ("对应上级部门", 31),
-                    ("上级部门职责", 63.5), ("镇配合职责", 63.5)),
+    "cooperative": (("序号", 12), ("事项类别", 21), ("事项名称", 34), ("对应上级部门", 33),
+                    ("上级部门职责", 62.5), ("镇配合职责", 62.5)),
     "withdrawn": (("序号", 14), ("事项类别", 34), ("事项名称", 87), ("承接部门及工作方式", 90)),
 }
 
