@@ -9,12 +9,10 @@ does not bury the real changes; accepting every change gives exactly the new edi
 """
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass
 from datetime import timezone
 
-import docx
 from docx.enum.table import WD_ALIGN_VERTICAL
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -22,13 +20,10 @@ from docx.shared import Twips
 
 from ..builders import PROJECT_TEMPLATES, BuildOptions, revision_datetime
 from ..builders import docx as word_edition
-from ..builders.docx_xml import (
-    clear_body, end_section, fix_table_layout, mark_row, normalized_zip, plain_section, section_properties,
-    turned_landscape,
-)
+from ..builders.docx_xml import fix_table_layout, mark_row
 from ..errors import DutydocsError
 from ..model import CooperativeItem, WithdrawnItem
-from .compare import Diff, DutiesChange, ListChange, Row, TextChange, text_ops
+from .compare import Diff, DutiesChange, ListChange, Row, text_ops
 
 TAKEOVER_LABEL = "承接方式："
 
@@ -214,38 +209,19 @@ def render_docx(diff: Diff, author: str = "dutydocs", change_date: str | None = 
     options = options or BuildOptions(templates=PROJECT_TEMPLATES)
     if not author.strip():
         raise DutydocsError("修订作者不能为空（--author）")
-    word = docx.Document(str(options.template(word_edition.TEMPLATE)))
-    styles = word_edition.check_styles(word)
-    body = word.element.body
-    sections = section_properties(body)
-    if not sections:
-        raise DutydocsError(f"Word 模板没有页面设置：{options.template(word_edition.TEMPLATE)}")
-    portrait = plain_section(sections[0])
-    for ref in list(sections[0]):
-        if ref.tag in (qn("w:headerReference"), qn("w:footerReference")):
-            portrait.insert(0, ref)
-    landscape = plain_section(sections[-1]) if len(sections) > 1 else turned_landscape(sections[0])
-    clear_body(body)
-
-    writer = _TrackedWriter(word, styles, landscape, author, change_datetime(diff, change_date))
+    template = word_edition.open_template(options)
+    writer = _TrackedWriter(template.word, template.styles, template.list_section(0), author,
+                            change_datetime(diff, change_date))
     writer.tracked_explanation(diff)
-    end_section(body, portrait, styles["break"].style_id)
-    for i, duty_list in enumerate(diff.new.lists):
+    word_edition.close_section(template, template.explanation, last=False)
+    lists = diff.new.lists
+    for i, duty_list in enumerate(lists):
+        section = template.list_section(i)
+        writer.use_section(section)
         writer.tracked_list(duty_list.key, duty_list.title, diff.rows[duty_list.key])
-        section = plain_section(landscape)
-        if i < len(diff.new.lists) - 1:
-            end_section(body, section, styles["break"].style_id)
-        else:
-            body.append(section)
-    word_edition._write_footers(word, styles["footer"], options.page_numbers)
-    word_edition._set_properties(word, diff.new)
-    word.core_properties.title = f"{diff.new.title}（修订稿）"
-    _show_revisions(word)
-    buffer = io.BytesIO()
-    word.save(buffer)
-    stamp = revision_datetime(diff.new)
-    return normalized_zip(buffer.getvalue(), (max(stamp.year, 1980), stamp.month, stamp.day,
-                                              stamp.hour, stamp.minute, stamp.second))
+        word_edition.close_section(template, section, last=i == len(lists) - 1)
+    _show_revisions(template.word)
+    return word_edition.finish(template, diff.new, options, title=f"{diff.new.title}（修订稿）")
 
 
 def _show_revisions(word) -> None:
