@@ -167,6 +167,14 @@ def test_text_longer_than_a_cell_is_refused(small_doc):
     assert "做好区级以上党内表彰激励" in problem.message and str(CELL_LIMIT) in problem.message
 
 
+def test_characters_xml_cannot_carry_are_refused(small_doc):
+    basic = small_doc.list("basic").items
+    doc = small_doc.with_list("basic", [basic[0], replace(basic[1], name="做好\uffff工作"), basic[2]])
+    with pytest.raises(DutydocsError) as caught:
+        render(doc, "xlsx")
+    assert [(p.pointer, p.code) for p in caught.value.problems] == [("基本履职事项清单!C4", "xlsx-character")]
+
+
 # --- the duty-cell text format -----------------------------------------------------------------
 
 P, H, G = (lambda t: Entry("point", t)), (lambda t: Entry("heading", t)), (lambda t: Entry("paragraph", t))

@@ -121,23 +121,25 @@ def cell_values(item) -> dict[str, object]:
 
 def _cell_problems(doc: Document) -> list[Problem]:
     """Texts Excel cannot hold: longer than a cell allows, or characters XML cannot carry."""
-    problems = []
+    cells = [(f"{EXPLANATION_SHEET}!A", f"说明“{text[:20]}”", text)
+             for section in doc.explanation.sections for text in (section.heading, *section.paragraphs)]
     for duty_list in doc.lists:
-        sheet = LIST_SHEETS[duty_list.key]
         for row, item in enumerate(duty_list.items, FIRST_ROW):
-            for column in COLUMNS[duty_list.key]:
-                value = cell_values(item)[column.field]
-                if not isinstance(value, str):
-                    continue
+            values = cell_values(item)
+            for letter, column in zip("ABCDEF", COLUMNS[duty_list.key]):
                 where = f"{duty_list.title} 第 {item.no} 项（{item.name[:20]}）的“{column.header}”"
-                pointer = f"{sheet}!{get_column_letter(COLUMNS[duty_list.key].index(column) + 1)}{row}"
-                if len(value) > CELL_LIMIT:
-                    problems.append(Problem(
-                        "error", doc.title, f"{where}有 {len(value)} 个字符，超过 Excel 单元格上限 {CELL_LIMIT}",
-                        pointer, hint="请精简或把内容拆分到多个事项", code="xlsx-cell-limit"))
-                if _NOT_XML.search(value):
-                    problems.append(Problem("error", doc.title, f"{where}含有 Excel 无法保存的字符", pointer,
-                                            hint="请删除该字符", code="xlsx-character"))
+                cells.append((f"{LIST_SHEETS[duty_list.key]}!{letter}{row}", where, values[column.field]))
+    problems = []
+    for pointer, where, value in cells:
+        if not isinstance(value, str):
+            continue
+        if len(value) > CELL_LIMIT:
+            problems.append(Problem(
+                "error", doc.title, f"{where}有 {len(value)} 个字符，超过 Excel 单元格上限 {CELL_LIMIT}",
+                pointer, hint="请精简或把内容拆分到多个事项", code="xlsx-cell-limit"))
+        if _NOT_XML.search(value):
+            problems.append(Problem("error", doc.title, f"{where}含有 Excel 无法保存的字符", pointer,
+                                    hint="请删除该字符", code="xlsx-character"))
     return problems
 
 
