@@ -24,8 +24,11 @@ How a line is read (surrounding spaces ignored):
   starts with ``1.`` or ``一、``, that is wrapped in 【】, that starts with ``'`` itself, or text with
   leading or trailing spaces. So every cell the builder writes reads back to the same entries.
 
-Department cells and explanation paragraphs use the same line rules: one name per line, ``'``
-for a name that would otherwise lose spaces.
+Department cells hold one name per line, with the same ``'`` for a name that would otherwise lose
+its surrounding spaces.
+
+Separately from this format, the file itself escapes text that looks like ``_x000D_`` (OOXML's way
+of writing a character); ``ooxml_escape`` and ``ooxml_unescape`` keep such text exact.
 """
 from __future__ import annotations
 
