@@ -62,7 +62,7 @@ def row_height(cells, size: float = 11) -> float:
         lines = max(lines, sum(max(1, math.ceil(sum(1 if unicodedata.east_asian_width(ch) in "WF" else 0.55
                                                     for ch in line) / per_line))
                                for line in text.split("\n")))
-    return min(round(lines * size * 1.4 + 4, 1), 409)
+    return min(round(lines * size * 1.6 + 6, 1), 409)
 
 
 def _text(value) -> str:
