@@ -30,7 +30,7 @@ from ..model import (
 )
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a returned copy of a 300-item list unpacks to about 0.5 MiB
 MAX_RATIO = 200
 MAX_ENTRIES = 5000
 MULTILINE = {"departments", "department_duties", "town_duties"}
