@@ -328,6 +328,7 @@ def test_libreoffice_shows_every_item_and_each_list_opens_a_page(bundled_doc, bu
             position = found
     total = len(pages)
     assert all(f"第{n}页，共{total}页" in page_text(page) for n, page in enumerate(pages, 1))
+    assert all(len(page_text(page)) > 40 for page in pages), "a section break must not leave an empty page"
 
 
 def test_libreoffice_uses_the_east_asian_fonts(converted):
