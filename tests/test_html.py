@@ -1,0 +1,174 @@
+"""The HTML edition: parsed as HTML5, anchors and links resolved, self-contained, hostile text inert."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from html.parser import HTMLParser as StdParser
+
+import pytest
+from tinyhtml5.parser import HTMLParser
+
+from dutydocs.builders import BuildOptions, html
+from dutydocs.errors import DutydocsError
+
+HOSTILE = ('<script>alert(1)</script>', '{{ 7*7 }}', '<img src="file:///etc/passwd">')
+
+
+class Elements(StdParser):
+    """Collect every start tag with its attributes, and the text inside <script> and <style>."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.raw: dict[str, list[str]] = {"script": [], "style": []}
+        self._open = None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._open = tag if tag in self.raw else None
+
+    def handle_endtag(self, tag):
+        self._open = None
+
+    def handle_data(self, data):
+        if self._open:
+            self.raw[self._open].append(data)
+
+
+def parse(data: bytes) -> Elements:
+    parser = Elements()
+    parser.feed(data.decode("utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="session")
+def bundled_html(bundled_doc) -> bytes:
+    return html.render(bundled_doc, BuildOptions())
+
+
+def test_is_valid_html5(bundled_html):
+    parser = HTMLParser()
+    tree = parser.parse(bundled_html.decode("utf-8"))
+    assert parser.errors == []
+    assert tree is not None
+
+
+def test_every_item_has_its_anchors(bundled_html, bundled_doc):
+    ids = [a["id"] for _, a in parse(bundled_html).tags if "id" in a]
+    assert len(ids) == len(set(ids)), "ids are unique"
+    for duty_list, item in bundled_doc.all_items():
+        assert f"{duty_list.key}-{item.no}" in ids
+        if item.id:
+            assert f"item-{item.id}" in ids
+
+
+def test_every_link_resolves_and_nothing_is_fetched(bundled_html):
+    tags = parse(bundled_html).tags
+    ids = {a["id"] for _, a in tags if "id" in a}
+    hrefs = [a["href"] for _, a in tags if "href" in a]
+    assert hrefs and all(h.startswith("#") and h[1:] in ids for h in hrefs)
+    assert not any(t in ("link", "img", "iframe", "object", "embed") for t, _ in tags)
+    assert not any("src" in a for _, a in tags)
+    style = "".join(parse(bundled_html).raw["style"])
+    assert "url(" not in style and "@import" not in style
+
+
+def test_table_of_contents_lists_and_categories(bundled_html, bundled_doc):
+    tags = parse(bundled_html).tags
+    hrefs = [a["href"] for t, a in tags if t == "a" and a.get("href", "").startswith("#")]
+    for duty_list in bundled_doc.lists:
+        assert f"#{duty_list.key}" in hrefs
+        for n in range(1, len(duty_list.categories()) + 1):
+            assert f"#{duty_list.key}-category-{n}" in hrefs
+
+
+def test_semantic_tables_and_phone_viewport(bundled_html, bundled_doc):
+    text = bundled_html.decode("utf-8")
+    tags = parse(bundled_html).tags
+    assert text.count("<caption>") == len(bundled_doc.lists)
+    scopes = [a.get("scope") for t, a in tags if t == "th"]
+    assert scopes.count("row") == bundled_doc.item_count()
+    assert scopes.count("col") >= 3 * len(bundled_doc.lists)
+    assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in tags
+    assert '<html lang="zh-CN">' in text
+    assert "@media (max-width" in text and "@media print" in text
+
+
+def test_styles_and_script_are_inline_and_unescaped(bundled_html):
+    parsed = parse(bundled_html)
+    style, script = "".join(parsed.raw["style"]), "".join(parsed.raw["script"])
+    assert '"仿宋_GB2312"' in style and "&#34;" not in style
+    assert "addEventListener" in script and "&#34;" not in script and "&lt;" not in script
+    assert [t for t, _ in parsed.tags].count("script") == 1
+
+
+def test_the_filter_script_parses(bundled_html, tmp_path):
+    script = tmp_path / "filter.js"
+    script.write_text("".join(parse(bundled_html).raw["script"]), "utf-8")
+    subprocess.run(["node", "--check", str(script)], check=True)
+
+
+def test_hostile_text_is_shown_never_run(small_doc):
+    items = [replace(item, name=HOSTILE[n % 3] + item.name, category=HOSTILE[n % 3])
+             for n, item in enumerate(small_doc.list("basic").items)]
+    data = html.render(small_doc.with_list("basic", items), BuildOptions())
+    parsed = parse(data)
+    assert [t for t, _ in parsed.tags].count("script") == 1
+    assert not any(t == "img" for t, _ in parsed.tags)
+    text = data.decode("utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "{{ 7*7 }}" in text and ">49<" not in text
+    assert 'data-category="&lt;img src=&#34;file:///etc/passwd&#34;&gt;"' in text
+    assert "alert(1)" not in "".join(parsed.raw["script"])
+
+
+def test_reproducible(small_doc):
+    assert html.render(small_doc, BuildOptions()) == html.render(small_doc, BuildOptions())
+
+
+def test_a_stylesheet_that_closes_its_element_is_refused(small_doc, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(BuildOptions().templates, templates)
+    (templates / "web.css").write_text("body { color: red; } </style><script>alert(1)</script>", "utf-8")
+    with pytest.raises(DutydocsError, match="web.css"):
+        html.render(small_doc, BuildOptions(templates=templates))
+
+
+def test_duties_keep_their_structure(small_doc):
+    text = html.render(small_doc, BuildOptions()).decode("utf-8")
+    row = re.search(r'<tr id="cooperative-2".*?</tr>', text, re.S).group(0)
+    assert row.count('class="duty-heading"') == 3
+    assert re.findall(r'<span class="num">(\d+\.)</span>', row) == ["1.", "2.", "1.", "2."]
+    assert row.count('class="duty-paragraph"') == 1
+
+
+SHIM = """
+const rows = ROWS.map(([category, text]) => ({textContent: text, hidden: false,
+  getAttribute: (name) => name === "data-category" ? category : null}));
+const handlers = {};
+const control = (name) => ({value: "", addEventListener: (event, f) => { handlers[name] = f; }});
+const select = control("category"), input = control("q"), output = {textContent: ""};
+const form = {hidden: true, getAttribute: () => "basic", elements: {category: select, q: input},
+  querySelector: () => output, addEventListener: () => {}};
+const section = {querySelector: () => ({tBodies: [{rows}]})};
+globalThis.document = {querySelectorAll: () => [form], getElementById: () => section};
+SCRIPT
+const shown = () => rows.filter((r) => !r.hidden).length;
+const result = [form.hidden, shown(), output.textContent];
+select.value = "党的建设"; handlers.category(); result.push(shown());
+input.value = "双 拥"; handlers.q(); result.push(shown(), output.textContent);
+select.value = ""; input.value = "营商"; handlers.q(); result.push(shown());
+console.log(JSON.stringify(result));
+"""
+
+
+def test_category_filter_and_search_work(small_doc, tmp_path):
+    import json
+    script = "".join(parse(html.render(small_doc, BuildOptions())).raw["script"])
+    rows = [[item.category, item.name] for item in small_doc.list("basic").items]
+    test = tmp_path / "filter.js"
+    test.write_text(SHIM.replace("ROWS", json.dumps(rows, ensure_ascii=False)).replace("SCRIPT", script), "utf-8")
+    out = subprocess.run(["node", str(test)], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == [False, 3, "显示 3 / 3 项", 2, 1, "显示 1 / 3 项", 1]
