@@ -134,7 +134,7 @@ def _stems(sources: list[Path]) -> dict[str, str | None]:
     for source in sources:
         try:
             titles[str(source)] = json.loads(Path(source).read_text("utf-8-sig")).get("title")
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, RecursionError):  # the build reports it properly
             titles[str(source)] = None
     counts: dict[str, int] = {}
     for title in titles.values():

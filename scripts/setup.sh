@@ -14,6 +14,7 @@ APT_PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0   # WeasyPrint's text layout
   poppler-utils             # pdftotext, pdffonts, pdftoppm: the tests read the PDF back
   libreoffice-writer-nogui  # converts the Word edition to PDF for checks and the benchmark
+  libreoffice-calc-nogui    # prints the Excel edition to PDF when checking how it prints
 )
 
 missing=()
