@@ -127,6 +127,10 @@ def import_(file, out, corrections, base):
     else:
         write_atomic(out, text)
         click.echo(f"已写入 {out}（{doc.item_count()} 项）", err=True)
+    new_items = sum(1 for _, item in doc.all_items() if item.id is None)
+    if new_items and file.suffix.lower() != ".txt":
+        target = out or "新源文件"
+        click.echo(f"其中 {new_items} 项没有 id（新增的事项）；运行 dutydocs ids {target} 为它们分配稳定编号", err=True)
 
 
 @main.command(context_settings=CONTEXT)
