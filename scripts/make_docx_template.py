@@ -81,7 +81,7 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             next_id="TableText")}
 {para_style("TableCenter", "表格居中", "TableText", '<w:jc w:val="center"/>', "", next_id="TableCenter")}
 {para_style("DutyHeading", "职责小标题", "TableText", "<w:keepNext/>", fonts(HEI), next_id="TableText")}
-{para_style("SectionBreak", "分节符", "Normal",
+{para_style("SectionBreak", "分节段落", "Normal",
             f'<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>{NO_INDENT}', size(1))}
 <w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>
  <w:pPr><w:spacing w:line="240" w:lineRule="auto"/>{NO_INDENT}<w:jc w:val="center"/></w:pPr>

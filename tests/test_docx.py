@@ -165,7 +165,7 @@ def test_explanation_then_each_list_in_its_own_landscape_section(small_doc, smal
     for got, want in ((first.top_margin, 37), (first.left_margin, 28), (first.right_margin, 26), (first.bottom_margin, 35)):
         assert abs(got - Mm(want)) < Mm(0.1)
     assert len(lists) == 3 and all(s.orientation == 1 and s.page_width > s.page_height for s in lists)
-    body = [p for p in word.paragraphs if p.style.name != "分节符"]
+    body = [p for p in word.paragraphs if p.style.name != "分节段落"]
     assert (body[0].text, body[0].style.name) == (small_doc.explanation.title, "公文标题")
     assert [p.text for p in body if p.style.name == "一级标题"] == [s.heading for s in small_doc.explanation.sections]
     assert [p.text for p in body if p.style.name == "清单标题"] == [lst.title for lst in small_doc.lists]

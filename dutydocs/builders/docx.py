@@ -34,7 +34,7 @@ STYLES = {
     "cell": ("表格文字", WD_STYLE_TYPE.PARAGRAPH),
     "center": ("表格居中", WD_STYLE_TYPE.PARAGRAPH),
     "duty_heading": ("职责小标题", WD_STYLE_TYPE.PARAGRAPH),
-    "break": ("分节符", WD_STYLE_TYPE.PARAGRAPH),
+    "break": ("分节段落", WD_STYLE_TYPE.PARAGRAPH),
     "footer": ("Footer", WD_STYLE_TYPE.PARAGRAPH),
     "table": ("清单表格", WD_STYLE_TYPE.TABLE),
 }
