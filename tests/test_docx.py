@@ -261,6 +261,20 @@ def test_footer_counts_pages_through_every_section(small_doc, small_docx):
     assert instructions == ["PAGE"] and shown == "— 1 —"
 
 
+def test_a_template_with_one_upright_section_gets_landscape_lists(small_doc, tmp_path):
+    template = docx.Document(str(PROJECT_TEMPLATES / "template.docx"))
+    body = template.element.body
+    for p in body.findall(qn("w:p")):
+        if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+            body.remove(p)
+    last = template.sections[-1]
+    last.orientation, last.page_width, last.page_height = 0, Mm(210), Mm(297)
+    template.save(str(tmp_path / "template.docx"))
+    word = read(render(small_doc, BuildOptions(templates=tmp_path)))
+    assert [s.page_width > s.page_height for s in word.sections] == [False, True, True, True]
+    assert abs(word.sections[1].page_height - Mm(210)) < Mm(0.1)
+
+
 def test_odd_and_even_footers_both_count_and_keep_their_alignment(small_doc, tmp_path):
     template = docx.Document(str(PROJECT_TEMPLATES / "template.docx"))
     template.settings.odd_and_even_pages_header_footer = True
