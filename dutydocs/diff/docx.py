@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from datetime import timezone
 
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ALIGN_VERTICAL
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -116,6 +117,9 @@ class _TrackedWriter(word_edition._Writer):
         super().__init__(word, styles, landscape)
         self.author, self.date = author, date
         self.next_id = 1
+        # python-docx looks a style up anew on every paragraph.style = …; resolve each id once (None: the default)
+        self.style_ids = {purpose: word.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+                          for purpose, style in styles.items() if style.type == WD_STYLE_TYPE.PARAGRAPH}
 
     def _mark(self, tag: str):
         element = OxmlElement(tag)
@@ -127,8 +131,8 @@ class _TrackedWriter(word_edition._Writer):
 
     def write(self, paragraph, para: Para) -> None:
         """Fill an empty paragraph with the runs of para, inserted and deleted text tracked."""
-        paragraph.style = self.styles[para.style]
         p = paragraph._p
+        p.style = self.style_ids[para.style]
         for op, text in para.ops:
             if not text:
                 continue
