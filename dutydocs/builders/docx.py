@@ -5,11 +5,13 @@ import copy
 import io
 import math
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ALIGN_VERTICAL
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
 
@@ -75,8 +77,8 @@ def open_template(options: BuildOptions) -> Template:
     path = options.template(TEMPLATE)
     try:
         word = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises several kinds for a file that is not a .docx
-        raise DutydocsError(f"无法打开 Word 模板：{path}（{type(exc).__name__}；请用 Word 另存为 .docx，"
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise DutydocsError(f"无法打开 Word 模板：{path}（不是有效的 .docx 文件；请用 Word 另存为 .docx，"
                             "或用 scripts/make_docx_template.py 重新生成）") from None
     styles = check_styles(word)
     body = word.element.body
