@@ -140,7 +140,7 @@ def test_duties_keep_their_structure(small_doc):
     text = html.render(small_doc, BuildOptions()).decode("utf-8")
     row = re.search(r'<tr id="cooperative-2".*?</tr>', text, re.S).group(0)
     assert row.count('class="duty-heading"') == 3
-    assert re.findall(r'<span class="num">(\d+\.)</span>', row) == ["1.", "2.", "1.", "2."]
+    assert re.findall(r'<p class="duty-point">(\d+\.)', row) == ["1.", "2.", "1.", "2."]
     assert row.count('class="duty-paragraph"') == 1
 
 

@@ -415,4 +415,5 @@ def context(doc: Document, options: BuildOptions, paginate: bool) -> dict:
         "keywords": ", ".join(["履职事项清单", doc.township, *(lst.title for lst in doc.lists)]),
         "page_numbers": options.page_numbers,
         "word_pieces": word_pieces,
+        "text_em": text_em,
     }
