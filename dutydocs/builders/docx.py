@@ -153,6 +153,9 @@ class _Writer:
         self.word, self.styles = word, styles
         self.use_section(landscape)
         self.margins = cell_margins(styles["table"].element)
+        # python-docx looks a style up anew on every paragraph.style = …; resolve each id once (None: the default)
+        self.style_ids = {purpose: word.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+                          for purpose, style in styles.items() if style.type == WD_STYLE_TYPE.PARAGRAPH}
         cell = styles["cell"]
         self.font = _inherited(cell, lambda s: s.font.size) or Pt(12)
         line = _inherited(cell, lambda s: s.paragraph_format.line_spacing)
@@ -163,7 +166,13 @@ class _Writer:
         self.width, self.height = text_block(sectPr)
 
     def paragraph(self, text: str, style: str):
-        return self.word.add_paragraph(text, self.styles[style])
+        paragraph = self.word.add_paragraph()
+        self._write(paragraph, text, style)
+        return paragraph
+
+    def _write(self, paragraph, text: str, style: str) -> None:
+        paragraph._p.style = self.style_ids[style]
+        paragraph.add_run(text)
 
     def explanation(self, doc: Document) -> None:
         self.paragraph(doc.explanation.title, "title")
@@ -220,13 +229,10 @@ class _Writer:
 
     def _fill(self, cell, paragraphs: list[tuple[str, str]]) -> None:
         """Write paragraphs into a new cell (whose one empty paragraph stays, styled, if there are none)."""
-        cell.paragraphs[0].style = self.styles["cell"]
+        first = cell.paragraphs[0]
+        first._p.style = self.style_ids["cell"]
         for i, (text, style) in enumerate(paragraphs):
-            if i == 0:
-                cell.paragraphs[0].style = self.styles[style]
-                cell.paragraphs[0].add_run(text)
-            else:
-                cell.add_paragraph(text, self.styles[style])
+            self._write(first if i == 0 else cell.add_paragraph(), text, style)
 
     def _height(self, contents, widths: list[int]) -> float:
         """Estimate a row's height in twips from its text, the column widths and the cell style."""
