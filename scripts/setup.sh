@@ -36,6 +36,15 @@ if [ -d "$FANDOL" ] && [ ! -f "$CONF" ]; then
   fc-cache -f >/dev/null 2>&1 || true
 fi
 
+# Map the official font names (仿宋_GB2312, 方正小标宋简体 …) to the free fonts, so that LibreOffice
+# shows the Word edition in 仿宋/黑体 shapes too (WeasyPrint names its fallbacks itself).
+ALIASES=/etc/fonts/conf.d/35-dutydocs-aliases.conf
+if ! cmp -s templates/fonts.conf "$ALIASES" 2>/dev/null; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO install -m644 templates/fonts.conf "$ALIASES"
+  fc-cache -f >/dev/null 2>&1 || true
+fi
+
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
