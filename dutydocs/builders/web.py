@@ -313,7 +313,8 @@ def rows(layout: Layout, duty_list: DutyList, cols: list[Column], paginate: bool
     seen: set[str] = set()
     est = Estimator(layout, duty_list.key, cols)
     _, page_mm = layout.text_box(duty_list.key)
-    full = (page_mm - est.header()) * layout.data["split"]["fill"]
+    page = page_mm - est.header()  # what WeasyPrint fills before it moves a row to the next page
+    safe = page * layout.data["split"]["fill"]  # what a part may fill, leaving room for estimate errors
     used = layout.data["table"]["title_height"]  # the list title shares the first page
     for item in duty_list.items:
         row = Row(duty_list.key, item, category_start=item.category not in seen)
@@ -322,66 +323,80 @@ def rows(layout: Layout, duty_list: DutyList, cols: list[Column], paginate: bool
             row = Row(duty_list.key, item, 0, duty_blocks(item.department_duties),
                       duty_blocks(item.town_duties), row.category_start)
         height = est.row(row)
-        if paginate and isinstance(item, CooperativeItem) and used + height > full:
+        if paginate and isinstance(item, CooperativeItem) and used + height > page:
             parts = None
-            if full - used >= layout.data["split"]["min_first_part"] * full:
-                parts = split(est, row, [full - used] + [full] * 99)
-            if parts is None and height > full:
-                parts = split(est, row, [full] * 100)
+            if page - used >= layout.data["split"]["min_first_part"] * page:
+                parts = split(est, row, [safe - used] + [safe] * 99, page)
+            if parts is None and height > page:
+                parts = split(est, row, [safe] * 100, page)
             if parts:
                 out.extend(parts)
                 used = est.row(parts[-1])
                 continue
         out.append(row)
-        used = used + height if used + height <= full else height
+        used = used + height if used + height <= page else height
     return out
 
 
 DUTY_KEYS = ("department_duties", "town_duties")
+Unit = tuple[tuple[DutyBlock, ...], tuple[DutyBlock, ...]]  # what moves together: (department, town) blocks
 
 
-def split(est: Estimator, row: Row, rooms: list[float]) -> list[Row] | None:
-    """Split a cooperative row into parts that fit the successive heights; None if no good split exists."""
+def split(est: Estimator, row: Row, rooms: list[float], limit: float) -> list[Row] | None:
+    """Split a cooperative row into parts that fit the successive heights; None if no good split exists.
+
+    When both duty cells have the same headings, a heading's two blocks stay side by side; otherwise
+    each cell is packed on its own. A block taller than ``limit`` (a page) is cut between its entries.
+    """
     rooms = [r - est.frame for r in rooms]
-    parts = {key: _pack(est, _units(est, getattr(row, key), key, rooms[-1]), key, rooms) for key in DUTY_KEYS}
-    count = max(len(p) for p in parts.values())
+    dept, town = row.department_duties, row.town_duties
+    if dept and town and [b.heading for b in dept] == [b.heading for b in town]:
+        units = []
+        for d, t in zip(dept, town):
+            pieces = (_cut(est, d, DUTY_KEYS[0], limit - est.frame), _cut(est, t, DUTY_KEYS[1], limit - est.frame))
+            units += [(tuple(pieces[0][n:n + 1]), tuple(pieces[1][n:n + 1])) for n in range(max(map(len, pieces)))]
+        parts = _pack(est, units, rooms)
+    else:
+        columns = [_pack(est, [((b,), ()) for c in dept for b in _cut(est, c, DUTY_KEYS[0], limit - est.frame)], rooms),
+                   _pack(est, [((), (b,)) for c in town for b in _cut(est, c, DUTY_KEYS[1], limit - est.frame)], rooms)]
+        count = max(map(len, columns))
+        columns = [c + [((), ())] * (count - len(c)) for c in columns]
+        parts = [(d[0], t[1]) for d, t in zip(*columns)]
     fixed = max(est.cell(cell_paragraphs(row, c.key, est.gap), c.content_em)
                 for c in est.cols if c.key not in DUTY_KEYS)
-    first_fits = all(not getattr(row, key) or (p[0] and est.blocks(p[0], key) <= rooms[0])
-                     for key, p in parts.items())
-    if count == 1 or not first_fits or fixed > rooms[0]:
+    if len(parts) == 1 or not any(parts[0]) or fixed > rooms[0]:
         return None
-    padded = {key: p + [()] * (count - len(p)) for key, p in parts.items()}
-    return [Row(row.key, row.item, n, padded[DUTY_KEYS[0]][n], padded[DUTY_KEYS[1]][n], row.category_start and n == 0)
-            for n in range(count)]
+    return [Row(row.key, row.item, n, d, t, row.category_start and n == 0) for n, (d, t) in enumerate(parts)]
 
 
-def _units(est: Estimator, blocks, key: str, limit: float) -> list[DutyBlock]:
-    """Return the blocks, cutting one taller than a page at its entries (the rest marked continued)."""
-    out = []
-    for block in blocks:
-        if est.blocks([block], key) <= limit:
-            out.append(block)
-            continue
-        entries, first = [], True
-        for entry in block.entries:
-            trial = DutyBlock(block.heading, tuple(entries + [entry]), not first)
-            if entries and est.blocks([trial], key) > limit:
-                out.append(DutyBlock(block.heading, tuple(entries), not first))
-                entries, first = [], False
-            entries.append(entry)
-        out.append(DutyBlock(block.heading, tuple(entries), not first))
-    return out
+def _cut(est: Estimator, block: DutyBlock, key: str, limit: float) -> list[DutyBlock]:
+    """Return the block whole, or cut between entries if taller than the limit (later pieces marked continued)."""
+    if est.blocks([block], key) <= limit:
+        return [block]
+    out, entries = [], []
+    for entry in block.entries:
+        trial = DutyBlock(block.heading, tuple(entries + [entry]), bool(out))
+        if entries and est.blocks([trial], key) > limit:
+            out.append(DutyBlock(block.heading, tuple(entries), bool(out)))
+            entries = []
+        entries.append(entry)
+    return out + [DutyBlock(block.heading, tuple(entries), bool(out))]
 
 
-def _pack(est: Estimator, blocks, key: str, rooms: list[float]) -> list[tuple[DutyBlock, ...]]:
-    """Pack blocks greedily into parts whose heights fit the successive rooms."""
-    parts: list[list[DutyBlock]] = [[]]
-    for block in blocks:
-        if parts[-1] and est.blocks(parts[-1] + [block], key) > rooms[len(parts) - 1]:
-            parts.append([])
-        parts[-1].append(block)
-    return [tuple(p) for p in parts]
+def _pack(est: Estimator, units: list[Unit], rooms: list[float]) -> list[Unit]:
+    """Pack units greedily into parts whose heights fit the successive rooms; the first part may stay empty."""
+    def height(part):
+        return max(est.blocks(part[0], DUTY_KEYS[0]), est.blocks(part[1], DUTY_KEYS[1]))
+
+    parts: list[Unit] = [((), ())]
+    for unit in units:
+        while True:
+            trial = (parts[-1][0] + unit[0], parts[-1][1] + unit[1])
+            if height(trial) <= rooms[len(parts) - 1] or (not any(parts[-1]) and len(parts) > 1):
+                parts[-1] = trial
+                break
+            parts.append(((), ()))
+    return parts
 
 
 # --- context ----------------------------------------------------------------------------------------
