@@ -273,3 +273,55 @@ def test_template_mistake_is_a_one_line_error(small_doc, tmp_path):
     page.write_text(page.read_text("utf-8").replace("{{ doc.title }}", "{{ doc.titel }}"), "utf-8")
     with pytest.raises(DutydocsError, match="document.html.j2"):
         pdf.render(small_doc, BuildOptions(templates=templates))
+
+
+def source_characters(doc) -> set[str]:
+    strings = [doc.title] + [p for s in doc.explanation.sections for p in (s.heading, *s.paragraphs)]
+    for duty_list, item in doc.all_items():
+        strings += [duty_list.title, item.category, item.name]
+        if isinstance(item, CooperativeItem):
+            strings += list(item.departments) + item.department_duties.as_lines() + item.town_duties.as_lines()
+        else:
+            strings += [getattr(item, "department", None) or "", getattr(item, "takeover", None) or "",
+                        getattr(item, "note", None) or ""]
+    return set(squash("".join(strings)))
+
+
+def test_no_character_is_lost(bundled, bundled_doc):
+    """Every character of the source reaches the PDF text: no missing glyph, no dropped run."""
+    text = set(squash("".join(pages_text(bundled[1], "-raw"))))
+    assert source_characters(bundled_doc) - text == set()
+
+
+def missing_glyphs(layout) -> list[str]:
+    """Return the laid-out text runs that Pango set with a missing glyph (no installed font has it)."""
+    from weasyprint.text.ffi import ffi, pango
+
+    unknown = 0x10000000  # PANGO_GLYPH_UNKNOWN_FLAG
+    found, stack = [], [page._page_box for page in layout.pages]
+    while stack:
+        box = stack.pop()
+        stack.extend(getattr(box, "children", None) or [])
+        if type(box).__name__ != "TextBox":
+            continue
+        box.pango_layout.reactivate(box.style)
+        runs = pango.pango_layout_get_line_readonly(box.pango_layout.layout, 0).runs
+        while runs != ffi.NULL:
+            glyphs = ffi.cast("PangoGlyphItem *", runs.data).glyphs
+            if any(glyphs.glyphs[i].glyph & unknown for i in range(glyphs.num_glyphs)):
+                found.append(box.text)
+            runs = runs.next
+    return found
+
+
+def test_no_glyph_is_missing(bundled):
+    assert missing_glyphs(bundled[0]) == []
+
+
+def test_rare_characters_fall_back_to_a_font_that_has_them(small_doc):
+    def names_with(extra):
+        items = [replace(item, name=item.name + extra) for item in small_doc.list("basic").items]
+        return pdf.document(small_doc.with_list("basic", items), BuildOptions())
+
+    assert missing_glyphs(names_with("堃𠮷䶮")) == []  # outside GB2312, which the Fandol fonts cover
+    assert len(missing_glyphs(names_with("𗀀"))) == 3  # Tangut: no installed font has it, and the check sees it
