@@ -325,3 +325,16 @@ def test_rare_characters_fall_back_to_a_font_that_has_them(small_doc):
 
     assert missing_glyphs(names_with("堃𠮷䶮")) == []  # outside GB2312, which the Fandol fonts cover
     assert len(missing_glyphs(names_with("𗀀"))) == 3  # Tangut: no installed font has it, and the check sees it
+
+
+def test_layout_file_mistakes_are_one_line_errors(small_doc, tmp_path):
+    import shutil
+    templates = tmp_path / "templates"
+    shutil.copytree(BuildOptions().templates, templates)
+    layout = templates / "layout.toml"
+    layout.write_text(layout.read_text("utf-8").replace("fill = ", "# fill = "), "utf-8")
+    with pytest.raises(DutydocsError, match="split.fill"):
+        pdf.render(small_doc, BuildOptions(templates=templates))
+    layout.write_text("[page\n", "utf-8")
+    with pytest.raises(DutydocsError, match="layout.toml"):
+        pdf.render(small_doc, BuildOptions(templates=templates))

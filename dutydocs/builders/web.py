@@ -1,4 +1,14 @@
-"""What the PDF and HTML editions share: the Jinja2 environment, the page layout and the rows of each list."""
+"""What the PDF and HTML editions share: the Jinja2 environment, the page layout and the rows of each list.
+
+WeasyPrint cannot repeat a row's cells on the next page, so long cooperative items are split here,
+before layout. Row heights are estimated from templates/layout.toml the way the stylesheet sets
+them: CJK characters are 1 em wide and Latin ones half, lines break greedily with CJK punctuation
+kept off line starts, and a row is as tall as its tallest cell. On the bundled source the estimate
+matches WeasyPrint's row heights to within 1 % for the median row (tests/test_pdf.py checks it).
+The lists are then paginated as WeasyPrint does (a row that does not fit moves to the next page);
+an item that does not fit is split between its duty blocks when the rest of the page can hold at
+least one block, every part filling at most ``split.fill`` of a page to absorb estimate errors.
+"""
 from __future__ import annotations
 
 import tomllib
@@ -112,12 +122,22 @@ def load_layout(options: BuildOptions) -> Layout:
     return _load_layout(path, path.stat().st_mtime_ns)
 
 
+REQUIRED = {"page": ("margin", "landscape_margin", "landscape"), "body": ("font_size", "line_height"),
+            "table": ("font_size", "line_height", "padding", "heading_gap", "title_height"),
+            "columns": ("basic", "cooperative", "withdrawn"), "split": ("min_first_part", "fill")}
+
+
 @lru_cache(maxsize=8)
 def _load_layout(path: Path, _mtime: int) -> Layout:
     try:
-        return Layout(tomllib.loads(path.read_text("utf-8")))
+        data = tomllib.loads(path.read_text("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise DutydocsError(f"{path}: 版式参数文件格式有误：{exc}") from None
+    missing = [f"{table}.{key}" for table, keys in REQUIRED.items() for key in keys
+               if not isinstance(data.get(table), dict) or key not in data[table]]
+    if missing:
+        raise DutydocsError(f"{path}: 缺少版式参数 {', '.join(missing)}（参见项目自带的 templates/layout.toml）")
+    return Layout(data)
 
 
 # --- text measure -------------------------------------------------------------------------------
