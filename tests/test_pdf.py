@@ -209,8 +209,16 @@ def test_metadata_and_dates_come_from_the_source(small_pdf, small_doc):
     assert info.creation_date.strftime("%Y-%m-%d") == small_doc.revision.date
 
 
-def test_two_builds_give_the_same_bytes(small_doc, small_pdf):
+def test_two_builds_give_the_same_bytes(small_doc, small_path, small_pdf, tmp_path):
+    """Also in another process, whose string hashing (PYTHONHASHSEED) differs."""
     assert pdf.render(small_doc, BuildOptions()) == small_pdf.read_bytes()
+    other = tmp_path / "other.pdf"
+    code = ("import sys; from dutydocs import source; from dutydocs.builders import BuildOptions, pdf; "
+            "open(sys.argv[2], 'wb').write(pdf.render(source.load(sys.argv[1]), BuildOptions()))")
+    import sys
+    subprocess.run([sys.executable, "-c", code, str(small_path), str(other)], check=True,
+                   env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"})
+    assert other.read_bytes() == small_pdf.read_bytes()
 
 
 def dark_fraction(pdf_path: Path, page: int, tmp_path: Path) -> float:
