@@ -313,8 +313,9 @@ class Estimator:
         self.frame = 2 * layout.data["table"]["padding"][0] + 0.3
 
     def cell(self, paragraphs, width_em: float) -> float:
+        """Return the height of a cell's text; the first heading has no space above (see page_css)."""
         lines = sum(line_count(text, width_em, indent) + gap for text, indent, gap in paragraphs)
-        return lines * self.line_mm
+        return (lines - (paragraphs[0][2] if paragraphs else 0)) * self.line_mm
 
     def row(self, row: Row) -> float:
         return self.frame + max(self.cell(cell_paragraphs(row, c.key, self.gap), c.content_em) for c in self.cols)
