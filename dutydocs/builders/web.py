@@ -180,10 +180,11 @@ def line_count(text: str, width_em: float, indent_em: float = 0.0) -> int:
 
 
 CONNECTORS = set("和及与、")
+DEPARTMENT_BREAKS = set("市区县局队会和及与、")  # a word of a department name often ends here
 
 
-def word_pieces(text: str) -> list[str]:
-    """Split a category into pieces kept on one line: pairs of characters, a connector (和、及) alone."""
+def category_words(text: str) -> list[str]:
+    """Split a category into words: pairs of characters, a connector (和、及) alone."""
     pieces, current = [], ""
     for char in text:
         if char in CONNECTORS:
@@ -195,6 +196,44 @@ def word_pieces(text: str) -> list[str]:
                 pieces.append(current)
                 current = ""
     return pieces + ([current] if current else [])
+
+
+def department_words(text: str) -> list[str]:
+    """Split a department name into words: after 市、区、局、会 … (米东区/人力资源和/社会保障局), 区委 kept whole."""
+    pieces, current = [], ""
+    for n, char in enumerate(text):
+        current += char
+        following = text[n + 1:n + 2]
+        if following and (current.endswith("区委") or char in DEPARTMENT_BREAKS and following != "委"):
+            pieces.append(current)
+            current = ""
+    return pieces + ([current] if current else [])
+
+
+def pieces(text: str, width_em: float, words=category_words) -> tuple[tuple[str, bool], ...]:
+    """Return (piece, keep on one line) for a short name in a narrow column, so lines break between words.
+
+    A name that fits is one breakable piece; a word wider than the column may break anywhere.
+    """
+    if text_em(text) <= width_em:
+        return ((text, False),)
+    return tuple((word, text_em(word) <= width_em) for word in words(text))
+
+
+def pieces_line_count(parts: tuple[tuple[str, bool], ...], width_em: float) -> int:
+    """Estimate the lines of a name set as pieces: kept pieces move whole to the next line."""
+    lines, used = 1, 0.0
+    for word, keep in parts:
+        if keep:
+            if used and used + text_em(word) > width_em + 1e-6:
+                lines, used = lines + 1, 0.0
+            used += text_em(word)
+            continue
+        for char in word:
+            if used + char_em(char) > width_em + 1e-6:
+                lines, used = lines + 1, 0.0
+            used += char_em(char)
+    return lines
 
 
 # --- rows ------------------------------------------------------------------------------------------
@@ -312,13 +351,22 @@ class Estimator:
         self.gap = layout.data["table"]["heading_gap"]
         self.frame = 2 * layout.data["table"]["padding"][0] + 0.3
 
-    def cell(self, paragraphs, width_em: float) -> float:
+    def cell(self, paragraphs, width_em: float, key: str = "") -> float:
         """Return the height of a cell's text; the first heading has no space above (see page_css)."""
-        lines = sum(line_count(text, width_em, indent) + gap for text, indent, gap in paragraphs)
+        lines = sum(self.lines(key, text, width_em, indent) + gap for text, indent, gap in paragraphs)
         return (lines - (paragraphs[0][2] if paragraphs else 0)) * self.line_mm
 
+    @staticmethod
+    def lines(key: str, text: str, width_em: float, indent: float) -> int:
+        """Return the lines of one paragraph; categories and departments break between words (see pieces)."""
+        if key == "category":
+            return pieces_line_count(pieces(text, width_em), width_em)
+        if key == "departments":
+            return pieces_line_count(pieces(text, width_em, department_words), width_em)
+        return line_count(text, width_em, indent)
+
     def row(self, row: Row) -> float:
-        return self.frame + max(self.cell(cell_paragraphs(row, c.key, self.gap), c.content_em) for c in self.cols)
+        return self.frame + max(self.cell(cell_paragraphs(row, c.key, self.gap), c.content_em, c.key) for c in self.cols)
 
     def blocks(self, blocks, key: str) -> float:
         col = next(c for c in self.cols if c.key == key)
@@ -383,7 +431,7 @@ def split(est: Estimator, row: Row, rooms: list[float], limit: float) -> list[Ro
         count = max(map(len, columns))
         columns = [c + [((), ())] * (count - len(c)) for c in columns]
         parts = [(d[0], t[1]) for d, t in zip(*columns)]
-    fixed = max(est.cell(cell_paragraphs(row, c.key, est.gap), c.content_em)
+    fixed = max(est.cell(cell_paragraphs(row, c.key, est.gap), c.content_em, c.key)
                 for c in est.cols if c.key not in DUTY_KEYS)
     if len(parts) == 1 or not any(parts[0]) or fixed > rooms[0]:
         return None
@@ -450,6 +498,6 @@ def context(doc: Document, options: BuildOptions, paginate: bool) -> dict:
         "subject": f"{doc.township}履职事项清单" + (f"（{doc.revision.label}）" if doc.revision.label else ""),
         "keywords": ", ".join(["履职事项清单", doc.township, *(lst.title for lst in doc.lists)]),
         "page_numbers": options.page_numbers,
-        "word_pieces": word_pieces,
-        "text_em": text_em,
+        "pieces": pieces,
+        "department_words": department_words,
     }
