@@ -265,12 +265,24 @@ def test_stylesheet_cannot_pull_outside_files(small_doc, tmp_path):
     import shutil
     shutil.copytree(BuildOptions().templates, templates)
     secret = tmp_path / "secret.css"
-    secret.write_text("body { color: red; } .explanation-title::after { content: 'LEAKED'; }", "utf-8")
+    secret.write_text("body { color: red; } .doc-title::after { content: 'LEAKED'; }", "utf-8")
     css = templates / "pdf.css"
     css.write_text(f"@import url({secret.as_uri()});\n" + css.read_text("utf-8"), "utf-8")
     path = tmp_path / "out.pdf"
     path.write_bytes(pdf.render(small_doc, BuildOptions(templates=templates)))
-    assert "LEAKED" not in "".join(pages_text(path))
+    assert "LEAKED" not in squash("".join(pages_text(path)))
+
+
+def test_stylesheet_may_import_files_beside_it(small_doc, tmp_path):
+    import shutil
+    templates = tmp_path / "我的 模板"
+    shutil.copytree(BuildOptions().templates, templates)
+    (templates / "extra.css").write_text(".doc-title::after { content: 'INSIDE'; }", "utf-8")
+    css = templates / "pdf.css"
+    css.write_text("@import url(extra.css);\n" + css.read_text("utf-8"), "utf-8")
+    path = tmp_path / "out.pdf"
+    path.write_bytes(pdf.render(small_doc, BuildOptions(templates=templates)))
+    assert "INSIDE" in squash("".join(pages_text(path)))
 
 
 def test_template_mistake_is_a_one_line_error(small_doc, tmp_path):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from ..errors import DutydocsError
 from ..model import Document
@@ -23,8 +24,9 @@ def templates_only_fetcher(templates: Path):
 
     class Fetcher(URLFetcher):
         def fetch(self, url, headers=None):
-            path = Path(url.removeprefix("file://").split("?")[0].split("#")[0]).resolve()
-            if not url.startswith("file://") or not path.is_file() or not path.is_relative_to(root):
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve()
+            if parts.scheme != "file" or parts.netloc or not path.is_file() or not path.is_relative_to(root):
                 raise URLFetchingError(f"不允许读取模板文件夹以外的资源：{url}")
             return super().fetch(path.as_uri(), headers)
 
