@@ -108,7 +108,25 @@ def problems_in_data(data: Any, text: str, name: str) -> list[Problem]:
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         problems.extend(_schema_problems(error, text, name))
     problems.extend(_character_problems(data, text, name))
+    if not problems:
+        problems.extend(_date_problems(data, text, name))
     return problems
+
+
+def _date_problems(data: dict, text: str, name: str) -> list[Problem]:
+    """The revision date stamps every output; it must be a real date that Office formats can hold."""
+    from datetime import date
+
+    value = data["revision"]["date"]
+    try:
+        when = date.fromisoformat(value)
+    except ValueError:
+        when = None
+    if when is None or not 1980 <= when.year <= 2099:
+        line, column = locate(text, ["revision", "date"])
+        return [Problem("error", name, f"修订日期 {value} 无效", "/revision/date", line, column,
+                        "应为 1980—2099 年间的真实日期，如 2025-06-30", code="date")]
+    return []
 
 
 def _schema_problems(error, text: str, name: str) -> list[Problem]:

@@ -21,6 +21,7 @@ missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+command -v node >/dev/null 2>&1 || missing+=(nodejs)  # the tests run the HTML edition's filter script
 if ((${#missing[@]})); then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   echo "安装系统软件包：${missing[*]}"

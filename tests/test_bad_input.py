@@ -78,6 +78,7 @@ CASES = {
     "bad id characters": (edited(_set(BASIC0 + ["id"], "a b/c")), "格式不对"),
     "wrong schema version": (edited(_set(["schema_version"], 2)), "schema_version 1"),
     "bad revision date": (edited(_set(["revision", "date"], "2025年3月1日")), "格式不对"),
+    "impossible revision date": (edited(_set(["revision", "date"], "2025-02-30")), "修订日期 2025-02-30 无效"),
     "duty entry with two kinds": (edited(_set(COOP1 + ["town_duties", 0], {"point": "a", "heading": "b"})),
                                   "heading、point 或 paragraph 之一"),
     "unknown duty kind": (edited(_set(COOP1 + ["town_duties", 0], {"bullet": "a"})), "未知字段 “bullet”"),

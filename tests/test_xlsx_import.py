@@ -10,7 +10,6 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from openpyxl.packaging.custom import CustomPropertyList
 
 from dutydocs import source
@@ -19,6 +18,8 @@ from dutydocs.cli import main
 from dutydocs.errors import DutydocsError
 from dutydocs.importers import import_file
 from dutydocs.importers.xlsx import import_workbook
+from strategies import documents
+
 from dutydocs.model import (
     BasicItem, CooperativeItem, Document, Duties, DutyList, Entry, Explanation, Revision, Section,
     WithdrawnItem,
@@ -98,41 +99,6 @@ def test_cli_build_then_import(tmp_path, small_path):
     result = runner.invoke(main, ["import", str(copy), "--out", str(tmp_path / "new.json")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "new.json").read_text("utf-8") == source.dumps(source.load(small_path))
-
-
-_alphabet = st.sampled_from(list("甲乙丙丁区局镇一二、（）()【】.．'1２①：= -+@\t\u3000\u2028"))
-_text = st.text(_alphabet, min_size=1, max_size=10).filter(lambda s: s.strip())
-_duties = st.lists(st.builds(Entry, st.sampled_from(["heading", "point", "paragraph"]), _text), max_size=6)
-_maybe = st.one_of(st.none(), _text)
-
-
-@st.composite
-def documents(draw) -> Document:
-    """Any document the source format allows, with unique (or missing) ids and consecutive numbers."""
-    counter = iter(range(10_000))
-
-    def item_id():
-        return draw(st.one_of(st.none(), st.just(f"g-{next(counter):03d}")))
-
-    basic = [BasicItem(n, draw(_text), draw(_text), item_id())
-             for n in range(1, draw(st.integers(0, 3)) + 1)]
-    coop = [CooperativeItem(n, draw(_text), draw(_text), tuple(draw(st.lists(_text, min_size=1, max_size=3))),
-                            Duties(tuple(draw(_duties))), Duties(tuple(draw(_duties))), item_id())
-            for n in range(1, draw(st.integers(0, 3)) + 1)]
-    withdrawn = []
-    for n in range(1, draw(st.integers(0, 3)) + 1):
-        department = draw(_maybe)
-        note = draw(_text) if department is None else draw(_maybe)
-        withdrawn.append(WithdrawnItem(n, draw(_text), draw(_text), department, draw(_maybe), note, item_id()))
-    sections = tuple(Section(draw(_text), tuple(draw(st.lists(_text, max_size=3))))
-                     for _ in range(draw(st.integers(0, 3))))
-    return Document(
-        title=draw(_text), township=draw(_text), region=draw(st.one_of(st.just(""), _text)),
-        revision=Revision(draw(st.dates()).isoformat(), draw(st.one_of(st.just(""), _text))),
-        explanation=Explanation(draw(_text), sections),
-        lists=(DutyList("basic", draw(_text), tuple(basic)), DutyList("cooperative", draw(_text), tuple(coop)),
-               DutyList("withdrawn", draw(_text), tuple(withdrawn))),
-    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

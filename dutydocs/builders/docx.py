@@ -300,11 +300,13 @@ def _set_properties(word, doc: Document) -> None:
     """Stamp the core properties from the source, never from the clock."""
     props = word.core_properties
     when = revision_datetime(doc).replace(tzinfo=None)
-    props.title = doc.title
-    props.author = props.last_modified_by = doc.township
+    def fit(text: str) -> str:  # Word's core properties hold at most 255 characters
+        return text if len(text) <= 255 else text[:254] + "…"
+    props.title = fit(doc.title)
+    props.author = props.last_modified_by = fit(doc.township)
     props.subject = "乡镇履职事项清单"
-    props.keywords = "、".join([doc.township, *(duty_list.title for duty_list in doc.lists)])
-    props.comments = doc.revision.label
-    props.category = doc.region
+    props.keywords = fit("、".join([doc.township, *(duty_list.title for duty_list in doc.lists)]))
+    props.comments = fit(doc.revision.label)
+    props.category = fit(doc.region)
     props.created = props.modified = when
     props.revision = 1
