@@ -10,7 +10,6 @@ import click
 
 from . import __version__
 from .builders import FORMATS, PROJECT_TEMPLATES, BuildOptions
-from .errors import DutydocsError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from dutydocs import source
+from dutydocs.builders import render
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -30,3 +31,13 @@ def bundled_path() -> Path:
 @pytest.fixture(scope="session")
 def bundled_doc(bundled_path):
     return source.load(bundled_path)
+
+
+@pytest.fixture(scope="session")
+def small_xlsx(small_doc) -> bytes:
+    return render(small_doc, "xlsx")
+
+
+@pytest.fixture(scope="session")
+def bundled_xlsx(bundled_doc) -> bytes:
+    return render(bundled_doc, "xlsx")

@@ -25,16 +25,6 @@ from dutydocs.model import Duties, Entry
 SHEETS = ["说明", "基本履职事项清单", "配合履职事项清单", "上级部门收回事项清单"]
 
 
-@pytest.fixture(scope="session")
-def small_xlsx(small_doc) -> bytes:
-    return render(small_doc, "xlsx")
-
-
-@pytest.fixture(scope="session")
-def bundled_xlsx(bundled_doc) -> bytes:
-    return render(bundled_doc, "xlsx")
-
-
 def _open(data: bytes):
     return openpyxl.load_workbook(io.BytesIO(data))
 

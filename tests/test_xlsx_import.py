@@ -20,10 +20,7 @@ from dutydocs.importers import import_file
 from dutydocs.importers.xlsx import import_workbook
 from strategies import documents
 
-from dutydocs.model import (
-    BasicItem, CooperativeItem, Document, Duties, DutyList, Entry, Explanation, Revision, Section,
-    WithdrawnItem,
-)
+from dutydocs.model import BasicItem, CooperativeItem, Document, Duties, Entry, Section, WithdrawnItem
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BASIC, COOP, WITHDRAWN = "基本履职事项清单", "配合履职事项清单", "上级部门收回事项清单"
@@ -46,16 +43,6 @@ def _edited(tmp_path, data: bytes, edit) -> object:
 
 def _same(a: Document, b: Document) -> None:
     assert source.dumps(a) == source.dumps(b)
-
-
-@pytest.fixture(scope="session")
-def small_xlsx(small_doc) -> bytes:
-    return render(small_doc, "xlsx")
-
-
-@pytest.fixture(scope="session")
-def bundled_xlsx(bundled_doc) -> bytes:
-    return render(bundled_doc, "xlsx")
 
 
 # --- build → import ----------------------------------------------------------------------------

@@ -181,9 +181,9 @@ class _Writer:
             for text in section.paragraphs:
                 self.paragraph(text, "body")
 
-    def duty_list(self, duty_list: DutyList) -> None:
-        self.paragraph(duty_list.title, "list_title")
-        columns = COLUMNS[duty_list.key]
+    def list_table(self, key: str):
+        """Add a list's table with its repeating header row; return it, its column widths and a page's room."""
+        columns = COLUMNS[key]
         share = sum(s for _, s in columns)
         widths = [math.floor(self.width * s / share) for _, s in columns]
         widths[-1] += self.width - sum(widths)
@@ -198,6 +198,11 @@ class _Writer:
             self._fill(cell, [(text, "head")])
         mark_row(header._tr, header=True)
         room = self.height - self._height([[(text, "head")] for text, _ in columns], widths)
+        return table, widths, room
+
+    def duty_list(self, duty_list: DutyList) -> None:
+        self.paragraph(duty_list.title, "list_title")
+        table, widths, room = self.list_table(duty_list.key)
         for item in duty_list.items:
             contents = self._contents(item)
             row = table.add_row()

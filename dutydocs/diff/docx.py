@@ -9,7 +9,6 @@ does not bury the real changes; accepting every change gives exactly the new edi
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import timezone
 
@@ -17,11 +16,10 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ALIGN_VERTICAL
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Twips
 
 from ..builders import PROJECT_TEMPLATES, BuildOptions, revision_datetime
 from ..builders import docx as word_edition
-from ..builders.docx_xml import fix_table_layout, mark_row
+from ..builders.docx_xml import mark_row
 from ..errors import DutydocsError
 from ..model import CooperativeItem, WithdrawnItem
 from .compare import Diff, DutiesChange, ListChange, Row, text_ops
@@ -164,21 +162,7 @@ class _TrackedWriter(word_edition._Writer):
 
     def tracked_list(self, key: str, title: str, rows: list[Row]) -> None:
         self.paragraph(title, "list_title")
-        columns = word_edition.COLUMNS[key]
-        share = sum(s for _, s in columns)
-        widths = [math.floor(self.width * s / share) for _, s in columns]
-        widths[-1] += self.width - sum(widths)
-        table = self.word.add_table(rows=1, cols=len(columns))
-        table.style = self.styles["table"]
-        table.autofit = False
-        fix_table_layout(table._tbl, widths)
-        header = table.rows[0]
-        for cell, (text, _), width in zip(header.cells, columns, widths):
-            cell.width = Twips(width)
-            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
-            self._fill(cell, [(text, "head")])
-        mark_row(header._tr, header=True)
-        room = self.height - self._height([[(text, "head")] for text, _ in columns], widths)
+        table, widths, room = self.list_table(key)
         for row in rows:
             cells = tracked_cells(row, self._contents)
             estimate = [[("".join(t for _, t in para.ops), para.style) for para in cell] for cell in cells]
