@@ -319,9 +319,10 @@ def pdf_edition_pages(bundled_doc) -> int:
 
 def test_libreoffice_pages_are_close_to_the_pdf_edition(converted, pdf_edition_pages):
     # Word keeps every row that fits on a page whole (cantSplit), so it leaves more room at page feet
-    # than the PDF edition, which continues a long item under a repeated name: measured 99 against 85.
+    # than the PDF edition, which continues a long item under a repeated name and sets the cooperative
+    # list in 五号: measured 99 against 80. Fewer pages than the PDF edition would mean lost rows.
     pages = len(converted[0])
-    assert abs(pages - pdf_edition_pages) <= 0.25 * pdf_edition_pages, (pages, pdf_edition_pages)
+    assert 0.9 * pdf_edition_pages <= pages <= 1.3 * pdf_edition_pages, (pages, pdf_edition_pages)
     assert abs(pages - SEED_PAGES) <= 0.2 * SEED_PAGES, pages
 
 
