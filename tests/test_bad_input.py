@@ -103,7 +103,7 @@ def run(args, cwd):
 
 
 def test_corpus_is_large_enough():
-    assert len(CASES) + len(FILE_CASES) >= 30
+    assert len(CASES) + len(FILE_CASES) + 4 >= 30  # + the four bad workbooks below
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -200,3 +200,38 @@ def test_usage_mistakes_exit_2(tmp_path):
     assert run(["build", "--format", "odt"], tmp_path).exit_code == 2
     assert run(["check", "--format", "xml"], tmp_path).exit_code == 2
     assert run(["frobnicate"], tmp_path).exit_code == 2
+
+
+def _workbooks(small_xlsx: bytes) -> dict[str, tuple[bytes, str]]:
+    import io as _io
+
+    import openpyxl
+
+    from test_xlsx_import import _repacked
+
+    wrong = openpyxl.load_workbook(_io.BytesIO(small_xlsx))
+    wrong["配合履职事项清单"].title = "Sheet2"
+    buffer = _io.BytesIO()
+    wrong.save(buffer)
+    laughs = b'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+    return {
+        "corrupt workbook": (small_xlsx[: len(small_xlsx) // 2], "已损坏"),
+        "zip bomb": (_repacked(small_xlsx, lambda n, d: d + b" " * (20 * 2**20) if n == "xl/styles.xml" else d),
+                     "压缩炸弹"),
+        "entity expansion": (_repacked(small_xlsx, lambda n, d: laughs + d if n == "xl/worksheets/sheet2.xml" else d),
+                             "DOCTYPE"),
+        "wrong sheets": (buffer.getvalue(), "缺少工作表"),
+    }
+
+
+@pytest.mark.parametrize("name", ["corrupt workbook", "zip bomb", "entity expansion", "wrong sheets"])
+def test_bad_workbook_import_is_refused_clearly(tmp_path, small_xlsx, name):
+    content, expected = _workbooks(small_xlsx)[name]
+    path = tmp_path / "返回副本.xlsx"
+    path.write_bytes(content)
+    out = tmp_path / "new.json"
+    result = run(["import", str(path), "-o", str(out)], tmp_path)
+    assert result.exit_code == 1
+    assert expected in result.output and "返回副本.xlsx" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
