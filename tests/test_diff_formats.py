@@ -17,7 +17,7 @@ from dutydocs.builders import BuildOptions
 from dutydocs.builders import docx as word_edition
 from dutydocs.diff import render, run_diff
 from dutydocs.diff.compare import compare
-from dutydocs.diff.html import templates_only_fetcher
+from dutydocs.builders.pdf import templates_only_fetcher
 from dutydocs.errors import DutydocsError
 
 from diff_scenarios import NEW_NAME, data_of, doc_of, scripted

@@ -100,25 +100,11 @@ def render_html(diff: Diff, templates: Path = PROJECT_TEMPLATES) -> str:
         raise DutydocsError(f"模板 {TEMPLATE} 有误：{exc}") from None
 
 
-def templates_only_fetcher(templates: Path):
-    """Return a WeasyPrint URL fetcher that serves files inside the templates folder and refuses all else."""
-    from weasyprint.urls import URLFetcher, URLFetchingError
-
-    root = templates.resolve()
-
-    class Fetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            path = Path(url.removeprefix("file://").split("?")[0].split("#")[0]).resolve()
-            if not url.startswith("file://") or not path.is_file() or not path.is_relative_to(root):
-                raise URLFetchingError(f"不允许读取模板文件夹以外的资源：{url}")
-            return super().fetch(path.as_uri(), headers)
-
-    return Fetcher(allowed_protocols=("file",))
-
-
 def render_pdf(diff: Diff, templates: Path = PROJECT_TEMPLATES) -> bytes:
     """Return the HTML report laid out as PDF by WeasyPrint."""
     from weasyprint import HTML
+
+    from ..builders.pdf import templates_only_fetcher
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
