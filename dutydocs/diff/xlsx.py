@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import io
-import math
-import unicodedata
 
 from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
@@ -11,7 +9,9 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..builders.xlsx import BODY_FONT, BORDER, COLUMNS, HEADER_FILL, HEADER_FONT, LIST_SHEETS, cell_values
+from ..builders.xlsx import (
+    BODY_FONT, BORDER, COLUMNS, HEADER_FILL, HEADER_FONT, LIST_SHEETS, MAX_ROW_POINTS, cell_values, text_lines,
+)
 from ..model import LIST_KEYS, LIST_TITLES
 from .compare import KIND_TITLES, LIST_SHORT, Diff, Row, text_ops
 
@@ -56,13 +56,8 @@ def rich(ops) -> CellRichText | str:
 
 def row_height(cells, size: float = 11) -> float:
     """Return a row height in points that shows every wrapped line of the (text, column width) cells."""
-    lines = 1
-    for text, width in cells:
-        per_line = max((width - 1) * 7 / (size * 96 / 72), 1)
-        lines = max(lines, sum(max(1, math.ceil(sum(1 if unicodedata.east_asian_width(ch) in "WF" else 0.55
-                                                    for ch in line) / per_line))
-                               for line in text.split("\n")))
-    return min(round(lines * size * 1.6 + 6, 1), 409)
+    lines = max([1] + [text_lines(text, width, size) for text, width in cells])
+    return min(round(lines * size * 1.6 + 6, 1), MAX_ROW_POINTS)  # roomier than the edition: marks need space
 
 
 def _text(value) -> str:
