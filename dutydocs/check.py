@@ -47,6 +47,8 @@ class _Checker:
 
     def add(self, severity: str, path: list, message: str, hint: str = "", code: str = "") -> None:
         line, column = locate(self.text, path)
+        if len(path) > 3 and path[0] == "lists" and code != "numbering":  # say which item, as a reader counts
+            message = f"{self.doc.list(path[1]).title}第 {path[3] + 1} 项：{message}"
         self.problems.append(Problem(severity, self.name, message, to_pointer(path), line, column, hint, code))
 
     def run(self) -> None:
