@@ -108,7 +108,7 @@ class _Checker:
                 departments = _departments(duty_list)
                 facts = [
                     (r"(\d+|[一二三四五六七八九十]+)\s*个类别", len(duty_list.categories()), "类别"),
-                    (r"共有\S*?(\d+)\s*项", len(duty_list.items), "事项"),
+                    (r"共有[^，。\d]*?(\d+)\s*项", len(duty_list.items), "事项"),
                     (r"涉及\s*(\d+)\s*个部门", len(departments), "部门"),
                 ]
                 for pattern, actual, what in facts:
