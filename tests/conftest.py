@@ -3,7 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# CI explores the same examples every run, so a red build always means a change broke something;
+# developers' runs explore new examples each time and keep what they find in .hypothesis/.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 from dutydocs import source
 from dutydocs.builders import render
