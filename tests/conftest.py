@@ -50,3 +50,15 @@ def small_xlsx(small_doc) -> bytes:
 @pytest.fixture(scope="session")
 def bundled_xlsx(bundled_doc) -> bytes:
     return render(bundled_doc, "xlsx")
+
+
+@pytest.fixture
+def templates_copy(tmp_path) -> Path:
+    """A copy of the project's templates folder that a test may edit."""
+    import shutil
+
+    from dutydocs.builders import PROJECT_TEMPLATES
+
+    target = tmp_path / "templates"
+    shutil.copytree(PROJECT_TEMPLATES, target)
+    return target

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from dataclasses import replace
 from html.parser import HTMLParser as StdParser
@@ -128,9 +127,8 @@ def test_reproducible(small_doc):
     assert html.render(small_doc, BuildOptions()) == html.render(small_doc, BuildOptions())
 
 
-def test_a_stylesheet_that_closes_its_element_is_refused(small_doc, tmp_path):
-    templates = tmp_path / "templates"
-    shutil.copytree(BuildOptions().templates, templates)
+def test_a_stylesheet_that_closes_its_element_is_refused(small_doc, tmp_path, templates_copy):
+    templates = templates_copy
     (templates / "web.css").write_text("body { color: red; } </style><script>alert(1)</script>", "utf-8")
     with pytest.raises(DutydocsError, match="web.css"):
         html.render(small_doc, BuildOptions(templates=templates))

@@ -260,10 +260,8 @@ def test_fetcher_serves_only_the_templates_folder(tmp_path):
             fetch(url)
 
 
-def test_stylesheet_cannot_pull_outside_files(small_doc, tmp_path):
-    templates = tmp_path / "templates"
-    import shutil
-    shutil.copytree(BuildOptions().templates, templates)
+def test_stylesheet_cannot_pull_outside_files(small_doc, tmp_path, templates_copy):
+    templates = templates_copy
     secret = tmp_path / "secret.css"
     secret.write_text("body { color: red; } .doc-title::after { content: 'LEAKED'; }", "utf-8")
     css = templates / "pdf.css"
@@ -285,10 +283,8 @@ def test_stylesheet_may_import_files_beside_it(small_doc, tmp_path):
     assert "INSIDE" in squash("".join(pages_text(path)))
 
 
-def test_template_mistake_is_a_one_line_error(small_doc, tmp_path):
-    import shutil
-    templates = tmp_path / "templates"
-    shutil.copytree(BuildOptions().templates, templates)
+def test_template_mistake_is_a_one_line_error(small_doc, tmp_path, templates_copy):
+    templates = templates_copy
     page = templates / "document.html.j2"
     page.write_text(page.read_text("utf-8").replace("{{ doc.title }}", "{{ doc.titel }}"), "utf-8")
     with pytest.raises(DutydocsError, match="document.html.j2"):
@@ -347,10 +343,8 @@ def test_rare_characters_fall_back_to_a_font_that_has_them(small_doc):
     assert len(missing_glyphs(names_with("𗀀"))) == 3  # Tangut: no installed font has it, and the check sees it
 
 
-def test_layout_file_mistakes_are_one_line_errors(small_doc, tmp_path):
-    import shutil
-    templates = tmp_path / "templates"
-    shutil.copytree(BuildOptions().templates, templates)
+def test_layout_file_mistakes_are_one_line_errors(small_doc, tmp_path, templates_copy):
+    templates = templates_copy
     layout = templates / "layout.toml"
     layout.write_text(layout.read_text("utf-8").replace("fill = ", "# fill = "), "utf-8")
     with pytest.raises(DutydocsError, match="split.fill"):
