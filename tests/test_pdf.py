@@ -352,3 +352,12 @@ def test_layout_file_mistakes_are_one_line_errors(small_doc, tmp_path, templates
     layout.write_text("[page\n", "utf-8")
     with pytest.raises(DutydocsError, match="layout.toml"):
         pdf.render(small_doc, BuildOptions(templates=templates))
+
+
+def test_department_names_break_between_words():
+    from dutydocs.builders.web import department_words
+
+    assert department_words("米东区市场监督管理局") == ["米东区", "市场监督", "管理局"]  # never 米东区市/场…
+    assert department_words("米东区人力资源和社会保障局") == ["米东区", "人力资源和", "社会", "保障局"]
+    assert department_words("乌鲁木齐市公安局米东区分局") == ["乌鲁木齐市", "公安局", "米东区", "分局"]
+    assert department_words("米东区委组织部") == ["米东区委", "组织部"]

@@ -199,15 +199,32 @@ def category_words(text: str) -> list[str]:
 
 
 def department_words(text: str) -> list[str]:
-    """Split a department name into words: after 市、区、局、会 … (米东区/人力资源和/社会保障局), 区委 kept whole."""
+    """Split a department name into words: after 市、区、局、会 … (米东区/人力资源和/社会保障局), 区委 kept whole.
+
+    A 市 or 区 inside a word does not end it (市场), and a long word is split again before
+    the common endings 管理局, 委员会, 办公室 (米东区/市场监督/管理局), so narrow columns break between words.
+    """
     pieces, current = [], ""
     for n, char in enumerate(text):
         current += char
         following = text[n + 1:n + 2]
-        if following and (current.endswith("区委") or char in DEPARTMENT_BREAKS and following != "委"):
+        if following and (current.endswith("区委") or char in DEPARTMENT_BREAKS and following != "委"
+                          and current[-1] + following not in UNBROKEN_WORDS):
             pieces.append(current)
             current = ""
-    return pieces + ([current] if current else [])
+    pieces += [current] if current else []
+    return [part for piece in pieces for part in _split_ending(piece)]
+
+
+UNBROKEN_WORDS = {"市场", "区域"}  # 市 and 区 that do not end a place name
+LONG_WORD_ENDINGS = ("管理局", "委员会", "办公室", "联合会", "分中心")
+
+
+def _split_ending(word: str) -> list[str]:
+    for ending in LONG_WORD_ENDINGS:
+        if len(word) > len(ending) + 1 and word.endswith(ending):
+            return [word[: -len(ending)], ending]
+    return [word]
 
 
 def pieces(text: str, width_em: float, words=category_words) -> tuple[tuple[str, bool], ...]:
