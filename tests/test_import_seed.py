@@ -189,3 +189,27 @@ def test_withdrawn_item_keeps_department_and_takeover_apart(bundled_doc):
 
 def test_typos_are_kept(bundled_doc):
     assert "禁止开垦度以上" in bundled_doc.list("withdrawn").items[18].name
+
+
+def test_import_command_reproduces_the_bundled_source(tmp_path, bundled_path):
+    from click.testing import CliRunner
+
+    from dutydocs.cli import main
+
+    out = tmp_path / "imported.json"
+    result = CliRunner().invoke(main, ["import", str(SEED), "--corrections", str(CORRECTIONS), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == bundled_path.read_bytes()
+
+
+def test_text_that_is_not_a_duty_list_is_refused_clearly(tmp_path):
+    from click.testing import CliRunner
+
+    from dutydocs.cli import main
+
+    path = tmp_path / "other.txt"
+    path.write_text("一份与清单无关的文字\n第 1 页，共 1 页\n", "utf-8")
+    result = CliRunner().invoke(main, ["import", str(path), "-o", str(tmp_path / "x.json")])
+    assert result.exit_code == 1
+    assert "找不到清单标题" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "x.json").exists()

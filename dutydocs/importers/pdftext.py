@@ -69,7 +69,6 @@ class ItemCorrection:
     not_headings: list = field(default_factory=list)  # lines that are not headings
     breaks: list = field(default_factory=list)        # lines that start a new paragraph
     joins: list = field(default_factory=list)         # lines that continue the previous paragraph
-    used: set = field(default_factory=set)
 
 
 @dataclass
@@ -90,7 +89,7 @@ class Corrections:
         except (OSError, ValueError) as exc:
             raise DutydocsError(f"{path}: 无法读取校正文件：{exc}") from None
         items = {}
-        known = set(ItemCorrection.__dataclass_fields__) - {"used"}
+        known = set(ItemCorrection.__dataclass_fields__)
         for key, raw in data.get("items", {}).items():
             unknown = set(raw) - known
             if unknown:
