@@ -113,6 +113,7 @@ class Layout:
             f"table.list th, table.list td {{ padding: {pad_v}mm {pad_h}mm; }}\n"
             f".duty-heading {{ margin-top: {t['heading_gap']}em; }}\n"
             f".duty-heading:first-child {{ margin-top: 0; }}\n"
+            f".department + .department {{ margin-top: {t['heading_gap']}em; }}\n"
         )
 
 
@@ -310,7 +311,7 @@ def cell_paragraphs(row: Row, key: str, gap: float) -> list[tuple[str, float, fl
     if key == "name":
         return [(item.name + ("（续）" if row.continued else ""), 0, 0)]
     if key == "departments":
-        return [(d, 0, 0) for d in item.departments]
+        return [(d, 0, gap if n else 0) for n, d in enumerate(item.departments)]  # a little space between
     if key in ("department_duties", "town_duties"):
         return [p for block in getattr(row, key) for p in block.paragraphs(gap)]
     if key == "takeover":
