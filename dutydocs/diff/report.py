@@ -4,9 +4,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..source import _item_data
-from .compare import Change, Diff, DutiesChange, ListChange, TextChange
+from ..source import item_data
+from .changes import Change, Diff, DutiesChange, FormattingChange, ListChange, TextChange
 
+REPORT_VERSION = 2
+"""Version of the JSON report's shape (schema/diff-report.schema.json); it only gains additions."""
 OP_NAMES = {-1: "-", 0: "=", 1: "+"}
 
 
@@ -51,9 +53,25 @@ def change_data(change: Change) -> dict[str, Any]:
     data["name"] = change.item.name
     data["fields"] = {name: field_data(value) for name, value in change.fields.items()}
     if change.kind in ("added", "removed"):
-        data["item"] = {k: v for k, v in _item_data(change.item).items() if k != "no"}
+        data["item"] = {k: v for k, v in item_data(change.item).items() if k != "no"}
     if change.match:
         data["match"] = change.match
+    return data
+
+
+def formatting_data(f: FormattingChange) -> dict[str, Any]:
+    """Return one formatting-only difference: where it is, and the old and new text."""
+    data: dict[str, Any] = {"part": f.part, "field": f.field}
+    if f.part == "item":
+        data.update(old=f.old.as_dict(), new=f.new.as_dict())
+        if f.item.id:
+            data["id"] = f.item.id
+        data.update(category=f.item.category, name=f.item.name)
+    if f.index is not None:
+        data["index"] = f.index
+    if f.paragraph is not None:
+        data["paragraph"] = f.paragraph
+    data.update({"old_text": f.old_text, "new_text": f.new_text, "diff": ops_data(f.ops)})
     return data
 
 
@@ -74,10 +92,12 @@ def diff_data(diff: Diff) -> dict[str, Any]:
                 explanation.append({"change": p.op, "part": "paragraph", "section": p.section,
                                     "old": p.old, "new": p.new, "diff": ops_data(p.ops)})
     return {
+        "report_version": REPORT_VERSION,
         "summary": diff.summary(),
         "document": {name: field_data(value) for name, value in diff.document.items()},
         "explanation": explanation,
         "changes": [change_data(c) for c in diff.changes],
+        "formatting": [formatting_data(f) for f in diff.formatting],
     }
 
 
