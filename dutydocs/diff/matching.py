@@ -17,8 +17,8 @@ normalised names and of the normalised whole items (name, departments, duties, �
   where the old one stood (between the new places of the matched items around the old one), and
   ``body >= REWRITE_THRESHOLD``;
 * its score is ``max(name, body)`` plus ``CATEGORY_BONUS`` for the same category, ``PLACE_BONUS``
-  for the same place as above, ``LIST_BONUS`` for the same list, less the distance between the
-  relative positions (0–1) as a tie-break. So a heavily reworded item stays paired with its own
+  for the same place as above, less the distance between the relative positions in their lists
+  (0–1; 1 across lists) as a tie-break. So a heavily reworded item stays paired with its own
   item rather than with a similar new item elsewhere; of two old items merged into one, the more
   similar is the one modified and the other is removed; of an item split in two, the more similar
   part is the one modified and the other is added.
@@ -53,8 +53,6 @@ CATEGORY_BONUS = 10
 """Score added when both items are in the same category."""
 PLACE_BONUS = 20
 """Score added when the new item stands where the old one stood (same list, between the same neighbours)."""
-LIST_BONUS = 5
-"""Score added when both items are in the same list."""
 DIRECT_PAIRS = 250_000
 """Up to this many unmatched pairs are all scored; beyond it candidates come from the bigram index."""
 CANDIDATES = 20
@@ -172,7 +170,7 @@ class _Scorer:
         if not (name >= NAME_THRESHOLD or whole >= BODY_THRESHOLD or (in_place and whole >= REWRITE_THRESHOLD)):
             return None
         return (max(name, whole) + CATEGORY_BONUS * same_category + PLACE_BONUS * in_place
-                + LIST_BONUS * (o.place.list == n.place.list) - self.distance(i, j))
+                - self.distance(i, j))
 
     def direct(self) -> list[tuple[float, int, int]]:
         """Score every unmatched pair."""

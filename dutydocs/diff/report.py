@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from typing import Any
 
 from ..source import item_data
@@ -9,7 +10,13 @@ from .changes import Change, Diff, DutiesChange, FormattingChange, ListChange, T
 
 REPORT_VERSION = 2
 """Version of the JSON report's shape (schema/diff-report.schema.json); it only gains additions."""
+SCHEMA_NAME = "diff-report.schema.json"
 OP_NAMES = {-1: "-", 0: "=", 1: "+"}
+
+
+def schema() -> dict:
+    """Return the JSON Schema of the report, shipped in the package next to the source schema."""
+    return json.loads(resources.files("dutydocs").joinpath("schema").joinpath(SCHEMA_NAME).read_text("utf-8"))
 
 
 def ops_data(ops) -> list[list[str]]:
@@ -88,7 +95,7 @@ def diff_data(diff: Diff) -> dict[str, Any]:
             explanation.append({"change": section.op, "part": "heading",
                                 "old": section.old_heading, "new": section.new_heading})
         for p in section.paragraphs:
-            if p.op != "same":
+            if p.op not in ("same", "formatting"):
                 explanation.append({"change": p.op, "part": "paragraph", "section": p.section,
                                     "old": p.old, "new": p.new, "diff": ops_data(p.ops)})
     return {
