@@ -77,7 +77,7 @@ def test_same_inputs_give_the_same_bytes_whatever_the_clock(realistic, bundled_p
     """A slow machine is a fast clock: time jumps a minute at every look, and the reports do not change."""
     data = data_of(bundled_path)
     new, _, _ = revised(data, *SCENARIOS)
-    first = {fmt: render(realistic, fmt) for fmt in ("text", "json", "html", "xlsx")}
+    first = {fmt: render(realistic, fmt) for fmt in ("text", "json", "html", "xlsx", "docx", "pdf")}
     dmp_module = inspect.getmodule(__import__("diff_match_patch").diff_match_patch)
     ticks = itertools.count(0, 60)
     monkeypatch.setattr(dmp_module, "time", SimpleNamespace(time=lambda: float(next(ticks))))
