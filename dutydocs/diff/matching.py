@@ -207,7 +207,7 @@ class _Scorer:
         return edges
 
 
-def _gaps(old: list[Slot], new: list[Slot], pairs: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
+def _gaps(old: list[Slot], new: list[Slot], pairs: dict[int, tuple[int, str]]) -> dict[int, tuple[int, int]]:
     """Return, for every unmatched old item, the new positions (lo, hi) of the matched items around it in its list."""
     gaps: dict[int, tuple[int, int]] = {}
     by_list: dict[str, list[int]] = defaultdict(list)
