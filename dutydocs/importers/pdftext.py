@@ -17,10 +17,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 
-from ..errors import DutydocsError
+from ..errors import DutydocsError, UsageMistake
 from ..ids import assign_ids
 from ..model import (
     LIST_TITLES, BasicItem, CooperativeItem, Document, Duties, DutyList, Entry, Explanation,
@@ -100,19 +99,36 @@ class Corrections:
 
 # --- the import -------------------------------------------------------------------------------
 
-def import_text(path: Path, corrections_path: Path | None = None) -> Document:
-    """Read pdftotext output of a duty list PDF and return the document."""
+def import_text(path: Path, corrections_path: Path | None = None, base: Path | None = None,
+                departments: Path | None = None, revision_date: str | None = None,
+                revision_label: str | None = None) -> Document:
+    """Read pdftotext output of a duty list PDF and return the document.
+
+    The revision date is revision_date, else the corrections file's ``document.revision_date``,
+    else the date of the base source; never the day of the import, so an import is repeatable.
+    """
     try:
         text = Path(path).read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise DutydocsError(f"{path}: 无法读取 PDF 提取文本（应为 UTF-8）：{exc}") from None
     corrections = Corrections.load(corrections_path)
-    doc = parse(text, corrections, source_name=str(path))
-    return doc
+    meta = corrections.document
+    date = revision_date or meta.get("revision_date")
+    if not date and base is not None:
+        from ..source import load
+
+        date = load(base).revision.date
+    label = meta.get("revision_label", "") if revision_label is None else revision_label
+    doc = parse(text, corrections, source_name=str(path), revision=Revision(date or "", label))
+    if not date:
+        raise UsageMistake("导入需要修订日期：请用 --date 年-月-日 指定（或在校正文件 document 中写 revision_date，"
+                           "或用 --base 指定上一版源文件）")
+    return replace(doc, provenance=meta.get("provenance") or f"dutydocs import 导入自 PDF 提取文本 {Path(path).name}")
 
 
-def parse(text: str, corrections: Corrections | None = None, source_name: str = "<text>") -> Document:
-    """Return the document read from extracted text."""
+def parse(text: str, corrections: Corrections | None = None, source_name: str = "<text>",
+          revision: Revision | None = None) -> Document:
+    """Return the document read from extracted text (revision: default from the corrections)."""
     corrections = corrections or Corrections()
     lines = [line.rstrip() for line in text.splitlines() if not FOOTER.match(line)]
     parts = split_parts(lines, source_name)
@@ -127,8 +143,7 @@ def parse(text: str, corrections: Corrections | None = None, source_name: str = 
         title=title,
         township=meta.get("township") or title.split("履职事项清单")[0] or title,
         region=meta.get("region", ""),
-        revision=Revision(date=meta.get("revision_date") or date.today().isoformat(),
-                          label=meta.get("revision_label", "")),
+        revision=revision or Revision(meta.get("revision_date", ""), meta.get("revision_label", "")),
         explanation=explanation,
         lists=(
             DutyList("basic", LIST_TITLES["basic"], tuple(basic)),
