@@ -1,4 +1,4 @@
-"""Readers that turn other documents into a source: PDF-extracted text and returned Excel copies."""
+"""Readers that turn other documents into a source: PDF-extracted text, returned Excel copies, Word documents."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -30,4 +30,9 @@ def import_file(path: Path, corrections: Path | None = None, base: Path | None =
         doc = import_workbook(path, base=base)
         return replace(doc, revision=Revision(revision_date or doc.revision.date,
                                               doc.revision.label if revision_label is None else revision_label))
-    raise DutydocsError(f"{path}: 不支持的导入格式 {suffix or '（无扩展名）'}（可导入 .txt 的 PDF 提取文本或 .xlsx 副本）")
+    if suffix in (".docx", ".docm"):
+        from .docx import import_docx
+
+        return import_docx(path, base=base, revision_date=revision_date, revision_label=revision_label)
+    raise DutydocsError(f"{path}: 不支持的导入格式 {suffix or '（无扩展名）'}"
+                        "（可导入 .txt 的 PDF 提取文本、.xlsx 副本或 .docx Word 文档）")

@@ -193,7 +193,8 @@ def import_text(path: Path, corrections_path: Path | None = None, base: Path | N
     return replace(doc, provenance=meta.get("provenance") or f"dutydocs import 导入自 PDF 提取文本 {Path(path).name}")
 
 
-def validate(doc: Document, name: str) -> None:
+def validate(doc: Document, name: str,
+             hint: str = "请核对提取的文本（pdftotext 请不用 -layout），或用校正文件、--departments 部门名称表补充") -> None:
     """Check an imported document like any source; refuse it saying what was found and what is missing."""
     from ..source import dumps, locate, problems_in_data, to_data
 
@@ -220,7 +221,6 @@ def validate(doc: Document, name: str) -> None:
         shown = "、".join(places[:5]) + (f" 等 {len(places)} 处" if len(places) > 5 else "")
         missing.append(f"{shown}：{what}")
     if missing:
-        hint = "请核对提取的文本（pdftotext 请不用 -layout），或用校正文件、--departments 部门名称表补充"
         raise DutydocsError(f"{name}: 导入结果不是完整有效的清单，未写入任何文件：{found}；"
                             f"{'；'.join(missing[:6])}（{hint}）")
 
