@@ -101,15 +101,20 @@ def office_document(path: Path) -> Path:
     row[3].text = "某某区卫生健康委员会、某某区红十字会"
     duty = row[4]
     duty.paragraphs[0].add_run("区卫健委").bold = True  # a department heading in bold
-    duty.add_paragraph("1.组织应急救护培训；")
-    duty.add_paragraph("2.指导开展无偿献血。")
+    typed = duty.add_paragraph("1.组织应急救护培训；")
+    typed.add_run().add_break()  # Shift+Enter: a new line in the same paragraph
+    typed.add_run("2.指导开展无偿献血。")
     row[5].text = "协助做好宣传动员。"
     # the same item continued on the next page: identity cells empty
     cont = table.rows[2].cells
     cont[4].paragraphs[0].add_run("区红十字会").bold = True
     cont[4].add_paragraph("1.开展“三救三献”工作。")
     row = table.rows[3].cells
-    row[0].text, row[1].text, row[2].text, row[3].text = "2", "民生服务", "残疾人证办理", "某某区残疾人联合会"
+    row[0].text, row[1].text, row[2].text = "2", "民生服务", "残疾人证办理"
+    wrapped = row[3].paragraphs[0]  # a department name broken by hand in its narrow column
+    wrapped.add_run("某某区残疾人")
+    wrapped.add_run().add_break()
+    wrapped.add_run("联合会")
     row[4].text = "一、证件核发"
     for text in ["审核残疾人证申请；", "核发证件。"]:
         row[4].add_paragraph(text, style="List Number")  # points numbered by Word

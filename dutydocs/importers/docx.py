@@ -79,12 +79,30 @@ def check_package(path: Path) -> None:
 
 @dataclass
 class Para:
-    """A paragraph as printed: its text, and whether Word numbers it, styles it as a heading or bolds it."""
+    """A paragraph as printed: its text, and whether Word numbers it, styles it as a heading or bolds it.
+
+    A line break inside the paragraph is kept as "\n": in a name or a department it is where the
+    narrow column wraps (米东区委/组织部), in a duty cell it separates entries (see lines).
+    """
 
     text: str
     numbered: bool = False
     heading_style: bool = False
     bold: bool = False
+
+    def lines(self) -> list["Para"]:
+        """Return the paragraph as one Para per line."""
+        parts = [line.strip() for line in self.text.split("\n") if line.strip()]
+        return [replace(self, text=line) for line in parts] or ([replace(self, text="")] if self.numbered else [])
+
+
+def flat(paragraphs: list[Para]) -> str:
+    """Return the text of paragraphs printed as one wrapped text (a name, a category)."""
+    return "".join(p.text.replace("\n", "") for p in paragraphs).strip()
+
+
+def lines(paragraphs: list[Para]) -> list[Para]:
+    return [line for p in paragraphs for line in p.lines()]
 
 
 @dataclass
@@ -93,7 +111,7 @@ class Cell:
     merged: bool = False  # a vertically merged cell continuing the one above
 
     def text(self) -> str:
-        return "".join(p.text for p in self.paragraphs).strip()
+        return flat(self.paragraphs)
 
 
 class _Reader:
@@ -107,7 +125,7 @@ class _Reader:
         self.uses_heading_style = False
 
     def paragraphs(self, p) -> list[Para]:
-        """Return a w:p as one Para per line (a line break inside a paragraph starts a new one)."""
+        """Return a w:p as a Para (none for an empty paragraph that Word does not number)."""
         ppr = p.find(f"{W}pPr")
         style = ppr.find(f"{W}pStyle").get(f"{W}val") if ppr is not None and ppr.find(f"{W}pStyle") is not None else ""
         num = ppr.find(f"{W}numPr") if ppr is not None else None
@@ -122,7 +140,7 @@ class _Reader:
             for child in run:
                 if child.tag == f"{W}t":
                     text += child.text or ""
-                elif child.tag in (f"{W}br", f"{W}cr"):
+                elif child.tag in (f"{W}br", f"{W}cr") and child.get(f"{W}type", "textWrapping") == "textWrapping":
                     lines[-1] += text
                     text = ""
                     lines.append("")
@@ -135,8 +153,8 @@ class _Reader:
                 else:
                     plain_runs += 1
         bold = bold_runs > 0 and plain_runs == 0
-        out = [Para(line.strip(), numbered, heading_style, bold) for line in lines if line.strip()]
-        return out or ([Para("", numbered)] if numbered else [])
+        text = "\n".join(line.strip() for line in lines if line.strip())
+        return [Para(text, numbered, heading_style, bold)] if text or numbered else []
 
     def rows(self, tbl) -> list[list[Cell]]:
         """Return the rows of a w:tbl as lists of cells by grid column, with merges made explicit."""
@@ -233,14 +251,12 @@ def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
             cells[role] = [] if cell.merged and role not in ("category",) else cell.paragraphs
         if len(row) > len(roles) and any(c.text() for c in row[len(roles):]):
             problems.add(f"表格 {t_no} 第 {r_no} 行", "这一行的单元格比表头多，多出的内容无处归入")
-        category = "".join(p.text for p in cells.get("category", [])).strip()
-        name = "".join(p.text for p in cells.get("name", [])).strip()
-        typed_no = "".join(p.text for p in cells.get("no", [])).strip()
+        category, name, typed_no = (flat(cells.get(role, [])) for role in ("category", "name", "no"))
         merged_category = any(c.merged for c, role in zip(row, roles) if role == "category")
         continues = items and not name and not typed_no and (not category or merged_category
                                                             or category == items[-1].category)
         repeats = items and name and typed_no and typed_no == items[-1].typed_no and \
-            name == "".join(p.text for p in items[-1].cells.get("name", [])).strip()
+            name == flat(items[-1].cells.get("name", []))
         if continues or repeats:
             last = items[-1]
             for role in ("department_duties", "town_duties", "handover"):
@@ -272,6 +288,7 @@ def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
 def duties(paragraphs: list[Para], guess_headings: bool) -> Duties:
     """Return a duty cell's paragraphs as headings, points and paragraphs."""
     entries: list[Entry] = []
+    paragraphs = lines(paragraphs)
     for index, para in enumerate(paragraphs):
         text = para.text
         typed = POINT.match(text)
@@ -290,7 +307,7 @@ def duties(paragraphs: list[Para], guess_headings: bool) -> Duties:
 
 
 def departments(paragraphs: list[Para]) -> tuple[str, ...]:
-    names = [n for p in paragraphs for n in re.split(r"[、，,；;\s]+", p.text) if n]
+    names = [n for p in paragraphs for n in re.split(r"[、，,；;\s]+", p.text.replace("\n", "")) if n]
     return tuple(dict.fromkeys(names))
 
 
@@ -300,7 +317,7 @@ def looks_like_department(text: str) -> bool:
 
 def handover(paragraphs: list[Para], base_item: WithdrawnItem | None = None) -> dict:
     """Read the 承接部门及工作方式 cell into department, takeover and note (see the module's rule)."""
-    texts = [p.text for p in paragraphs if p.text]
+    texts = [p.text for p in lines(paragraphs) if p.text]
     label = next((i for i, t in enumerate(texts) if t.startswith(TAKEOVER_LABEL)), None)
     if label is not None:
         department = "".join(texts[:label]) or None
@@ -338,7 +355,7 @@ def import_docx(path: Path, base: Path | None = None, revision_date: str | None 
     tables = 0
     for child in word.element.body:
         if child.tag == f"{W}p":
-            paras = reader.paragraphs(child)
+            paras = lines(reader.paragraphs(child))
             if not tables:
                 before.extend(paras)
             else:
@@ -358,7 +375,7 @@ def import_docx(path: Path, base: Path | None = None, revision_date: str | None 
     for key in LIST_KEYS:
         items = []
         for no, row in enumerate(found[key], start=1):
-            name = "".join(p.text for p in row.cells.get("name", [])).strip()
+            name = flat(row.cells.get("name", []))
             common = dict(no=no, category=row.category, name=name)
             if key == "basic":
                 items.append(BasicItem(**common))
