@@ -1,6 +1,7 @@
 """The dutydocs command line: thin commands that each call one library function."""
 from __future__ import annotations
 
+import errno
 import json
 import signal
 import sys
@@ -15,16 +16,25 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 INTERRUPTED = "已中断：输出文件保持原样"
 
 
+_REFUSALS = {errno.EACCES: "无权读写", errno.EPERM: "不允许读写（文件或文件夹被锁定？）",
+             errno.EROFS: "文件系统是只读的", errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额",
+             errno.ENAMETOOLONG: "文件名过长"}
+
+
 class _Commands(click.Group):
     """The command group: Ctrl-C ends any command with 已中断 and exit status 130."""
 
     def invoke(self, ctx):
-        from .errors import Interrupted
+        from .errors import DutydocsError, Interrupted
 
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
             raise Interrupted(INTERRUPTED) from None
+        except OSError as exc:  # the system refused a read or a write the checks could not foresee
+            if exc.filename is None or exc.errno not in _REFUSALS:
+                raise
+            raise DutydocsError(f"{exc.filename}: {_REFUSALS[exc.errno]}（请检查此位置的权限与剩余空间）") from None
 
 
 def _date_option(value: str | None, with_time: bool = False) -> str | None:
@@ -116,17 +126,24 @@ def build(sources, formats, out_dir, templates, page_numbers, jobs, force):
 
 def _build_outputs(sources, formats, out_dir: Path) -> list[Path]:
     """The files a build may write for these sources: <title>.<format>, or <title>（<file>）.<format>."""
+    from collections import Counter
+
     from .outputs import safe_filename
 
-    paths = []
+    titles = {}
     for source in sources:
         try:
-            title = json.loads(Path(source).read_text("utf-8-sig")).get("title")
+            titles[source] = json.loads(Path(source).read_text("utf-8-sig")).get("title")
         except (OSError, ValueError, AttributeError, RecursionError):  # the build reports it properly
             continue
+    counts = Counter(t for t in titles.values() if isinstance(t, str))
+    paths = []
+    for source, title in titles.items():
         if isinstance(title, str):
-            for stem in (safe_filename(title), f"{safe_filename(title)}（{safe_filename(Path(source).stem)}）"):
-                paths += [out_dir / f"{stem}.{fmt}" for fmt in formats]
+            stem = safe_filename(title)
+            if counts[title] > 1:
+                stem += f"（{safe_filename(Path(source).stem)}）"
+            paths += [out_dir / f"{stem}.{fmt}" for fmt in formats]
     return paths
 
 

@@ -8,6 +8,7 @@ file changes nothing. The file is replaced atomically, and only when its text ch
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -64,12 +65,13 @@ def rewrite(path: str | Path, change: Change | None = None, check: bool = False,
     """
     path = Path(path)
     text = read_text(path)
+    target = Path(os.path.realpath(path))  # through a symbolic link, the file it points to is the one rewritten
     if not check:
-        check_outputs([path])
+        check_outputs([target])
     out = canonical_text(text, str(path), change, numbers)
     changed = out is not None and out != text
     if changed and not check:
-        write_atomic(path, out)
+        write_atomic(target, out)
     return changed
 
 

@@ -108,7 +108,16 @@ def _same_file(a: Path, b: Path) -> bool:
 def _unwritable(path: Path, folder: bool) -> str | None:
     """Return why path cannot be written (as a file, or as a folder to write into), or None."""
     path = Path(os.path.abspath(path))
+    try:
+        return _why_unwritable(path, folder)
+    except OSError as exc:  # a name too long, a loop of links…
+        return f"{path}: 无法写入：{exc.strerror or exc}（请换一个输出位置）"
+
+
+def _why_unwritable(path: Path, folder: bool) -> str | None:
     if path.exists():
+        if not folder and not path.is_dir() and not path.is_file():
+            return f"{path}: 这不是普通文件（设备、管道等），不能作为输出文件（请给出普通文件的路径）"
         if folder and not path.is_dir():
             return f"{path}: 输出位置已有同名文件，不是文件夹（请换一个输出文件夹）"
         if not folder and path.is_dir():

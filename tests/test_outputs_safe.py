@@ -127,3 +127,29 @@ def test_in_place_commands_report_a_locked_source(two, tmp_path):
     shutil.copy(source, inside)
     with immutable(folder):  # the file is writable, but its folder cannot take the replacement
         _one_clear_line(run(["ids", inside], tmp_path), str(folder))
+
+
+def test_a_device_is_not_an_output_file(two, tmp_path):
+    result = run(["diff", two[0], two[1], "--format", "json", "-o", "/dev/null"], tmp_path)
+    assert result.exit_code == 1 and "不是普通文件" in result.output
+    assert Path("/dev/null").is_char_device()
+
+
+def test_fmt_through_a_symbolic_link_rewrites_the_file_and_keeps_the_link(tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text(json.dumps(json.loads(FIXTURE.read_text("utf-8")), ensure_ascii=False), "utf-8")  # one line
+    link = tmp_path / "link.json"
+    link.symlink_to(real.name)
+    assert run(["fmt", link], tmp_path).exit_code == 0
+    assert link.is_symlink() and real.read_text("utf-8").count("\n") > 10
+
+
+def test_a_write_the_system_refuses_late_is_one_line(two, tmp_path, monkeypatch):
+    import dutydocs.diff
+
+    def refuse(path, data):
+        raise PermissionError(13, "Permission denied", str(path))
+    monkeypatch.setattr(dutydocs.diff, "write_atomic", refuse)
+    result = run(["diff", two[0], two[1], "--format", "json", "-o", "r.json"], tmp_path)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.strip().splitlines() == ["r.json: 无权读写（请检查此位置的权限与剩余空间）"]
