@@ -190,7 +190,10 @@ def check(sources, output_format, strict):
 @click.option("--date", "revision_date", help="导入所得修订版本的日期（年-月-日）；默认取校正文件或 --base 的日期。")
 @click.option("--label", "revision_label", help="导入所得修订版本的名称，如 第三轮征求意见稿。")
 def import_(file, out, corrections, base, departments, revision_date, revision_label):
-    """把 PDF 提取文本或部门修改后的 Excel 副本转换为源文件。
+    """把 PDF 提取文本、部门修改后的 Excel 副本或 Word 文档（.docx）转换为源文件。
+
+    Word 文档可以是本工具生成的 Word 版，也可以是办公室自己排版的清单表格；
+    读不出的内容按“表格、行、列”报告，不写任何文件。
 
     修订日期取 --date，否则取校正文件 document 中的 revision_date，否则取 --base 的日期；
     都没有时必须给出 --date（导入结果不随导入当天变化）。
@@ -201,6 +204,7 @@ def import_(file, out, corrections, base, departments, revision_date, revision_l
           --corrections source/import/yangmaogong.corrections.json -o source/yangmaogong.json
       dutydocs import 返回的副本.xlsx --base source/yangmaogong.json -o new.json
       dutydocs import 清单.txt --departments 部门.txt --date 2025-09-01 -o new.json
+      dutydocs import 清单.docx --base source/yangmaogong.json --label 第三轮征求意见稿 -o new.json
     """
     from .importers import import_file
     from .outputs import check_outputs, write_atomic

@@ -1,8 +1,6 @@
 """Word import: our own Word edition comes back the same; an office's own layout is read; what cannot be placed is reported."""
 from __future__ import annotations
 
-import json
-import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path

@@ -88,3 +88,13 @@ def test_no_output_prints_the_provenance(small_doc):
     reader = PdfReader(io.BytesIO(pdf))
     assert marker not in json.dumps({k: str(v) for k, v in (reader.metadata or {}).items()}, ensure_ascii=False)
     assert marker not in "".join(page.extract_text() or "" for page in reader.pages)
+
+
+def test_a_text_import_with_base_keeps_the_base_ids(tmp_path, bundled_path):
+    data = json.loads(CORRECTIONS.read_text("utf-8"))
+    del data["document"]["id_prefix"]  # no ids of its own: they can only come from the base
+    corrections = tmp_path / "c.json"
+    corrections.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    out = tmp_path / "new.json"
+    assert invoke("import", SEED, "--corrections", corrections, "--base", bundled_path, "-o", out).exit_code == 0
+    assert out.read_bytes() == bundled_path.read_bytes()

@@ -82,7 +82,7 @@ class Para:
     """A paragraph as printed: its text, and whether Word numbers it, styles it as a heading or bolds it.
 
     A line break inside the paragraph is kept as "\n": in a name or a department it is where the
-    narrow column wraps (米东区委/组织部), in a duty cell it separates entries (see lines).
+    narrow column wraps (某某区委/组织部), in a duty cell it separates entries (see lines).
     """
 
     text: str
@@ -339,7 +339,7 @@ def import_docx(path: Path, base: Path | None = None, revision_date: str | None 
     import docx
 
     from ..source import load
-    from .pdftext import validate
+    from .common import ids_from, validate
 
     path = Path(path)
     check_package(path)
@@ -426,29 +426,3 @@ def _explanation(paragraphs: list[Para], problems: Problems) -> tuple[str | None
         else:
             sections[-1] = Section(sections[-1].heading, sections[-1].paragraphs + (text,))
     return title, Explanation(heading, tuple(sections))
-
-
-def ids_from(base: Document, doc: Document) -> Document:
-    """Give each item the id of the base item the diff matches it with; unmatched items get none."""
-    from ..diff import compare
-
-    diff = compare(base, doc)
-    ids = {}
-    unchanged: dict[tuple, list] = {}  # an unchanged item is the base item with the same content
-    for duty_list in base.lists:
-        for item in duty_list.items:
-            unchanged.setdefault((duty_list.key, replace(item, no=0, id=None)), []).append(item.id)
-    for rows in diff.rows.values():
-        for row in rows:
-            if row.new is None or row.new_item is None:
-                continue
-            if row.old_item is not None:
-                ids[(row.new.list, row.new.index)] = row.old_item.id
-            elif row.state == "same":
-                same = unchanged.get((row.new.list, replace(row.new_item, no=0, id=None)))
-                if same:
-                    ids[(row.new.list, row.new.index)] = same.pop(0)
-    for duty_list in doc.lists:
-        doc = doc.with_list(duty_list.key, [replace(item, id=ids.get((duty_list.key, i)))
-                                            for i, item in enumerate(duty_list.items)])
-    return doc

@@ -28,10 +28,12 @@ from pathlib import Path
 
 from ..errors import DutydocsError, UsageMistake
 from ..ids import assign_ids
+from ..source import load
 from ..model import (
     LIST_TITLES, BasicItem, CooperativeItem, Document, Duties, DutyList, Entry, Explanation,
     Revision, Section, WithdrawnItem,
 )
+from .common import ids_from, validate
 
 FOOTER = re.compile(r"^\s*第\s*\d+\s*页，共\s*\d+\s*页\s*$")
 BASIC_HEADER = re.compile(r"^\s*序号 事项类别 事项名称\s*$")
@@ -180,60 +182,19 @@ def import_text(path: Path, corrections_path: Path | None = None, base: Path | N
     meta = corrections.document
     date = revision_date or meta.get("revision_date")
     if not date and base is not None:
-        from ..source import load
-
         date = load(base).revision.date
     label = meta.get("revision_label", "") if revision_label is None else revision_label
     doc = parse(text, corrections, source_name=str(path), revision=Revision(date or "", label),
                 departments=read_department_list(departments))
+    if base is not None:
+        doc = ids_from(load(base), doc)
+        if corrections.document.get("id_prefix"):
+            doc, _ = assign_ids(doc, corrections.document["id_prefix"])
     validate(doc if date else replace(doc, revision=Revision("2000-01-01", label)), str(path))
     if not date:
         raise UsageMistake("导入需要修订日期：请用 --date 年-月-日 指定（或在校正文件 document 中写 revision_date，"
                            "或用 --base 指定上一版源文件）")
     return replace(doc, provenance=meta.get("provenance") or f"dutydocs import 导入自 PDF 提取文本 {Path(path).name}")
-
-
-def validate(doc: Document, name: str,
-             hint: str = "请核对提取的文本（pdftotext 请不用 -layout），或用校正文件、--departments 部门名称表补充") -> None:
-    """Check an imported document like any source; refuse it saying what was found and what is missing."""
-    from ..source import dumps, locate, problems_in_data, to_data
-
-    counts = {dl.key: len(dl.items) for dl in doc.lists}
-    found = (f"找到说明 {len(doc.explanation.sections)} 节、{LIST_TITLES['basic']} {counts['basic']} 项、"
-             f"{LIST_TITLES['cooperative']} {counts['cooperative']} 项、{LIST_TITLES['withdrawn']} {counts['withdrawn']} 项")
-    missing = [f"{LIST_TITLES[key]}没有一项" for key, count in counts.items() if not count]
-    for duty_list in doc.lists:
-        stated = _stated_count(doc.explanation, duty_list.title)
-        if stated is not None and stated != len(duty_list.items):
-            missing.append(f"说明称{duty_list.title}有 {stated} 项，只读出 {len(duty_list.items)} 项")
-    problems = problems_in_data(to_data(doc), dumps(doc), name)
-    by_kind: dict[str, list[str]] = {}
-    for problem in problems:
-        parts = problem.pointer.split("/")
-        if len(parts) > 4 and parts[1] == "lists":
-            where = f"{LIST_TITLES[parts[2]]}第 {int(parts[4]) + 1} 项"
-            what = {"departments": "没有读出部门"}.get(parts[5] if len(parts) > 5 else "", problem.message)
-        else:
-            where, what = problem.pointer or "文档", problem.message
-        by_kind.setdefault(what, []).append(where)
-    for what, places in by_kind.items():
-        places = list(dict.fromkeys(places))
-        shown = "、".join(places[:5]) + (f" 等 {len(places)} 处" if len(places) > 5 else "")
-        missing.append(f"{shown}：{what}")
-    if missing:
-        raise DutydocsError(f"{name}: 导入结果不是完整有效的清单，未写入任何文件：{found}；"
-                            f"{'；'.join(missing[:6])}（{hint}）")
-
-
-def _stated_count(explanation: Explanation, title: str) -> int | None:
-    """The number of items the explanation says a list has (共有基本履职事项 130 项), if it says."""
-    for section in explanation.sections:
-        for paragraph in section.paragraphs:
-            if paragraph.startswith(title):
-                m = re.search(r"共有[^，。\d]*?(\d+)\s*项", paragraph)
-                if m:
-                    return int(m.group(1))
-    return None
 
 
 def parse(text: str, corrections: Corrections | None = None, source_name: str = "<text>",
