@@ -12,8 +12,10 @@ from .errors import DutydocsError, UsageMistake
 NAME_MAX_BYTES = 255
 """The longest file name most file systems (ext4, NTFS in UTF-16 aside, APFS) accept, in bytes."""
 
-TEMP_NAME_BYTES = 32
-"""Room for what write_atomic adds around a name for its temporary file ("." before, ".<random>.tmp" after)."""
+TEMP_NAME_BYTES = 64
+"""Room for what write_atomic adds around a name for its temporary file: "." before, and after it
+".<random>.tmp" today, ".<host, at most 40>.<pid>.<random>.tmp" (63 bytes) in the naming that names
+its process; tests/test_small_things.py writes a name of the longest length to prove it fits."""
 
 DEFAULT_SUFFIX_BYTES = len("-0123456789abcdef.json")
 """Room for what callers append to a safe name when they do not say: the longest is the build state file's."""
