@@ -1,6 +1,7 @@
 """Writing outputs safely: temporary file beside the target, then an atomic rename."""
 from __future__ import annotations
 
+import errno
 import glob
 import os
 import re
@@ -107,13 +108,24 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+OS_REASONS = {errno.EACCES: "无权读写", errno.EPERM: "不允许读写（文件或文件夹被锁定？）",
+              errno.EROFS: "文件系统是只读的", errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额",
+              errno.ENAMETOOLONG: "文件名过长", errno.ENOENT: "路径不存在，也无法创建",
+              errno.ENOTDIR: "路径中有一段不是文件夹"}
+"""The refusals of the system a user can act on, in the user's words."""
+
+
+def os_reason(exc: OSError) -> str:
+    return OS_REASONS.get(exc.errno, exc.strerror or str(exc))
+
+
 def _unwritable(path: Path, folder: bool) -> str | None:
     """Return why path cannot be written (as a file, or as a folder to write into), or None."""
     path = Path(os.path.abspath(path))
     try:
         return _why_unwritable(path, folder)
     except OSError as exc:  # a name too long, a loop of links…
-        return f"{path}: 无法写入：{exc.strerror or exc}（请换一个输出位置）"
+        return f"{path}: 无法写入：{os_reason(exc)}（请换一个输出位置）"
 
 
 def _why_unwritable(path: Path, folder: bool) -> str | None:
@@ -128,7 +140,7 @@ def _why_unwritable(path: Path, folder: bool) -> str | None:
             what = "文件夹" if folder else "文件"
             return f"{path}: 无法写入此{what}（只读、被锁定或无权限；请换一个输出位置或检查权限）"
         if folder:
-            return None
+            return _refused(path, _probe(path, make_dir=False))
     existing = path.parent
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
@@ -136,4 +148,22 @@ def _why_unwritable(path: Path, folder: bool) -> str | None:
         return f"{path}: 无法写入：{existing} 不是文件夹（请换一个输出位置）"
     if not os.access(existing, os.W_OK | os.X_OK):
         return f"{path}: 无法写入：文件夹 {existing} 不可写（只读、被锁定或无权限；请换一个输出位置或检查权限）"
+    return _refused(path, _probe(existing, make_dir=existing != path.parent))
+
+
+def _refused(path: Path, exc: OSError | None) -> str | None:
+    return None if exc is None else f"{path}: 无法写入：{os_reason(exc)}（请换一个输出位置或检查权限）"
+
+
+def _probe(folder: Path, make_dir: bool) -> OSError | None:
+    """Try what the write will do in folder (create a file, or a folder on the way), and undo it."""
+    try:
+        if make_dir:
+            os.rmdir(tempfile.mkdtemp(prefix=".dutydocs-probe-", dir=folder))
+        else:
+            fd, name = tempfile.mkstemp(prefix=".dutydocs-probe-", dir=folder)
+            os.close(fd)
+            os.unlink(name)
+    except OSError as exc:
+        return exc
     return None
