@@ -234,8 +234,9 @@ def another_office(path: Path) -> Path:
     for c in range(4):
         coop.cell(0, c).merge(coop.cell(1, c))  # the first four headers span both header rows
     for cell, text in zip(coop.rows[2].cells, ["1", "民生服务", "开展红十字会工作", "某某区红十字会",
-                                                "组织应急救护培训。", "协助做好宣传动员。"]):
+                                                "区红十字会", "协助做好宣传动员。"]):
         cell.text = text
+    coop.cell(2, 4).add_paragraph("1.组织应急救护培训。")  # under a department heading typed plain
     for r, texts in ((3, ["序号", "事项类别", "事项名称", "对应上级部门", "职责", "职责"]),
                      (4, ["", "", "", "", "上级部门职责", "镇配合职责"])):
         for cell, text in zip(coop.rows[r].cells, texts):
@@ -262,7 +263,8 @@ def test_another_offices_habits_are_read(tmp_path):
     assert [(i.no, i.category, i.name) for i in doc.list("basic").items] == [(1, "党的建设", "宣传党的路线方针政策")]
     (coop,) = doc.list("cooperative").items
     assert coop.departments == ("某某区红十字会",)
-    assert [e.text for e in coop.department_duties.entries] == ["组织应急救护培训。", "指导开展无偿献血。"]
+    assert [(e.kind, e.text) for e in coop.department_duties.entries] == [
+        ("heading", "区红十字会"), ("point", "组织应急救护培训。"), ("paragraph", "指导开展无偿献血。")]
     assert [e.text for e in coop.town_duties.entries] == ["协助做好宣传动员。"]
     (item,) = doc.list("withdrawn").items
     assert (item.department, item.takeover, item.note) == ("某某区民政局", "负责婚姻登记工作", None)

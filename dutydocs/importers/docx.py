@@ -6,8 +6,9 @@ What is read, and how:
   names 配合 and 职责 holds the town's duties, 职责 alone the department's, 承接 the withdrawn
   item's department and how it is taken over, 部门 the departments, 类别 the category, 名称 the
   name, 序号 the number. A table with duty columns is the cooperative list, one with 承接 the
-  withdrawn list, any other the basic list; consecutive tables of one kind are one list, and a
-  header row repeated inside a table is skipped.
+  withdrawn list, any other the basic list; consecutive tables of one kind are one list. The
+  header may follow a title row and may take two rows (职责 over 上级部门职责 | 镇配合职责); a header
+  repeated inside a table is skipped, and so are labels between tables (a list's title, 附件2, 续表).
 - 序号 may be typed or produced by Word numbering; items are numbered by their order. A category
   cell merged down over several rows, or left empty, is the category above.
 - A row whose number, category and name are empty (or repeat the row above's number and name)
@@ -17,9 +18,10 @@ What is read, and how:
   number); any other paragraph is a paragraph. Where the document has no heading style and no
   bold, a short line without closing punctuation that more text follows is a heading (区卫健委).
 - The 承接部门及工作方式 cell: a paragraph opening with 承接方式： is the takeover, the paragraph
-  before it the department and any after it a note. Without 承接方式：, a first paragraph that
-  reads as a department name (short, no punctuation, ending as bodies end: 局, 委, 办…) is the
-  department and the rest a note; with --base, the base's reading of the same item decides.
+  before it the department (承接部门：… in the same paragraph also) and any after it a note.
+  Without 承接方式：, a first paragraph that reads as a department name (short, no punctuation,
+  ending as bodies end: 局, 委, 办…) is the department and the rest a note; with --base, the
+  base's reading of the same item decides.
 - Paragraphs before the first table are the title and the explanation (一、… headings).
 
 What cannot be placed is reported by table, row and cell, and nothing is written.
@@ -124,7 +126,6 @@ class _Reader:
         self.numbered_styles = {s.style_id for s in word.styles
                                 if s.element.find(f"{W}pPr/{W}numPr") is not None}
         self.bold_styles = {s.style_id for s in word.styles if _bold(s.element.find(f"{W}rPr"))}
-        self.uses_heading_style = False
 
     def paragraphs(self, p) -> list[Para]:
         """Return a w:p as a Para (none for an empty paragraph that Word does not number)."""
@@ -135,7 +136,6 @@ class _Reader:
         numbered = (num_id is not None and num_id.get(f"{W}val") != "0") or (num is None and style in self.numbered_styles)
         name = self.style_names.get(style, style)
         heading_style = "标题" in name or name.lower().startswith("heading")
-        self.uses_heading_style |= heading_style
         lines, bold_runs, plain_runs = [""], 0, 0
         for run in p.iter(f"{W}r"):
             text = ""
@@ -388,8 +388,8 @@ def import_docx(path: Path, base: Path | None = None, revision_date: str | None 
             if kind:
                 found[kind].extend(rows)
     title, explanation = _explanation(before, problems)
-    guess = not reader.uses_heading_style and not any(
-        p.bold for rows in found.values() for row in rows for p in row.cells.get("department_duties", []))
+    guess = not any(p.bold or p.heading_style for row in found["cooperative"]
+                    for role in ("department_duties", "town_duties") for p in row.cells.get(role, []))
     base_withdrawn = {item.name: item for item in base_doc.list("withdrawn").items} if base_doc else {}
     lists = []
     for key in LIST_KEYS:
