@@ -281,3 +281,18 @@ def test_another_offices_habits_are_read(tmp_path):
     assert [e.text for e in coop.town_duties.entries] == ["协助做好宣传动员。"]
     (item,) = doc.list("withdrawn").items
     assert (item.department, item.takeover, item.note) == ("某某区民政局", "负责婚姻登记工作", None)
+
+
+def test_a_word_file_with_entity_declarations_is_refused(tmp_path):
+    import zipfile
+
+    good = office_document(tmp_path / "good.docx")
+    bad = tmp_path / "bad.docx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]>' + data.split(b"?>", 1)[1]
+            dst.writestr(info, data)
+    result = invoke("import", bad, "--date", "2026-01-05", "-o", tmp_path / "x.json")
+    assert result.exit_code == 1 and "DOCTYPE" in result.output and "Traceback" not in result.output
