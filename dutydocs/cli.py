@@ -314,20 +314,25 @@ def fmt(sources, check):
       dutydocs fmt source/yangmaogong.json
       dutydocs fmt source/*.json --check
     """
-    from .fmt import format_file
+    from .fmt import format_files
 
-    pending = 0
-    for path in sources:
-        changed = format_file(path, check=check)
-        if changed:
-            pending += 1
+    outcomes = format_files(sources, check=check)
+    for path, outcome in outcomes.items():
+        if isinstance(outcome, str):
+            click.echo(outcome, err=True)
+        elif outcome:
             click.echo(f"{'需要整理' if check else '已整理'} {path}", err=True)
-    if check:
-        click.echo(f"{pending} 个文件需要整理，{len(sources) - pending} 个无需整理", err=True)
-        if pending:
-            sys.exit(1)
-    else:
-        click.echo(f"已整理 {pending} 个文件，{len(sources) - pending} 个无需改动", err=True)
+        elif len(outcomes) == 1:
+            click.echo(f"无需整理 {path}", err=True)
+    changed = sum(1 for o in outcomes.values() if o is True)
+    failed = sum(1 for o in outcomes.values() if isinstance(o, str))
+    same = len(outcomes) - changed - failed
+    if len(outcomes) > 1:
+        errors = f"，{failed} 个有错误未改动" if failed else ""
+        click.echo(f"{changed} 个文件需要整理，{same} 个无需整理{errors}" if check
+                   else f"已整理 {changed} 个文件，{same} 个无需改动{errors}", err=True)
+    if failed or (check and changed):
+        sys.exit(1)
 
 
 def _terminate(signum, frame):  # pragma: no cover - exercised through a subprocess in the tests
