@@ -1,4 +1,4 @@
-"""Writing outputs safely: temporary file beside the target, then an atomic rename."""
+"""Writing outputs safely: names that fit, checks before any work, atomic replacement of the file."""
 from __future__ import annotations
 
 import errno
@@ -11,7 +11,7 @@ from pathlib import Path
 from .errors import DutydocsError, UsageMistake
 
 NAME_MAX_BYTES = 255
-"""The longest file name most file systems (ext4, NTFS in UTF-16 aside, APFS) accept, in bytes."""
+"""The longest file name ext4 and most other file systems accept, in bytes (a CJK character takes 3)."""
 
 TEMP_NAME_BYTES = 64
 """Room for what write_atomic adds around a name for its temporary file: "." before, and after it
