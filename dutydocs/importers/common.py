@@ -28,6 +28,9 @@ def validate(doc: Document, name: str,
         if len(parts) > 4 and parts[1] == "lists":
             where = f"{LIST_TITLES[parts[2]]}第 {int(parts[4]) + 1} 项"
             what = {"departments": "没有读出部门"}.get(parts[5] if len(parts) > 5 else "", problem.message)
+        elif len(parts) > 4 and parts[1] == "explanation" and parts[2] == "sections":
+            where = f"说明第 {int(parts[3]) + 1} 节的" + ("标题" if parts[4] == "heading" else "段落")
+            what = problem.message
         else:
             where, what = problem.pointer or "文档", problem.message
         by_kind.setdefault(what, []).append(where)
