@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -107,8 +106,6 @@ def _remember(source: Path, formats, written: list[Path], out_dir: Path, options
 def build_one(source: str, formats: list[str], out_dir: str, options: BuildOptions, force: bool = False,
               stem: str | None = None) -> BuildResult:
     """Build one source and report the outcome instead of raising: the unit a batch engine calls."""
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
     started = time.perf_counter()
     result = BuildResult(source=str(source))
     try:

@@ -1,4 +1,5 @@
 """The wheel: built from the checkout and installed (not editable) into a clean virtual environment, it works from any folder."""
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,21 @@ def venv(wheel, tmp_path_factory) -> Path:
     """A fresh virtual environment with the wheel and its pinned dependencies installed from wheels on disk."""
     target = tmp_path_factory.mktemp("venv") / "venv"
     run(sys.executable, "-m", "venv", "--without-pip", target)
-    install = [sys.executable, "-m", "pip", "--python", target / "bin" / "python", "install", "-q",
-               "--no-index", "--find-links", WHEELHOUSE, "-c", ROOT / "constraints.txt", wheel]
+    install = [
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        target / "bin" / "python",
+        "install",
+        "-q",
+        "--no-index",
+        "--find-links",
+        WHEELHOUSE,
+        "-c",
+        ROOT / "constraints.txt",
+        wheel,
+    ]
     if subprocess.run(install, capture_output=True).returncode:  # first run: fetch the wheels once
         run(sys.executable, "-m", "pip", "wheel", "-q", "-w", WHEELHOUSE, "-c", ROOT / "constraints.txt", wheel)
         run(*install)
@@ -63,8 +77,13 @@ def test_installed_wheel_builds_and_diffs_from_another_folder(venv, tmp_path):
     env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    location = run(venv / "bin" / "python", "-c", "import dutydocs.builders as b; print(b.__file__, b.PROJECT_TEMPLATES)",
-                   cwd=elsewhere, env=env).stdout.split()
+    location = run(
+        venv / "bin" / "python",
+        "-c",
+        "import dutydocs.builders as b; print(b.__file__, b.PROJECT_TEMPLATES)",
+        cwd=elsewhere,
+        env=env,
+    ).stdout.split()
     assert all(Path(p).is_relative_to(venv) for p in location), location  # not the checkout
 
     source = elsewhere / "镇.json"
@@ -79,8 +98,18 @@ def test_installed_wheel_builds_and_diffs_from_another_folder(venv, tmp_path):
     data["lists"]["basic"]["items"][0]["name"] = "改写后的事项名称"
     changed = elsewhere / "新.json"
     changed.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-    run(venv / "bin" / "dutydocs", "diff", source.name, changed.name, "--format", "pdf", "-o", "变化.pdf",
-        cwd=elsewhere, env=env)
+    run(
+        venv / "bin" / "dutydocs",
+        "diff",
+        source.name,
+        changed.name,
+        "--format",
+        "pdf",
+        "-o",
+        "变化.pdf",
+        cwd=elsewhere,
+        env=env,
+    )
     assert "改写后的事项名称" in run("pdftotext", elsewhere / "变化.pdf", "-").stdout.replace("\n", "")
 
 

@@ -1,7 +1,6 @@
 """The HTML report (self-contained, printable) and the same report as PDF through WeasyPrint."""
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import jinja2
@@ -14,7 +13,6 @@ from .compare import FIELD_TITLES, KIND_TITLES, LIST_SHORT, Diff, DutiesChange, 
 
 TEMPLATE = "diff.html.j2"
 STYLESHEET = "diff.css"
-STATE_TITLES = {"added": "新增", "removed": "删除", "modified": "修改", "moved-in": "移入", "moved-out": "移出"}
 
 
 def _template_path(templates: Path, name: str) -> Path:
@@ -106,8 +104,6 @@ def render_pdf(diff: Diff, templates: Path = PROJECT_TEMPLATES) -> bytes:
 
     from ..builders.pdf import templates_only_fetcher
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
     html = render_html(diff, templates)
     base = templates.resolve().as_uri() + "/"
     return HTML(string=html, base_url=base, url_fetcher=templates_only_fetcher(templates)).write_pdf()
