@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from weasyprint.urls import URLFetchingError
 
 from dutydocs.builders import BuildOptions, pdf, web
 from dutydocs.errors import DutydocsError
@@ -256,7 +257,7 @@ def test_fetcher_serves_only_the_templates_folder(tmp_path):
     assert b"@page" in fetch((templates / "pdf.css").resolve().as_uri()).read()
     for url in ("file:///etc/passwd", (templates / ".." / "pyproject.toml").as_uri(),
                 "http://example.com/x.css", "https://example.com/", "data:text/css,body{}"):
-        with pytest.raises(Exception):
+        with pytest.raises(URLFetchingError, match="不允许读取模板文件夹以外的资源"):
             fetch(url)
 
 
