@@ -5,7 +5,6 @@ import re
 from collections import Counter
 from pathlib import Path
 
-
 from dutydocs import source
 from dutydocs.importers.pdftext import import_text, parse
 
