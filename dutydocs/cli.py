@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -342,8 +343,14 @@ def _terminate(signum, frame):  # pragma: no cover - exercised through a subproc
 
 
 def run() -> None:
-    """Console entry: a terminate signal unwinds like Ctrl-C, so temporary files are removed."""
+    """Console entry: a terminate signal unwinds like Ctrl-C, so temporary files are removed.
+
+    The command, not the library, decides what reaches the terminal: the PDF libraries' warnings
+    (unsupported CSS, font subsetting notes) are for developers, so only their errors are shown.
+    """
     signal.signal(signal.SIGTERM, _terminate)
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     try:
         main(prog_name="dutydocs")
     except KeyboardInterrupt:  # pressed before or after a command runs
