@@ -74,7 +74,8 @@ class _Writer:
         position = round(first.x * MM - left, 3)
         start = position
         for index, glyph in enumerate(run):
-            text = _XML_ILLEGAL.sub("\ufffd", glyph.text) or "\ufffd"
+            # a glyph the PDF gives no text for stands for no text: a space, drawn with its own glyph
+            text = _XML_ILLEGAL.sub("\ufffd", glyph.text) or " "
             glyph_id = font.glyph_ids[glyph.cid]
             if len(text) != 1 or font.cmap.get(text) != glyph_id:
                 transforms.append(f'<ofd:CGTransform CodePosition="{len(chars)}" CodeCount="{len(text)}" '

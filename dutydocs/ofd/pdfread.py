@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from dataclasses import dataclass, field
 
+from pdfminer.cmapdb import CMapBase
 from pdfminer.converter import PDFLayoutAnalyzer
 from pdfminer.pdfdocument import PDFDocument, PDFNoOutlines
-from pdfminer.pdffont import PDFUnicodeNotDefined
+from pdfminer.pdffont import PDFCIDFont, PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
-from pdfminer.pdftypes import PDFObjRef, resolve1
+from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import PSLiteral
 from pdfminer.utils import apply_matrix_pt
 
@@ -89,6 +91,50 @@ def _rgb(color, components: int) -> Color:
     return tuple(round(v * 255) for v in values[:3])
 
 
+class _EmbeddedCMap(CMapBase):
+    """A font encoding CMap embedded in the PDF (WeasyPrint writes some), which pdfminer only looks up by name."""
+
+    def __init__(self, data: bytes):
+        super().__init__()
+        text = data.decode("latin-1")
+        self.codes: dict[bytes, int] = {}
+        for block in re.findall(r"begincidchar(.*?)endcidchar", text, re.S):
+            for code, cid in re.findall(r"<([0-9a-fA-F]+)>\s*(\d+)", block):
+                self.codes[bytes.fromhex(code)] = int(cid)
+        for block in re.findall(r"begincidrange(.*?)endcidrange", text, re.S):
+            for low, high, cid in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(\d+)", block):
+                first = int(low, 16)
+                for code in range(first, int(high, 16) + 1):
+                    self.codes[code.to_bytes(len(low) // 2, "big")] = int(cid) + code - first
+        spaces = re.findall(r"<([0-9a-fA-F]+)>\s*<[0-9a-fA-F]+>", "".join(
+            re.findall(r"begincodespacerange(.*?)endcodespacerange", text, re.S)))
+        self.lengths = sorted({len(code) // 2 for code in spaces} | {len(code) for code in self.codes}) or [2]
+
+    def decode(self, code: bytes):
+        i = 0
+        while i < len(code):
+            for length in self.lengths:
+                if code[i:i + length] in self.codes:
+                    yield self.codes[code[i:i + length]]
+                    i += length
+                    break
+            else:  # a code the CMap does not map: the missing glyph
+                yield 0
+                i += self.lengths[-1]
+
+
+class _Resources(PDFResourceManager):
+    """pdfminer's resources, with embedded encoding CMaps read."""
+
+    def get_font(self, objid, spec):
+        font = super().get_font(objid, spec)
+        encoding = resolve1(spec.get("Encoding")) if isinstance(spec, dict) else None
+        if isinstance(font, PDFCIDFont) and isinstance(encoding, PDFStream) and \
+                not isinstance(font.cmap, _EmbeddedCMap):
+            font.cmap = _EmbeddedCMap(encoding.get_data())
+        return font
+
+
 class _Recorder(PDFLayoutAnalyzer):
     """A pdfminer device that records each glyph and path as it is painted."""
 
@@ -122,12 +168,15 @@ class _Recorder(PDFLayoutAnalyzer):
                 pdf_font.texts[cid] = font.to_unichr(cid)
             except PDFUnicodeNotDefined:
                 pdf_font.texts[cid] = ""
+        advance = super().render_char(matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)
         x, y = apply_matrix_pt(matrix, (0, rise))
         a, b, c, d = matrix[:4]
+        page = self.pages[-1]
+        if x + advance * a < 0 or x > page.width or not 0 <= y <= page.height:
+            return advance  # wholly off the page: no viewer shows it, and pdftotext leaves it out too
         size = fontsize * math.sqrt(abs(a * d - b * c))
-        color = _rgb(graphicstate.ncolor, 1)
-        self.pages[-1].marks.append(Glyph(pdf_font, cid, pdf_font.texts[cid], x, y, size, color))
-        return super().render_char(matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)
+        page.marks.append(Glyph(pdf_font, cid, pdf_font.texts[cid], x, y, size, _rgb(graphicstate.ncolor, 1)))
+        return advance
 
     def paint_path(self, gstate, stroke, fill, evenodd, path):
         segments = []
@@ -193,7 +242,7 @@ def _bookmarks(document: PDFDocument, page_index: dict[int, int]) -> list[Bookma
 def read_pdf(data: bytes) -> PdfContent:
     """Return the pages (glyphs and paths in painting order), embedded fonts and bookmarks of a PDF."""
     document = PDFDocument(PDFParser(io.BytesIO(data)))
-    resources = PDFResourceManager()
+    resources = _Resources()
     recorder = _Recorder(resources)
     interpreter = PDFPageInterpreter(resources, recorder)
     page_index = {}
