@@ -1,6 +1,7 @@
 """The OFD edition: its structure, its text read back by a third-party reader, and its pages drawn beside the PDF's."""
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import subprocess
@@ -265,6 +266,21 @@ def test_truncated_font_fails(small):
     assert any("does not load" in problem for problem in structure_problems(truncated))
     with pytest.raises(TTLibError):  # nor can the renderer draw with it
         pixel_ratios(pdf, truncated)
+
+
+def test_text_in_a_font_with_an_embedded_encoding_cmap(small_doc):
+    """A character no font has makes WeasyPrint embed an encoding CMap, which stock pdfminer cannot read."""
+    from dutydocs.model import Explanation, Section
+
+    doc = dataclasses.replace(small_doc, explanation=Explanation("说明", (Section("一、概况", ("甲\u2028乙丙丁。",)),)))
+    pdf, ofd = make_ofd(doc)
+    fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "Custom" in fonts  # the case this test is about
+    assert structure_problems(ofd) == []
+    assert text_problems(pdf, ofd) == []
+    assert "甲乙丙丁" in "".join(run.text for run in ofdkit.open(ofd).pages[0].runs).replace(" ", "")
+    overall, per_page = pixel_ratios(pdf, ofd)
+    assert overall < 0.01 and max(per_page) < 0.03
 
 
 # --- the command and generated documents ------------------------------------------------------------

@@ -97,7 +97,6 @@ def truetype(data: bytes, texts: dict[int, str], fallback_name: str) -> TrueType
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 16, 17]
     options.drop_tables += ["VORG", "vhea", "vmtx", "GSUB", "GPOS", "GDEF", "BASE", "DSIG"]
     options.hinting = False
-    options.desubroutinize = True
     subsetter = subset.Subsetter(options)
     subsetter.populate(glyphs=sorted(set(wanted.values())))
     subsetter.subset(font)

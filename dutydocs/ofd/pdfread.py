@@ -74,7 +74,7 @@ class PdfContent:
     bookmarks: list[Bookmark]
 
 
-def _rgb(color, components: int) -> Color:
+def _rgb(color) -> Color:
     """Return a PDF colour (grey, RGB or CMYK components 0–1) as 8-bit RGB."""
     if color is None:
         return (0, 0, 0)
@@ -141,6 +141,7 @@ class _Recorder(PDFLayoutAnalyzer):
     def __init__(self, resources: PDFResourceManager):
         super().__init__(resources, laparams=None)
         self.fonts: dict[int, PdfFont] = {}
+        self.sources: list = []  # pdfminer's font objects, kept alive so that their ids stay theirs
         self.pages: list[Page] = []
 
     def begin_page(self, page, ctm):
@@ -158,7 +159,7 @@ class _Recorder(PDFLayoutAnalyzer):
             stream = resolve1(descriptor.get("FontFile2") or descriptor.get("FontFile3") or descriptor.get("FontFile"))
             data = stream.get_data() if stream is not None else b""
             known = self.fonts[id(font)] = PdfFont(font.fontname.split("+")[-1], data)
-            known.source = font  # keeps the object (and so its id) alive
+            self.sources.append(font)
         return known
 
     def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
@@ -175,7 +176,7 @@ class _Recorder(PDFLayoutAnalyzer):
         if x + advance * a < 0 or x > page.width or not 0 <= y <= page.height:
             return advance  # wholly off the page: no viewer shows it, and pdftotext leaves it out too
         size = fontsize * math.sqrt(abs(a * d - b * c))
-        page.marks.append(Glyph(pdf_font, cid, pdf_font.texts[cid], x, y, size, _rgb(graphicstate.ncolor, 1)))
+        page.marks.append(Glyph(pdf_font, cid, pdf_font.texts[cid], x, y, size, _rgb(graphicstate.ncolor)))
         return advance
 
     def paint_path(self, gstate, stroke, fill, evenodd, path):
@@ -204,8 +205,8 @@ class _Recorder(PDFLayoutAnalyzer):
             scale = math.sqrt(abs(self.ctm[0] * self.ctm[3] - self.ctm[1] * self.ctm[2]))
             dash = tuple(float(v) * scale for v in (gstate.dash[0] if gstate.dash else ()) or ())
             self.pages[-1].marks.append(Path(
-                segments, gstate.linewidth, _rgb(gstate.scolor, 1) if stroke else None,
-                _rgb(gstate.ncolor, 1) if fill else None, bool(evenodd), dash))
+                segments, gstate.linewidth, _rgb(gstate.scolor) if stroke else None,
+                _rgb(gstate.ncolor) if fill else None, bool(evenodd), dash))
 
 
 def _bookmarks(document: PDFDocument, page_index: dict[int, int]) -> list[Bookmark]:
