@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .builders import FORMATS, PROJECT_TEMPLATES, BuildOptions
+from .builders import DEFAULT_FORMATS, FORMATS, PROJECT_TEMPLATES, BuildOptions
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 INTERRUPTED = "已中断：输出文件保持原样"
@@ -88,7 +88,7 @@ def _default_sources() -> list[Path]:
 @main.command(context_settings=CONTEXT)
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="只生成这些格式（可重复）；默认全部：pdf、docx、xlsx、html。")
+              help="只生成这些格式（可重复）；默认 pdf、docx、xlsx、html。ofd（GB/T 33190，随公文归档、报送用）须指定才生成。")
 @click.option("-o", "--out", "out_dir", default="output", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="输出文件夹。")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -99,19 +99,20 @@ def _default_sources() -> list[Path]:
               help="并行进程数（批量生成多个源文件时）。")
 @click.option("--force", is_flag=True, help="即使源文件与模板都没有变化也重新生成。")
 def build(sources, formats, out_dir, templates, page_numbers, jobs, force):
-    """把源文件发布为正式文本（PDF、Word、Excel、HTML）。
+    """把源文件发布为正式文本（PDF、Word、Excel、HTML；OFD 须用 -f ofd 指定）。
 
     \b
     例：
       dutydocs build                                   # source/ 下全部清单
       dutydocs build source/yangmaogong.json -f pdf    # 只生成 PDF
+      dutydocs build -f pdf -f ofd                     # PDF 与 OFD（公文附件归档、报送用）
       dutydocs build source/*.json --jobs 2 -o output  # 批量生成
     """
     from .build import STATE_DIR, build_many
     from .outputs import check_outputs
 
     sources = list(sources) or _default_sources()
-    formats = formats or FORMATS
+    formats = formats or DEFAULT_FORMATS
     template_files = [p for p in Path(templates).rglob("*") if p.is_file()]
     check_outputs(_build_outputs(sources, formats, out_dir), inputs=sources + template_files,
                   folders=[out_dir, out_dir / STATE_DIR])
