@@ -21,6 +21,7 @@ from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.xml.functions import tostring
 
@@ -50,19 +51,28 @@ class Column:
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
-    "basic": (Column("no", "序号", 6, True), Column("category", "事项类别", 16, True),
-              Column("name", "事项名称", 80)),
-    "cooperative": (Column("no", "序号", 6, True), Column("category", "事项类别", 10, True),
-                    Column("name", "事项名称", 20), Column("departments", "对应上级部门", 15),
-                    Column("department_duties", "上级部门职责", 45), Column("town_duties", "镇配合职责", 45)),
-    "withdrawn": (Column("no", "序号", 6, True), Column("category", "事项类别", 10, True),
-                  Column("name", "事项名称", 32), Column("department", "承接部门", 18),
-                  Column("takeover", "承接方式", 46), Column("note", "说明", 28)),
+    "basic": (Column("no", "序号", 6, True), Column("category", "事项类别", 14, True),
+              Column("name", "事项名称", 102)),
+    "cooperative": (Column("no", "序号", 5, True), Column("category", "事项类别", 10, True),
+                    Column("name", "事项名称", 15), Column("departments", "对应上级部门", 15),
+                    Column("department_duties", "上级部门职责", 37), Column("town_duties", "镇配合职责", 38)),
+    "withdrawn": (Column("no", "序号", 5, True), Column("category", "事项类别", 10, True),
+                  Column("name", "事项名称", 27), Column("department", "承接部门", 15),
+                  Column("takeover", "承接方式", 40), Column("note", "说明", 25)),
 }
-"""Widths in Excel units (the width of "0"), about 140 in all so that A4 landscape prints near full size."""
+"""Widths in Excel units (the width of "0" in the workbook's default font, DEFAULT_FONT), 122 in all:
+what A4 landscape holds between its margins at full size, so that fit-to-width does not shrink the text."""
 
 BODY_FONT, HEADER_FONT, TITLE_FONT = "仿宋_GB2312", "黑体", "方正小标宋简体"
 GB2312 = 134  # the font charset that tells Excel to fall back to a Chinese font
+DEFAULT_FONT = "宋体"
+"""The workbook's Normal font, whose "0" sets the width unit. Chinese Excel's own default, and a CJK
+font everywhere else: with openpyxl's Calibri, LibreOffice falls back to DejaVu Sans, whose wider
+digits made every column a third wider than planned and fit-to-width shrank the text to 9 pt."""
+DIGIT_PX = 8.3
+"""The width of "0" of DEFAULT_FONT at 11 pt in pixels, as LibreOffice measures it (Excel: 7–8)."""
+CELL_PADDING_PX = 6
+"""What a cell keeps free of text across its width, in pixels."""
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
@@ -80,8 +90,9 @@ ID_HELP = "事项的稳定编号，用于把修改后的副本对应回源文件
 
 BODY_SIZES = (12, 11, 10.5, 10, 9)
 """小四 normally; smaller only for the few items whose text would pass Excel's largest row height."""
-LINE_POINTS = 1.3
-"""Line height as a multiple of the font size: Chinese fonts need more than Excel's Latin default."""
+LINE_POINTS = 1.08
+"""Line pitch as a multiple of the font size. GB fonts (仿宋_GB2312, 宋体) and their stand-ins set lines
+one em apart in Excel, WPS and LibreOffice; the rest is a margin for rounding to whole pixels."""
 MAX_ROW_POINTS = 409  # Excel's largest row height
 
 EXPLANATION_WIDTH = 80
@@ -96,6 +107,7 @@ def render(doc: Document, options: BuildOptions) -> bytes:
         raise DutydocsError(f"有 {len(problems)} 个单元格无法写入 Excel，未生成工作簿", problems)
     stamp = revision_datetime(doc).replace(tzinfo=None)
     wb = Workbook()
+    _default_font(wb)
     footer = "第 &P 页，共 &N 页" if options.page_numbers == "total" else "— &P —"
     _explanation_sheet(wb.active, doc, footer)
     for duty_list in doc.lists:
@@ -150,6 +162,13 @@ def _text(cell, value) -> None:
         cell.data_type = "s"
     else:
         cell.value = value
+
+
+def _default_font(wb: Workbook) -> None:
+    """Make DEFAULT_FONT the Normal style's font (openpyxl offers no public setter)."""
+    font = _font(DEFAULT_FONT, 11)
+    wb._fonts = IndexedList([font])
+    wb._named_styles["Normal"].font = font
 
 
 def _font(name: str, size: float, bold: bool = False) -> Font:
@@ -215,8 +234,8 @@ def _list_sheet(ws, duty_list, footer: str) -> None:
 
 def text_lines(text: str, width: float, size: float) -> int:
     """Estimate how many lines wrapped text takes in a column of the given Excel width."""
-    # an Excel width unit is the "0" of the 11 pt default font, about 7 px; a CJK glyph is one em
-    per_line = max((width - 1) * 7 / (size * 96 / 72), 1)
+    # an Excel width unit is the "0" of the 11 pt default font; a CJK glyph is one em
+    per_line = max((width * DIGIT_PX - CELL_PADDING_PX) / (size * 96 / 72), 1)
     lines = 0
     for line in text.split("\n"):
         ems = sum(1 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in line)
