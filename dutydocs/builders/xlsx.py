@@ -1,6 +1,9 @@
 """The Excel edition: one workbook to send to departments, laid out so an edited copy can be imported back.
 
-Sheets: 说明 and one per list. Every list sheet has its title in row 1, the header in row 2 and
+Sheets: 说明 and one per list, and a very hidden sheet that carries the whole revision the workbook
+was made from (REVISION_SHEET), so that a returned copy can be merged three ways without the
+original file. A department copy (dutydocs.copies) is the same workbook holding only its rows,
+opened by a sheet that says how to edit it. Every list sheet has its title in row 1, the header in row 2 and
 one item per row from row 3. Column G (on every list sheet, so a whole row pasted into another
 sheet keeps its id) holds the item's stable id; it is hidden and labelled as not to be edited.
 It is hidden rather than protected: with sheet protection on, Excel and WPS refuse to delete or
@@ -9,7 +12,9 @@ text format of dutydocs.cells. Every text cell is written as a string, never as 
 """
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import math
 import re
 import unicodedata
@@ -40,6 +45,11 @@ ID_COLUMN = 7  # G on every list sheet
 ID_HEADER = "编号（系统使用，请勿修改）"
 KIND_HEADING, KIND_PARAGRAPH = "标题", "段落"
 PROPERTY_PREFIX = "dutydocs."
+GUIDE_SHEET = "填写说明"
+REVISION_SHEET = "dutydocs_revision"
+REVISION_MARK = "dutydocs 修订版本 1（系统使用，请勿修改）"
+REVISION_CHUNK = 30000
+"""Characters of the embedded revision per cell: under Excel's 32,767 even after OOXML escaping."""
 
 
 @dataclass(frozen=True)
@@ -102,16 +112,30 @@ _NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
 
 def render(doc: Document, options: BuildOptions) -> bytes:
     """Return the bytes of the workbook; the same document always gives the same bytes."""
-    problems = _cell_problems(doc)
+    problems = cell_problems(doc)
     if problems:
         raise DutydocsError(f"有 {len(problems)} 个单元格无法写入 Excel，未生成工作簿", problems)
+    return render_rows(doc, doc, options)
+
+
+def render_rows(doc: Document, shown: Document, options: BuildOptions, department: str = "",
+                guide: tuple[str, ...] = ()) -> bytes:
+    """Return a workbook of the rows of ``shown`` that carries all of ``doc``, the revision it comes from.
+
+    ``department`` names the department a copy is for; ``guide`` is the text of an opening sheet.
+    """
     stamp = revision_datetime(doc).replace(tzinfo=None)
     wb = Workbook()
     _default_font(wb)
     footer = "第 &P 页，共 &N 页" if options.page_numbers == "total" else "— &P —"
-    _explanation_sheet(wb.active, doc, footer)
-    for duty_list in doc.lists:
+    if guide:
+        _guide_sheet(wb.active, guide)
+        _explanation_sheet(wb.create_sheet(EXPLANATION_SHEET), shown, footer)
+    else:
+        _explanation_sheet(wb.active, shown, footer)
+    for duty_list in shown.lists:
         _list_sheet(wb.create_sheet(LIST_SHEETS[duty_list.key]), duty_list, footer)
+    _revision_sheet(wb.create_sheet(REVISION_SHEET), doc, department)
     _properties(wb, doc, stamp)
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -131,7 +155,7 @@ def cell_values(item) -> dict[str, object]:
     return values
 
 
-def _cell_problems(doc: Document) -> list[Problem]:
+def cell_problems(doc: Document) -> list[Problem]:
     """Texts Excel cannot hold: longer than a cell allows, or characters XML cannot carry."""
     cells = [(f"{EXPLANATION_SHEET}!A", f"说明“{text[:20]}”", text)
              for section in doc.explanation.sections for text in (section.heading, *section.paragraphs)]
@@ -274,6 +298,38 @@ def _explanation_row(ws, row: int, text: str, kind: str, font: Font) -> None:
     cell.font = font
     cell.alignment = Alignment(vertical="top", wrap_text=True)
     _text(ws.cell(row, 2), kind)
+
+
+def _guide_sheet(ws, lines: tuple[str, ...]) -> None:
+    """How to edit this copy: one paragraph a row, the first as the title."""
+    ws.title = GUIDE_SHEET
+    ws.column_dimensions["A"].width = EXPLANATION_WIDTH
+    for row, text in enumerate(lines, 1):
+        size = 16 if row == 1 else 12
+        cell = ws.cell(row, 1)
+        _text(cell, text)
+        cell.font = _font(HEADER_FONT if row == 1 else BODY_FONT, size, bold=row == 1)
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        ws.row_dimensions[row].height = row_height([(text, EXPLANATION_WIDTH)], size)
+    _page_setup(ws, lines[0], "", landscape=False)
+
+
+def revision_digest(department: str, text: str) -> str:
+    """Return the content hash stored beside an embedded revision."""
+    return "sha256:" + hashlib.sha256(f"{department}\n{text}".encode("utf-8")).hexdigest()
+
+
+def _revision_sheet(ws, doc: Document, department: str) -> None:
+    """The whole revision as compact JSON in column A from row 2; A1 marks it, B1 hashes it, C1 names the copy."""
+    from ..source import to_data
+
+    text = json.dumps(to_data(doc), ensure_ascii=False, separators=(",", ":"))
+    ws.sheet_state = "veryHidden"
+    _text(ws.cell(1, 1), REVISION_MARK)
+    _text(ws.cell(1, 2), revision_digest(department, text))
+    _text(ws.cell(1, 3), department)
+    for row, start in enumerate(range(0, len(text), REVISION_CHUNK), 2):
+        _text(ws.cell(row, 1), text[start:start + REVISION_CHUNK])
 
 
 def _comment(text: str) -> Comment:

@@ -12,9 +12,9 @@ import click
 from ..errors import DutydocsError
 from ..model import Document
 from ..outputs import write_atomic
-from .compare import Diff, compare
+from .compare import Diff, align, compare
 
-__all__ = ["run_diff", "load_revision", "compare", "render", "Diff", "FORMATS"]
+__all__ = ["run_diff", "load_revision", "compare", "align", "render", "Diff", "FORMATS"]
 
 FORMATS = ("text", "html", "pdf", "docx", "xlsx", "json")
 BINARY = {"pdf", "docx", "xlsx"}
