@@ -28,6 +28,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import tostring
 
 from ..cells import CELL_LIMIT, duties_to_text, names_to_text, ooxml_escape
@@ -137,9 +138,10 @@ def render_rows(doc: Document, shown: Document, options: BuildOptions, departmen
         _list_sheet(wb.create_sheet(LIST_SHEETS[duty_list.key]), duty_list, footer)
     _revision_sheet(wb.create_sheet(REVISION_SHEET), doc, department)
     _properties(wb, doc, stamp)
+    wb.properties.modified = stamp
     buffer = io.BytesIO()
-    wb.save(buffer)
-    wb.properties.modified = stamp  # openpyxl stamps the save time; put the revision back
+    # stored, not deflated: _reproducible_zip compresses every part once, with fixed dates
+    ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED)).save()
     return _reproducible_zip(buffer.getvalue(), tostring(wb.properties.to_tree()), stamp)
 
 
@@ -388,5 +390,5 @@ def _reproducible_zip(data: bytes, core_xml: bytes, stamp) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
-            zout.writestr(entry, content)
+            zout.writestr(entry, content, compresslevel=1)  # fast: copies are written by the dozen
     return out.getvalue()

@@ -9,6 +9,7 @@ once with its sheet and cell; nothing is returned unless the whole workbook coul
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import re
 import unicodedata
@@ -101,10 +102,10 @@ def read_embedded(workbook, path) -> tuple[Document | None, str]:
     if REVISION_SHEET not in workbook.sheetnames:
         return None, ""
     ws = workbook[REVISION_SHEET]
-    where = f"{path}: 隐藏工作表“{REVISION_SHEET}”"
+    where = f"隐藏工作表“{REVISION_SHEET}”"
     mark, digest, department = (ws.cell(1, column).value for column in (1, 2, 3))
     if mark != REVISION_MARK or not isinstance(digest, str):
-        raise DutydocsError(f"{where}第 1 行已被改动，无法确认副本来自哪个修订版本（请用原副本，或删除该工作表后按 BASE 合并）")
+        raise DutydocsError(f"{path}: {where}第 1 行已被改动，无法确认副本来自哪个修订版本（请用原副本，或删除该工作表后按 BASE 合并）")
     department = ooxml_unescape(department) if isinstance(department, str) else ""
     chunks = []
     for row in range(2, ws.max_row + 1):
@@ -114,7 +115,16 @@ def read_embedded(workbook, path) -> tuple[Document | None, str]:
         chunks.append(ooxml_unescape(str(value)))
     text = "".join(chunks)
     if revision_digest(department, text) != digest:
-        raise DutydocsError(f"{where}中的修订版本与其哈希不符，已被改动或损坏（请用原副本，或删除该工作表后按 BASE 合并）")
+        raise DutydocsError(f"{path}: {where}中的修订版本与其哈希不符，已被改动或损坏（请用原副本，或删除该工作表后按 BASE 合并）")
+    try:
+        return _revision(text, where), department
+    except DutydocsError as exc:
+        raise DutydocsError(f"{path}: {exc.format_message()}") from None
+
+
+@functools.lru_cache(maxsize=4)
+def _revision(text: str, where: str) -> Document:
+    """Parse and validate an embedded revision; the copies of one round share it, so it is read once."""
     from ..source import from_data, problems_in_data
 
     try:
@@ -123,7 +133,7 @@ def read_embedded(workbook, path) -> tuple[Document | None, str]:
         raise DutydocsError(f"{where}中的修订版本不是有效的 JSON，已损坏") from None
     if problems_in_data(data, text, where):
         raise DutydocsError(f"{where}中的修订版本不符合源文件格式，已损坏")
-    return from_data(data), department
+    return from_data(data)
 
 
 SCRAMBLE_HINT = ("只对可见的列排序会把隐藏的编号列（G 列）留在原处，使每行的编号指向别的事项："
