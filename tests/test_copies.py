@@ -169,3 +169,20 @@ def test_deletions_apply_only_when_accepted(tmp_path, bundled_doc, bundled_path)
     assert _run("merge", bundled_path, union, "-o", out, "--accept-deletions").exit_code == 0
     assert "ymg-0143" not in out.read_text(encoding="utf-8")
     assert source.load(out).item_count() == bundled_doc.item_count() - 1
+
+
+def test_what_dutydocs_does_not_read_is_listed_not_lost(tmp_path, bundled_doc, bundled_path):
+    from openpyxl.comments import Comment
+
+    def annotate(wb):
+        wb[COOP]["H3"] = "我局意见：建议删除第二条"
+        wb[COOP]["E4"].comment = Comment("这里的表述需要再议", "财政局")
+        wb.create_sheet("意见")["A1"] = "总体同意"
+
+    copy = _edited(tmp_path, render_copy(bundled_doc, "米东区财政局"), annotate)
+    report = tmp_path / "report.json"
+    assert _run("merge", bundled_path, copy, "-o", tmp_path / "new.json", "--report", report).exit_code == 0
+    warnings = "\n".join(json.loads(report.read_text(encoding="utf-8"))["copies"][0]["warnings"])
+    assert "配合履职事项清单!H3：我局意见：建议删除第二条" in warnings
+    assert "配合履职事项清单!E4 的批注：这里的表述需要再议" in warnings
+    assert "工作表“意见”" in warnings

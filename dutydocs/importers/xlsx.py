@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..builders.xlsx import (
     COLUMNS, EXPLANATION_SHEET, ID_HEADER, KIND_HEADING, KIND_PARAGRAPH, LIST_SHEETS, PROPERTY_PREFIX,
-    REVISION_MARK, REVISION_SHEET, cell_values, revision_digest,
+    GUIDE_SHEET, REVISION_MARK, REVISION_SHEET, cell_values, revision_digest,
 )
 from ..cells import (
     _ORDINAL_HEADING, CellFormatError, ooxml_unescape, split_lines, text_to_duties, text_to_names,
@@ -50,7 +50,8 @@ class Returned:
     doc: Document
     revision: Document | None  # embedded in the workbook; None for copies made before it was
     department: str  # "" for the full edition
-    refs: dict = field(default_factory=dict)  # (list key, index in that list) -> "工作表!行"
+    refs: dict = field(default_factory=dict)  # (list key, index in that list) -> "工作表 第 N 行"
+    unread: tuple[str, ...] = ()  # text the copy holds where no field is read: extra columns, comments, sheets
 
 
 def import_workbook(path, base=None) -> Document:
@@ -90,7 +91,10 @@ def read_returned(path, base=None) -> Returned:
     if base_doc is not None:
         check_scrambled(doc, base_doc, refs, str(path))
     _validate(doc, str(path))
-    return Returned(path, doc, embedded, department, refs)
+    known = {GUIDE_SHEET, EXPLANATION_SHEET, REVISION_SHEET, *LIST_SHEETS.values()}
+    extra_sheets = [f"工作表“{ws.title}”" for ws in workbook.worksheets
+                    if ws.title not in known and any(c.value is not None for row in ws.iter_rows() for c in row)]
+    return Returned(path, doc, embedded, department, refs, tuple(reader.unread + extra_sheets))
 
 
 def read_embedded(workbook, path) -> tuple[Document | None, str]:
@@ -293,6 +297,7 @@ class _Reader:
         self.name = name
         self.problems: list[Problem] = []
         self.id_cells: dict[str, list[str]] = {}
+        self.unread: list[str] = []  # what a department wrote where dutydocs does not read
 
     def problem(self, ref: str, message: str, hint: str = "", code: str = "xlsx") -> None:
         self.problems.append(Problem("error", self.name, message, ref, hint=hint, code=code))
@@ -372,6 +377,7 @@ class _Reader:
         if header is None:
             return None, []
         header_row, columns = header
+        self._unread(ws, header_row, set(columns.values()))
         title = next((t for r in range(1, header_row) if (t := self.line(ws.cell(r, 1), f"{ws.title}!A{r}"))), None)
         rows = []
         content = [c.field for c in COLUMNS[key] if c.field != "no"]
@@ -386,6 +392,15 @@ class _Reader:
             rows.append(self._row(key, raw, cells))
             rows[-1].ref = f"{ws.title} 第 {r} 行"
         return title, rows
+
+    def _unread(self, ws, header_row: int, read: set) -> None:
+        """Note text in columns dutydocs does not read, and comments on item rows."""
+        for row in ws.iter_rows(min_row=header_row):
+            for cell in row:
+                if cell.comment is not None and cell.row > header_row:
+                    self.unread.append(f"{ws.title}!{cell.coordinate} 的批注：{cell.comment.text.strip()[:200]}")
+                if cell.column not in read and cell.value is not None and str(cell.value).strip():
+                    self.unread.append(f"{ws.title}!{cell.coordinate}：{str(cell.value).strip()[:200]}")
 
     def _row(self, key: str, raw: dict, cells: dict) -> _Row:
         """Read one item row; cells maps a field to (cell, "sheet!A1")."""

@@ -30,7 +30,7 @@ def read_copies(base, paths) -> list[Copy]:
         except DutydocsError as exc:
             copies.append(Copy(path.name, "", None, refused=exc.format_message()))
             continue
-        warnings = []
+        warnings = [f"未合并（dutydocs 不读取此处，请办公室查看）：{text}" for text in returned.unread]
         department = returned.department
         if returned.revision is None:
             warnings.append("副本中没有内嵌的修订版本（是此功能之前生成的副本），按 BASE 比较")
