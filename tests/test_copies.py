@@ -186,3 +186,28 @@ def test_what_dutydocs_does_not_read_is_listed_not_lost(tmp_path, bundled_doc, b
     assert "配合履职事项清单!H3：我局意见：建议删除第二条" in warnings
     assert "配合履职事项清单!E4 的批注：这里的表述需要再议" in warnings
     assert "工作表“意见”" in warnings
+
+
+def _add_row(wb, row, category, name, department):
+    ws = wb[COOP]
+    ws.insert_rows(row)
+    for column, value in zip(range(2, 7), (category, name, department, "1.上级职责。", "1.镇配合。")):
+        ws.cell(row, column).value = value
+
+
+def test_new_rows_land_after_the_row_above_or_first_in_their_category(tmp_path, bundled_doc, bundled_path):
+    first = _edited(tmp_path, render_copy(bundled_doc, "米东区发展和改革委员会"),
+                    lambda wb: _add_row(wb, 3, "经济发展", "放在最上面的新事项", "米东区发展和改革委员会"), "a.xlsx")
+    congress = _edited(tmp_path, render_copy(bundled_doc, "米东区人大常委会办公室"),
+                       lambda wb: _add_row(wb, 4, "党的建设", "人大新增", "米东区人大常委会办公室"), "b.xlsx")
+    cppcc = _edited(tmp_path, render_copy(bundled_doc, "米东区政协办公室"),
+                    lambda wb: _add_row(wb, 4, "党的建设", "政协新增", "米东区政协办公室"), "c.xlsx")
+    out, report = tmp_path / "new.json", tmp_path / "report.json"
+    assert _run("merge", bundled_path, first, congress, cppcc, "-o", out, "--report", report).exit_code == 0
+    merged = source.load(out).list("cooperative").items
+    names = [i.name for i in merged]
+    assert next(i.name for i in merged if i.category == "经济发展") == "放在最上面的新事项"
+    after = names.index(next(i.name for i in bundled_doc.list("cooperative").items if i.id == "ymg-0138"))
+    assert names[after + 1:after + 3] == ["人大新增", "政协新增"]
+    notes = json.loads(report.read_text(encoding="utf-8"))["notes"]
+    assert any("同一位置新增" in note for note in notes)
