@@ -119,7 +119,7 @@ class _Merger:
         self.items = {item.id: (dl.key, item) for dl, item in base.all_items() if item.id}
         self.scalar: dict[tuple, list] = {}  # (id, field) -> [(copy, value, stale)]
         self.entry_ops: dict[tuple, list] = {}  # (id, field) -> [(copy, op)]
-        self.new_rows: list[tuple] = []  # (copy, list key, anchor id | None, anchor new index | None, item)
+        self.new_rows: list[tuple] = []  # (copy, list key, the row above (a mark) or None, its own mark, item)
         self.deletions: list[Deletion] = []
         self.conflicts: list[Conflict] = []
         self.applied: list[Applied] = []
