@@ -41,6 +41,7 @@ def test_one_copy_per_department_with_only_its_rows(copies_dir, bundled_doc):
     ids = [wb[COOP].cell(r, 7).value for r in range(3, wb[COOP].max_row + 1)]
     assert ids == [i.id for i in bundled_doc.list("cooperative").items if "米东区人大常委会办公室" in i.departments]
     assert wb["基本履职事项清单"].max_row == 2  # no basic item names a department
+    assert wb["基本履职事项清单"].sheet_state == "hidden" and wb[COOP].sheet_state == "visible"
     civil = openpyxl.load_workbook(copies_dir / "米东区民政局.xlsx")["上级部门收回事项清单"]
     assert [civil.cell(r, 4).value for r in range(3, civil.max_row + 1)] == [
         i.department for i in bundled_doc.list("withdrawn").items if i.department == "米东区民政局"]

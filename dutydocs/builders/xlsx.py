@@ -135,7 +135,10 @@ def render_rows(doc: Document, shown: Document, options: BuildOptions, departmen
     else:
         _explanation_sheet(wb.active, shown, footer)
     for duty_list in shown.lists:
-        _list_sheet(wb.create_sheet(LIST_SHEETS[duty_list.key]), duty_list, footer)
+        ws = wb.create_sheet(LIST_SHEETS[duty_list.key])
+        _list_sheet(ws, duty_list, footer)
+        if guide and not duty_list.items:  # a copy's list with none of its rows: kept for import, not shown
+            ws.sheet_state = "hidden"
     _revision_sheet(wb.create_sheet(REVISION_SHEET), doc, department)
     _properties(wb, doc, stamp)
     wb.properties.modified = stamp
