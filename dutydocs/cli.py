@@ -276,8 +276,10 @@ def copies(source, out_dir):
       dutydocs copies source/yangmaogong.json -o 第三轮副本
     """
     from .copies import write_copies
+    from .outputs import check_outputs
     from .source import load
 
+    check_outputs(folders=[out_dir])
     written = write_copies(load(source), out_dir)
     click.echo(f"已写入 {len(written)} 份部门副本到 {out_dir}", err=True)
 
@@ -300,9 +302,9 @@ def merge(base, returned, out, report, accept_deletions):
     """
     from .merge import run_merge
 
-    inputs = {p.resolve() for p in (base, *returned)}
-    if out.resolve() in inputs or (report is not None and report.resolve() in inputs):
-        raise click.UsageError("-o/--report 不能是输入文件（输入文件从不被覆盖）")
+    from .outputs import check_outputs
+
+    check_outputs([out, report], inputs=_inputs(base, *returned))
     result = run_merge(base, returned, out, report=report, accept_deletions=accept_deletions)
     refused = sum(1 for c in result.copies if c.refused)
     proposals = sum(1 for d in result.deletions if not d.applied)

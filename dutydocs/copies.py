@@ -70,7 +70,7 @@ def write_copies(doc: Document, out_dir: Path, options: BuildOptions | None = No
         raise DutydocsError(f"有 {len(problems)} 个单元格无法写入 Excel，未生成副本", problems)
     written, seen = [], set()
     for department in departments(doc):
-        name = safe_filename(department, "部门")
+        name = safe_filename(department, "部门", suffix=".xlsx")
         if name in seen:
             raise DutydocsError(f"两个部门的文件名相同：{name}.xlsx（请检查部门名称“{department}”）")
         seen.add(name)
