@@ -306,6 +306,11 @@ def merge(base, returned, out, report, accept_deletions):
 
     check_outputs([out, report], inputs=_inputs(base, *returned))
     result = run_merge(base, returned, out, report=report, accept_deletions=accept_deletions)
+    if report is None:
+        from .merge.report import waiting_lines
+
+        for line in waiting_lines(result):
+            click.echo(line, err=True)
     refused = sum(1 for c in result.copies if c.refused)
     proposals = sum(1 for d in result.deletions if not d.applied)
     click.echo(f"已写入 {out}：合并 {len(result.applied)} 处，冲突 {len(result.conflicts)} 处，删除建议 {proposals} 项，"

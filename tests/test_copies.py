@@ -123,6 +123,7 @@ def test_merge_refuses_a_scrambled_copy_and_merges_the_others(tmp_path, bundled_
     data = json.loads(report.read_text(encoding="utf-8"))
     refused, merged = data["copies"]
     assert refused["status"] == "refused" and "配合履职事项清单 第 4 行" in refused["rows"]
+    assert refused["department"] == "米东区委组织部" and "米东区委组织部" not in data["missing_departments"]
     assert "隐藏的编号" in refused["refused"]
     assert merged["status"] == "merged" and merged["applied"] == 1
     assert [a["copy"] for a in data["applied"]] == ["统计局.xlsx"]

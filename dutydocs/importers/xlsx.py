@@ -89,7 +89,11 @@ def read_returned(path, base=None) -> Returned:
         duty_lists.append(DutyList(key=key, title=title, items=items))
     doc = Document(explanation=explanation, lists=tuple(duty_lists), **meta)
     if base_doc is not None:
-        check_scrambled(doc, base_doc, refs, str(path))
+        try:
+            check_scrambled(doc, base_doc, refs, str(path))
+        except ScrambledError as exc:
+            exc.department = department
+            raise
     _validate(doc, str(path))
     known = {GUIDE_SHEET, EXPLANATION_SHEET, REVISION_SHEET, *LIST_SHEETS.values()}
     extra_sheets = [f"工作表“{ws.title}”" for ws in workbook.worksheets
@@ -179,6 +183,7 @@ class ScrambledError(DutydocsError):
     def __init__(self, message: str, problems: list[Problem], rows: tuple[str, ...]):
         super().__init__(message, problems)
         self.rows = rows
+        self.department = ""  # of the copy, from its embedded revision
 
 
 def _fields(item) -> dict:

@@ -14,7 +14,7 @@ REPORT_FORMATS = ("json", "html", "xlsx")
 def read_copies(base, paths) -> list[Copy]:
     """Read every returned copy; a copy that cannot be used is kept as refused, with the reason."""
     from ..copies import departments
-    from ..importers.xlsx import ScrambledError, read_returned
+    from ..importers.xlsx import SCRAMBLE_HINT, ScrambledError, read_returned
 
     known = departments(base)
     copies = []
@@ -25,7 +25,9 @@ def read_copies(base, paths) -> list[Copy]:
         try:
             returned = read_returned(path)
         except ScrambledError as exc:
-            copies.append(Copy(path.name, "", None, refused=exc.format_message(), rows=exc.rows))
+            shown = "、".join(exc.rows[:8]) + (f" 等 {len(exc.rows)} 行" if len(exc.rows) > 8 else "")
+            copies.append(Copy(path.name, exc.department, None, rows=exc.rows,
+                               refused=f"整份拒收：表格被部分排序，隐藏的编号与行内容错位（{shown}）。{SCRAMBLE_HINT}"))
             continue
         except DutydocsError as exc:
             copies.append(Copy(path.name, "", None, refused=exc.format_message()))

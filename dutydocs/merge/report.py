@@ -37,6 +37,12 @@ def report_data(result: MergeResult) -> dict:
     }
 
 
+def waiting_lines(result: MergeResult) -> list[str]:
+    """One line for each thing that waits for the office or was not read: for the terminal without --report."""
+    data = report_data(result)
+    return ["｜".join(part for part in row if part) for row in _rows(data) if row[0] not in ("已合并", "未交回")]
+
+
 def render_report(result: MergeResult, fmt: str) -> str | bytes:
     data = report_data(result)
     if fmt == "json":
