@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 
 import openpyxl
 import pytest
@@ -213,3 +214,26 @@ def test_new_rows_land_after_the_row_above_or_first_in_their_category(tmp_path, 
     assert names[after + 1:after + 3] == ["人大新增", "政协新增"]
     notes = json.loads(report.read_text(encoding="utf-8"))["notes"]
     assert any("同一位置新增" in note for note in notes)
+
+
+def test_merge_reads_a_copied_row_as_a_new_item(tmp_path, bundled_doc, bundled_path):
+    def copy_row_above(wb):  # a department duplicates a row (hidden id included) above, and edits the copy
+        ws = wb[COOP]
+        ws.insert_rows(3)
+        for column in range(1, 8):
+            ws.cell(3, column).value = ws.cell(4, column).value
+        ws["C3"] = "照着改出的新事项"
+
+    copy = _edited(tmp_path, render_copy(bundled_doc, "米东区财政局"), copy_row_above)
+    out, report = tmp_path / "new.json", tmp_path / "report.json"
+    assert _run("merge", bundled_path, copy, "-o", out, "--report", report).exit_code == 0
+    merged = source.load(out).list("cooperative").items
+    original = next(i for i in bundled_doc.list("cooperative").items if i.id == "ymg-0140")
+    kept = next(i for i in merged if i.id == "ymg-0140")
+    assert replace(kept, no=0) == replace(original, no=0)  # the unedited row keeps the id
+    assert [i.id for i in merged if i.name == "照着改出的新事项"] == [None]
+    warnings = json.loads(report.read_text(encoding="utf-8"))["copies"][0]["warnings"]
+    assert any("整行复制" in w for w in warnings)
+    with pytest.raises(DutydocsError) as refused:  # import keeps refusing it, with its hint
+        import_workbook(copy)
+    assert "出现 2 次" in str(refused.value.problems[0].message)

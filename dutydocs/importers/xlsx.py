@@ -52,6 +52,7 @@ class Returned:
     department: str  # "" for the full edition
     refs: dict = field(default_factory=dict)  # (list key, index in that list) -> "工作表 第 N 行"
     unread: tuple[str, ...] = ()  # text the copy holds where no field is read: extra columns, comments, sheets
+    copied: tuple[str, ...] = ()  # rows read as new items because their id repeats another row's
 
 
 def import_workbook(path, base=None) -> Document:
@@ -60,8 +61,12 @@ def import_workbook(path, base=None) -> Document:
     return returned.doc
 
 
-def read_returned(path, base=None) -> Returned:
-    """Read a returned copy; refuse it when its rows were sorted away from their hidden ids."""
+def read_returned(path, base=None, copies_are_new: bool = False) -> Returned:
+    """Read a returned copy; refuse it when its rows were sorted away from their hidden ids.
+
+    copies_are_new: a row whose id repeats another row's (a whole row copied) is a new item,
+    listed in ``copied``, instead of an error.
+    """
     path = Path(path)
     check_package(path)
     workbook = _open(path)
@@ -75,7 +80,7 @@ def read_returned(path, base=None) -> Returned:
     base_doc = _load_base(base) or embedded
     explanation = reader.explanation(workbook[EXPLANATION_SHEET])
     lists = {key: reader.list_rows(workbook[LIST_SHEETS[key]], key) for key in LIST_KEYS}
-    reader.check_ids()
+    reader.check_ids(copies_are_new, base_doc)
     meta = _metadata(workbook, base_doc, reader)
     if reader.problems:
         raise DutydocsError(f"{path}: 有 {len(reader.problems)} 处无法读取，未生成源文件", reader.problems)
@@ -98,7 +103,7 @@ def read_returned(path, base=None) -> Returned:
     known = {GUIDE_SHEET, EXPLANATION_SHEET, REVISION_SHEET, *LIST_SHEETS.values()}
     extra_sheets = [f"工作表“{ws.title}”" for ws in workbook.worksheets
                     if ws.title not in known and any(c.value is not None for row in ws.iter_rows() for c in row)]
-    return Returned(path, doc, embedded, department, refs, tuple(reader.unread + extra_sheets))
+    return Returned(path, doc, embedded, department, refs, tuple(reader.unread + extra_sheets), tuple(reader.copied))
 
 
 def read_embedded(workbook, path) -> tuple[Document | None, str]:
@@ -303,6 +308,8 @@ class _Reader:
         self.problems: list[Problem] = []
         self.id_cells: dict[str, list[str]] = {}
         self.unread: list[str] = []  # what a department wrote where dutydocs does not read
+        self.id_rows: dict[str, list[_Row]] = {}
+        self.copied: list[str] = []  # rows whose id repeats an earlier row's, read as new rows
 
     def problem(self, ref: str, message: str, hint: str = "", code: str = "xlsx") -> None:
         self.problems.append(Problem("error", self.name, message, ref, hint=hint, code=code))
@@ -438,11 +445,29 @@ class _Reader:
                 self.problem(cells["id"][1], f"编号“{item_id[:40]}”不是 dutydocs 的编号",
                              "编号列请勿修改：请恢复原值，或清空它使此行成为新事项")
             self.id_cells.setdefault(item_id, []).append(cells["id"][1])
-        return _Row(values, item_id)
+        row = _Row(values, item_id)
+        if item_id is not None:
+            self.id_rows.setdefault(item_id, []).append(row)
+        return row
 
-    def check_ids(self) -> None:
+    def check_ids(self, copies_are_new: bool = False, base=None) -> None:
+        """Report an id found on several rows; or, for merge, read all but one of them as new items.
+
+        The row that keeps the id is the one still equal to the base item, else the first.
+        """
+        base_items = {item.id: item for _, item in base.all_items()} if base is not None else {}
         for item_id, refs in self.id_cells.items():
-            if len(refs) > 1:
+            if len(refs) > 1 and copies_are_new:
+                rows = self.id_rows[item_id]
+                old = base_items.get(item_id)
+                keeper = next((r for r in rows if old is not None and
+                               all(v == getattr(old, k, None) for k, v in r.values.items())), rows[0])
+                kept = refs[rows.index(keeper)]
+                for row, ref in zip(rows, refs):
+                    if row is not keeper:
+                        row.id = None
+                        self.copied.append(f"{ref} 与 {kept} 的编号相同（{item_id}，整行复制而来），按新事项合并")
+            elif len(refs) > 1:
                 self.problem(refs[1], f"编号 {item_id} 出现 {len(refs)} 次（{'、'.join(refs)}）",
                              "复制整行会连同隐藏的编号一起复制：请清空新增那一行的编号（G 列），它将作为新事项导入",
                              code="xlsx-duplicate-id")

@@ -23,7 +23,7 @@ def read_copies(base, paths) -> list[Copy]:
         if not path.is_file():
             raise DutydocsError(f"{path}: 文件不存在或不是文件（请检查路径）")
         try:
-            returned = read_returned(path)
+            returned = read_returned(path, copies_are_new=True)
         except ScrambledError as exc:
             shown = "、".join(exc.rows[:8]) + (f" 等 {len(exc.rows)} 行" if len(exc.rows) > 8 else "")
             copies.append(Copy(path.name, exc.department, None, rows=exc.rows,
@@ -33,6 +33,7 @@ def read_copies(base, paths) -> list[Copy]:
             copies.append(Copy(path.name, "", None, refused=exc.format_message()))
             continue
         warnings = [f"未合并（dutydocs 不读取此处，请办公室查看）：{text}" for text in returned.unread]
+        warnings += list(returned.copied)
         department = returned.department
         if returned.revision is None:
             warnings.append("副本中没有内嵌的修订版本（是此功能之前生成的副本），按 BASE 比较")
