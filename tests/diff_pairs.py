@@ -132,4 +132,4 @@ def hostile_text(r: Revision) -> None:
 PAIRS = {f.__name__: f for f in (combined, moved_across_and_reworded, twin_removed, category_renamed,
                                  category_emptied, withdrawn_emptied, same_name_other_list, block_points_reordered,
                                  duty_heading_renamed, department_dropped, formatting_and_words_in_one_field,
-                                 hostile_text)}
+                                 expanded_in_place, hostile_text)}

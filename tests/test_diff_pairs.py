@@ -175,7 +175,7 @@ from dutydocs.diff import render
 from dutydocs.diff.compare import compare
 data = data_of("source/yangmaogong.json")
 r = Revision(data)
-for name in ("combined", "category_renamed", "block_points_reordered"):
+for name in ("combined", "category_renamed", "block_points_reordered", "expanded_in_place"):
     PAIRS[name](r)
 diff = compare(doc_of(data), doc_of(strip_ids(r.answer()[0])))
 out = {}
