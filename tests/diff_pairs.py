@@ -133,3 +133,53 @@ PAIRS = {f.__name__: f for f in (combined, moved_across_and_reworded, twin_remov
                                  category_emptied, withdrawn_emptied, same_name_other_list, block_points_reordered,
                                  duty_heading_renamed, department_dropped, formatting_and_words_in_one_field,
                                  expanded_in_place, hostile_text)}
+
+
+def fields_emptied_and_filled(r: Revision) -> None:
+    """A withdrawn item's 承接方式 taken away and a 说明 given; a cooperative item's town duties emptied."""
+    a = r.find("ymg-0229")
+    del a["takeover"]
+    a["note"] = "法律法规条款已失效，不再开展此项工作"
+    r.expect("modified", a, {"takeover", "note"})
+    b = r.find("ymg-0150")
+    b["town_duties"] = []
+    r.expect("modified", b, {"town_duties"})
+
+
+def moved_across_with_formatting(r: Revision) -> None:
+    """A withdrawn item given back to the township, its name re-spaced on the way: a move, the spacing apart."""
+    a = r.take("ymg-0236")
+    a = r.transfer(a, "basic", at=40)
+    a["name"] = a["name"].replace("安全", "安全 ")
+    r.expect("moved", a, {"department", "takeover"})
+    r.expect_formatting(a, "name")
+
+
+PAIRS.update({f.__name__: f for f in (fields_emptied_and_filled, moved_across_with_formatting)})
+
+
+def neighbours_rewritten(r: Revision) -> None:
+    """Three neighbouring items of one category all rewritten heavily: three modifications in place, no move."""
+    rewrites = {
+        "ymg-0025": "推进基层共青团和少先队组织建设，做好青少年思想政治引领和服务工作",  # 64 to its old name
+        "ymg-0026": "推进基层妇联组织建设，做好妇女儿童关爱服务，依法维护其合法权益",  # 68
+        "ymg-0027": "推进基层关工委组织建设，发挥“五老”在关心下一代工作中的作用",  # 57; 25–32 to the others
+    }
+    for item_id, name in rewrites.items():
+        a = r.find(item_id)
+        a["name"] = name
+        r.expect("modified", a, {"name"})
+
+
+def swapped_between_lists(r: Revision) -> None:
+    """A basic item withdrawn and a withdrawn item given back, each reworded: two moves with their fields."""
+    a = r.transfer(r.take("ymg-0101"), "withdrawn", at=10, department="米东区住房和城乡建设局",
+                   takeover="负责自建房安全隐患排查工作")
+    a["name"] = a["name"].replace("排查和报告", "排查、整治和报告")
+    r.expect("moved", a, {"name", "department", "takeover"})
+    b = r.transfer(r.take("ymg-0246"), "basic", at=100)
+    b["name"] = b["name"].replace("水质检测", "水质日常检测")
+    r.expect("moved", b, {"name", "department", "takeover"})
+
+
+PAIRS.update({f.__name__: f for f in (neighbours_rewritten, swapped_between_lists)})

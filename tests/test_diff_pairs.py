@@ -52,6 +52,9 @@ def test_pair_is_reported_exactly(bundled, name, ids):
     assert summary["added"] + summary["removed"] + summary["moved"] + sum(
         1 for c in diff.changes if c.kind == "modified") == len(expected)
     assert summary["modified"] == sum(1 for _, _, _, fields in expected if fields)
+    if ids == "neither":  # the indexed candidate path finds the same pairs
+        data, olds = bundled
+        assert reported(compare(olds[ids], diff.new, direct_pairs=0)) == expected
 
 
 @pytest.mark.parametrize("ids", IDS)
