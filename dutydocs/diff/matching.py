@@ -26,6 +26,9 @@ normalised names and of the normalised whole items (name, departments, duties, æ
   the more similar is the one modified and the other is removed; of an item split in two, the
   more similar part is the one modified and the other is added.
 
+Without ids an exact name is taken as identity before any similarity (step 2): a removed item and an
+unrelated new item that happens to carry the same name elsewhere are reported as one move.
+
 Candidates: up to ``DIRECT_PAIRS`` unmatched pairs are all scored. Beyond that, each new item's
 candidates are the ``CANDIDATES`` old items sharing most of its rarer character bigrams, over the
 name and over the whole item alike, plus the pairs standing in the same place where that place holds
