@@ -183,3 +183,14 @@ def swapped_between_lists(r: Revision) -> None:
 
 
 PAIRS.update({f.__name__: f for f in (neighbours_rewritten, swapped_between_lists)})
+
+
+def same_name_earlier_list(r: Revision) -> None:
+    """A basic item added with the very name of a cooperative item (the township's own part of it)."""
+    a = r.find("ymg-0134")
+    new = {"no": 0, "category": a["category"], "name": a["name"]}
+    r.items("basic").insert(20, new)
+    r.expect("added", new)
+
+
+PAIRS.update({f.__name__: f for f in (same_name_earlier_list,)})

@@ -4,7 +4,9 @@ All three lists are matched at once, so an item that changes list is one move. I
 
 1. by stable ``id`` where both revisions carry it;
 2. between items that cannot be told apart by id (one of the two has none): exact (category + name),
-   then exact name alone — among equal keys the same list and the nearest place first;
+   then exact name alone — among all the items of one key, the nearest pairs first (the same list
+   before another, then the nearest relative place), so a new item of the same name in an earlier
+   list does not take the old item that stayed in its own;
 3. the items still unmatched, by similarity, assigned globally (one old item to at most one new
    item, best total score) with scipy's ``linear_sum_assignment``, one connected group of
    candidate pairs at a time.
@@ -130,14 +132,14 @@ def match(old: list[Slot], new: list[Slot], direct_pairs: int = DIRECT_PAIRS) ->
         for i, slot in enumerate(old):
             if i not in pairs:
                 waiting[key(slot)].append(i)
+        arriving: dict = defaultdict(list)
         for j, slot in enumerate(new):
-            if j in taken:
-                continue
-            candidates = [i for i in waiting.get(key(slot), ()) if eligible(i, j)]
-            if candidates:
-                i = min(candidates, key=lambda i: (distance(i, j), i))
-                waiting[key(slot)].remove(i)
-                pair(i, j, how)
+            if j not in taken and key(slot) in waiting:
+                arriving[key(slot)].append(j)
+        for k, news in arriving.items():  # nearest pairs first over all items of the key, not new item by new item
+            for _, i, j in sorted((distance(i, j), i, j) for i in waiting[k] for j in news if eligible(i, j)):
+                if i not in pairs and j not in taken:
+                    pair(i, j, how)
 
     left_old = [i for i in range(len(old)) if i not in pairs]
     left_new = [j for j in range(len(new)) if j not in taken]
