@@ -1,7 +1,6 @@
 """The HTML report (self-contained, printable) and the same report as PDF through WeasyPrint."""
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from ..builders import PROJECT_TEMPLATES, BuildOptions
@@ -91,8 +90,6 @@ def render_pdf(diff: Diff, templates: Path = PROJECT_TEMPLATES) -> bytes:
 
     from ..builders.pdf import templates_only_fetcher
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
     html = render_html(diff, templates)
     base = templates.resolve().as_uri() + "/"
     return HTML(string=html, base_url=base, url_fetcher=templates_only_fetcher(templates)).write_pdf()
