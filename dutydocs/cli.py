@@ -86,11 +86,11 @@ def _default_sources() -> list[Path]:
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
               help="只生成这些格式（可重复）；默认 pdf、docx、xlsx、html。ofd（GB/T 33190，随公文归档、报送用）须指定才生成。")
 @click.option("-o", "--out", "out_dir", default="output", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="输出文件夹。")
+              type=click.Path(path_type=Path), help="输出文件夹。")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=PROJECT_TEMPLATES, show_default="项目的 templates/", help="模板文件夹。")
 @click.option("--page-numbers", type=click.Choice(["total", "dash"]), default="total", show_default=True,
@@ -146,7 +146,7 @@ def _build_outputs(sources, formats, out_dir: Path) -> list[Path]:
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="报告格式。")
 @click.option("--strict", is_flag=True, help="把警告也当作错误（退出码 1）。")
@@ -176,14 +176,14 @@ def check(sources, output_format, strict):
 
 
 @main.command("import", context_settings=CONTEXT)
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("file", type=click.Path(path_type=Path, readable=False))
+@click.option("-o", "--out", type=click.Path(path_type=Path),
               help="写入此 JSON 源文件；省略时输出到标准输出。")
-@click.option("--corrections", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--corrections", type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path),
               help="（PDF 文本）导入后应用的人工校正文件。")
-@click.option("--base", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--base", type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path),
               help="上一版源文件：保留表格中没有的信息（标题、地区、修订日期），沿用其中事项的 id。")
-@click.option("--departments", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--departments", type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path),
               help="（PDF 文本）部门名称表，一行一个，帮助识别部门列。")
 @click.option("--date", "revision_date", help="导入所得修订版本的日期（年-月-日）；默认取校正文件或 --base 的日期。")
 @click.option("--label", "revision_label", help="导入所得修订版本的名称，如 第三轮征求意见稿。")
@@ -230,7 +230,7 @@ def import_(file, out, corrections, base, departments, revision_date, revision_l
 @click.option("--format", "output_format",
               type=click.Choice(["text", "html", "pdf", "docx", "xlsx", "json"]), default="text",
               show_default=True, help="报告格式。")
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--out", type=click.Path(path_type=Path),
               help="报告写入此文件；text 与 json 省略时输出到标准输出。")
 @click.option("--author", default="dutydocs", show_default=True, help="（docx）修订的作者。")
 @click.option("--date", "change_date", default=None, help="（docx）修订日期，默认取新版本的修订日期。")
@@ -263,9 +263,9 @@ def diff(old, new, output_format, out, author, change_date, exit_code, color, te
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path, readable=False))
 @click.option("-o", "--out", "out_dir", default="copies", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="副本写入此文件夹。")
+              type=click.Path(path_type=Path), help="副本写入此文件夹。")
 def copies(source, out_dir):
     """为清单中出现的每个部门生成一份只含其事项的 Excel 副本，供部门核对修改后交回。
 
@@ -283,11 +283,11 @@ def copies(source, out_dir):
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("base", type=click.Path(path_type=Path))
-@click.argument("returned", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("base", type=click.Path(path_type=Path, readable=False))
+@click.argument("returned", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
+@click.option("-o", "--out", required=True, type=click.Path(path_type=Path),
               help="合并结果写入此 JSON 源文件（不会覆盖 BASE 以外的输入）。")
-@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--report", type=click.Path(path_type=Path),
               help="合并报告：.html、.xlsx 或 .json（按扩展名）。")
 @click.option("--accept-deletions", is_flag=True, help="同时执行部门删除的事项（默认只作为建议列出）。")
 def merge(base, returned, out, report, accept_deletions):
@@ -333,7 +333,7 @@ def doctor():
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path, readable=False))
 @click.option("--prefix", default=None, help="新编号的前缀；默认沿用已有编号的前缀。")
 def ids(source, prefix):
     """给没有稳定编号（id）的事项分配编号，写回源文件。
@@ -359,7 +359,7 @@ def ids(source, prefix):
 
 
 @main.command("fmt", context_settings=CONTEXT)
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--check", is_flag=True, help="只检查，不改写：有文件需要整理时退出码为 1。")
 def fmt(sources, check):
     """整理源文件：重排每个清单的序号，统一字段顺序与缩进（改写源文件本身）。

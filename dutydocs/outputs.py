@@ -82,7 +82,8 @@ def check_outputs(files=(), inputs=(), folders=()) -> None:
     files: output files a command will write (None entries, meaning standard output, are ignored);
     inputs: the files it reads; folders: output folders it will write into (created if missing).
     An output that is one of the inputs — the same path, or the same file through a symbolic or
-    hard link — raises UsageMistake (exit status 2); a place that cannot be written raises
+    hard link —, two outputs that are one file, and a folder given for a file or the reverse raise
+    UsageMistake (exit status 2); a place that cannot be written raises
     DutydocsError (exit status 1). Both name the path in one line.
     """
     files = [Path(f) for f in files if f is not None]
@@ -91,12 +92,19 @@ def check_outputs(files=(), inputs=(), folders=()) -> None:
         identity = _identity(source)
         if identity is not None:
             read.setdefault(identity, source)
+    written: dict = {}
     for out in files:
         source = read.get(_identity(out))
         if source is not None:
             raise UsageMistake(f"{out}: 输出文件就是输入文件 {source}，写入会毁掉它（请用 -o 指定另一个文件）")
+        other = written.setdefault(os.path.realpath(out), out)
+        if other is not out:
+            raise UsageMistake(f"{out}: 与另一个输出 {other} 是同一个文件，后写的会覆盖先写的（请给它们不同的文件名）")
     tried: dict = {}  # each folder is tried once, however many outputs go into it
-    for path, folder in [(f, False) for f in files] + [(Path(f), True) for f in folders]:
+    for path, folder in [(Path(f), True) for f in folders] + [(f, False) for f in files]:
+        if path.exists() and path.is_dir() != folder:  # a folder where a file goes, or the reverse
+            raise UsageMistake(f"{path}: 这是一个文件夹，不能作为输出文件（请给出文件名）" if path.is_dir()
+                               else f"{path}: 这是一个文件，不是文件夹（请给出输出文件夹）")
         problem = _unwritable(path, folder, tried)
         if problem:
             raise DutydocsError(problem)
@@ -124,6 +132,8 @@ def os_reason(exc: OSError) -> str:
 def _unwritable(path: Path, folder: bool, tried: dict) -> str | None:
     """Return why path cannot be written (as a file, or as a folder to write into), or None."""
     path = Path(os.path.abspath(path))
+    if os.path.islink(path) and not path.exists():
+        return f"{path}: 这是一个指向不存在位置（或循环）的符号链接，无法写入（请换一个输出位置或修正此链接）"
     try:
         return _why_unwritable(path, folder, tried)
     except OSError as exc:  # a name too long, a loop of links…
@@ -134,10 +144,6 @@ def _why_unwritable(path: Path, folder: bool, tried: dict) -> str | None:
     if path.exists():
         if not folder and not path.is_dir() and not path.is_file():
             return f"{path}: 这不是普通文件（设备、管道等），不能作为输出文件（请给出普通文件的路径）"
-        if folder and not path.is_dir():
-            return f"{path}: 输出位置已有同名文件，不是文件夹（请换一个输出文件夹）"
-        if not folder and path.is_dir():
-            return f"{path}: 这是一个文件夹，不能作为输出文件（请给出文件名）"
         if not os.access(path, os.W_OK):
             what = "文件夹" if folder else "文件"
             return f"{path}: 无法写入此{what}（只读、被锁定或无权限；请换一个输出位置或检查权限）"

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ..errors import DutydocsError, UsageMistake
 from ..ids import assign_ids
+from ..outputs import os_reason
 from ..source import load
 from ..model import (
     LIST_TITLES, BasicItem, CooperativeItem, Document, Duties, DutyList, Entry, Explanation,
@@ -100,8 +101,12 @@ class Corrections:
             return cls()
         try:
             data = json.loads(Path(path).read_text("utf-8"))
-        except (OSError, ValueError) as exc:
-            raise DutydocsError(f"{path}: 无法读取校正文件：{exc}") from None
+        except OSError as exc:
+            raise DutydocsError(f"{path}: 无法读取校正文件：{os_reason(exc)}（请检查路径与权限）") from None
+        except json.JSONDecodeError as exc:
+            raise DutydocsError(f"{path}:{exc.lineno}:{exc.colno}: 校正文件不是有效的 JSON（请检查此处）") from None
+        except ValueError:
+            raise DutydocsError(f"{path}: 校正文件不是 UTF-8 文本（请用 UTF-8 编码另存）") from None
         items = {}
         known = set(ItemCorrection.__dataclass_fields__)
         for key, raw in data.get("items", {}).items():
@@ -176,8 +181,10 @@ def import_text(path: Path, corrections_path: Path | None = None, base: Path | N
     """
     try:
         text = Path(path).read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DutydocsError(f"{path}: 无法读取 PDF 提取文本（应为 UTF-8）：{exc}") from None
+    except OSError as exc:
+        raise DutydocsError(f"{path}: 无法读取 PDF 提取文本：{os_reason(exc)}（请检查路径与权限）") from None
+    except UnicodeDecodeError:
+        raise DutydocsError(f"{path}: PDF 提取文本不是 UTF-8 编码（请用 pdftotext 重新提取，或用 UTF-8 编码另存）") from None
     corrections = Corrections.load(corrections_path)
     meta = corrections.document
     date = revision_date or meta.get("revision_date")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import DutydocsError
+from ..errors import DutydocsError, UsageMistake
 from .three_way import Copy, MergeResult, merge
 
 __all__ = ["run_merge", "read_copies", "merge", "Copy", "MergeResult", "REPORT_FORMATS"]
@@ -53,7 +53,7 @@ def run_merge(base_path, copy_paths, out: Path, report: Path | None = None,
     from .report import render_report
 
     if report is not None and report.suffix.lower().lstrip(".") not in REPORT_FORMATS:
-        raise DutydocsError(f"{report}: 报告格式只能是 .json、.html 或 .xlsx（按扩展名选择）")
+        raise UsageMistake(f"{report}: 报告格式只能是 .json、.html 或 .xlsx（按扩展名选择）")
     base = load(base_path)
     copies = read_copies(base, copy_paths)
     result = merge(base, copies, accept_deletions=accept_deletions)
