@@ -13,7 +13,7 @@ What is read, and how:
   cell merged down over several rows, or left empty, is the category above.
 - A row whose number, category and name are empty (or repeat the row above's number and name)
   continues the item above: a cell split across pages.
-- In a duty cell, a paragraph in a heading style or in bold, or opening with 一、, is a heading; a
+- In a duty cell, a paragraph in a heading style or in bold, or opening with 一、 (一．), is a heading; a
   paragraph opening with a typed "1." or carrying Word numbering is a point (stored without its
   number); any other paragraph is a paragraph. Where the document has no heading style and no
   bold, a short line without closing punctuation that more text follows is a heading (区卫健委).
@@ -22,7 +22,10 @@ What is read, and how:
   Without 承接方式：, a first paragraph that reads as a department name (short, no punctuation,
   ending as bodies end: 局, 委, 办…) is the department and the rest a note; with --base, the
   base's reading of the same item decides.
-- Paragraphs before the first table are the title and the explanation (一、… headings).
+- Paragraphs before the first table are the title and the explanation (一、… or 一．… headings).
+- Departments are one a paragraph, or separated by 、，；, or by line breaks (see departments).
+- A text box's paragraphs are lines of the cell holding it, read once (not again from the copy
+  Word keeps for programs that cannot draw shapes).
 
 What cannot be placed is reported by table, row and cell, and nothing is written.
 """
@@ -41,10 +44,11 @@ from ..model import (
 )
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 MAX_FILE_BYTES = 64 * 2**20
 MAX_UNPACKED_BYTES = 256 * 2**20
 MAX_ENTRIES = 2000
-TOPIC = re.compile(r"^[一二三四五六七八九十]+、")
+TOPIC = re.compile(r"^[一二三四五六七八九十]+[、．.]")
 POINT = re.compile(r"^\s*(\d{1,2})\s*[.．、]\s*(?!\d)")
 END_PUNCTUATION = "。；！？;!?"
 BODY_ENDINGS = "部委局办室会队院所站心团社行司处科组庭联协台门"
@@ -137,7 +141,14 @@ class _Reader:
         name = self.style_names.get(style, style)
         heading_style = "标题" in name or name.lower().startswith("heading")
         lines, bold_runs, plain_runs = [""], 0, 0
+        owner = p
         for run in p.iter(f"{W}r"):
+            if any(a.tag == f"{MC}Fallback" for a in run.iterancestors()):
+                continue  # the same text box again, for programs that cannot draw shapes
+            inner = next(run.iterancestors(f"{W}p"))
+            if inner is not owner and lines[-1]:  # a paragraph in a text box: a line of its own
+                lines.append("")
+            owner = inner
             text = ""
             for child in run:
                 if child.tag == f"{W}t":
@@ -320,7 +331,18 @@ def duties(paragraphs: list[Para], guess_headings: bool) -> Duties:
 
 
 def departments(paragraphs: list[Para]) -> tuple[str, ...]:
-    names = [n for p in paragraphs for n in re.split(r"[、，,；;\s]+", p.text.replace("\n", "")) if n]
+    """Return the department names of a cell: one a paragraph, or separated by 、，； or spaces.
+
+    A line break inside a paragraph separates two names when both lines read as names of bodies
+    and open alike (某某区民政局 / 某某区财政局); otherwise it is where the narrow column wrapped
+    one name (某某区残疾人 / 联合会, 某某区委 / 组织部).
+    """
+    def joined(text: str) -> str:
+        parts = text.split("\n")
+        return "".join(part + ("、" if looks_like_department(part) and looks_like_department(after)
+                               and part[0] == after[0] else "") for part, after in zip(parts, parts[1:])) + parts[-1]
+
+    names = [n for p in paragraphs for n in re.split(r"[、，,；;\s]+", joined(p.text)) if n]
     return tuple(dict.fromkeys(names))
 
 
