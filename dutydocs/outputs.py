@@ -102,7 +102,7 @@ def check_outputs(files=(), inputs=(), folders=()) -> None:
             raise UsageMistake(f"{out}: 与另一个输出 {other} 是同一个文件，后写的会覆盖先写的（请给它们不同的文件名）")
     tried: dict = {}  # each folder is tried once, however many outputs go into it
     for path, folder in [(Path(f), True) for f in folders] + [(f, False) for f in files]:
-        if path.exists() and path.is_dir() != folder:  # a folder where a file goes, or the reverse
+        if os.path.exists(path) and os.path.isdir(path) != folder:  # a folder where a file goes, or the reverse
             raise UsageMistake(f"{path}: 这是一个文件夹，不能作为输出文件（请给出文件名）" if path.is_dir()
                                else f"{path}: 这是一个文件，不是文件夹（请给出输出文件夹）")
         problem = _unwritable(path, folder, tried)
