@@ -122,3 +122,42 @@ def test_a_hostile_path(tmp_path, args, status, words, added):
     after = {k: v for k, v in after.items() if not k.startswith("real/.dutydocs/")
              and not k.startswith("输 出😀/.dutydocs/")}
     assert after == before
+
+
+def test_files_without_permission_to_read_are_named_in_one_line(tmp_path_factory, small_xlsx):
+    """chmod 000 binds root only through another user: the commands run as nobody (setpriv) when root."""
+    import subprocess
+    import sys
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="dutydocs-unreadable-"))  # not under root's private pytest folder
+    try:
+        _prepare(folder)
+        (folder / "c.xlsx").write_bytes(small_xlsx)
+        as_user = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] if os.geteuid() == 0 else []
+        if as_user:
+            for path in [folder, *folder.rglob("*")]:
+                os.chown(path, 65534, 65534, follow_symlinks=False)
+        for name in ("b.json", "t.txt", "c.xlsx"):
+            (folder / name).chmod(0)
+        before = _snapshot_sizes(folder)
+        commands = [["check", "b.json"], ["build", "b.json", "-f", "html", "-o", "out"], ["fmt", "b.json"],
+                    ["ids", "b.json"], ["copies", "b.json", "-o", "cp"], ["import", "t.txt", "--date", "2025-06-30"],
+                    ["import", "c.xlsx", "--base", "a.json"], ["merge", "b.json", "a.json", "-o", "m.json"],
+                    ["diff", "a.json", "b.json"]]
+        for args in commands:
+            done = subprocess.run(as_user + [sys.executable, "-m", "dutydocs", *args], cwd=folder,
+                                  capture_output=True, text=True, env={**os.environ, "HOME": str(folder)})
+            said = done.stdout + done.stderr
+            assert done.returncode == 1, (args, said)
+            (unreadable,) = {"b.json", "t.txt", "c.xlsx"} & set(args)
+            lines = [line for line in said.splitlines() if line.startswith(unreadable + ":")]
+            assert lines and "Usage" not in said and "Traceback" not in said, (args, said)
+            assert "无权读" in lines[0], (args, said)
+        assert _snapshot_sizes(folder) == before
+    finally:
+        shutil.rmtree(folder)
+
+
+def _snapshot_sizes(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): p.lstat().st_size for p in folder.rglob("*")}
