@@ -151,3 +151,26 @@ def test_explanation_headings_numbered_1_are_refused_by_paragraph(tmp_path):
     table(word, BASIC, [["1", "党的建设", "宣传党的路线方针政策"]])
     output = refused(tmp_path, word)
     assert "说明第 1 段" in output and "1.基本情况" in output
+
+
+def test_cells_merged_down_over_two_items_belong_to_both(tmp_path):
+    word = start()
+    table(word, BASIC, [["1", "党的建设", "宣传党的路线方针政策"]])
+    coop = table(word, COOPERATIVE, [["1", "民生服务", "开展红十字会工作", "某某区红十字会", "1.组织应急救护培训。", "协助宣传。"],
+                                     ["2", "民生服务", "组织无偿献血", "", "", ""]])
+    for column in (3, 4, 5):
+        coop.cell(1, column).merge(coop.cell(2, column))
+    gone = table(word, WITHDRAWN, [["1", "民生服务", "婚姻登记", "某某区民政局"], ["2", "民生服务", "收养登记", ""]])
+    gone.cell(1, 3).merge(gone.cell(2, 3))
+    word.save(str(tmp_path / "x.docx"))
+    out = tmp_path / "x.json"
+    result = invoke("import", tmp_path / "x.docx", "--date", "2026-01-05", "-o", out)
+    assert result.exit_code == 0, result.output
+    doc = load(out)
+    first, second = doc.list("cooperative").items
+    assert second.name == "组织无偿献血"
+    for item in (first, second):
+        assert item.departments == ("某某区红十字会",)
+        assert [(e.kind, e.text) for e in item.department_duties.entries] == [("point", "组织应急救护培训。")]
+        assert [e.text for e in item.town_duties.entries] == ["协助宣传。"]
+    assert [item.department for item in doc.list("withdrawn").items] == ["某某区民政局", "某某区民政局"]

@@ -10,7 +10,8 @@ What is read, and how:
   header may follow a title row and may take two rows (职责 over 上级部门职责 | 镇配合职责); a header
   repeated inside a table is skipped, and so are labels between tables (a list's title, 附件2, 续表).
 - 序号 may be typed or produced by Word numbering; items are numbered by their order. A category
-  cell merged down over several rows, or left empty, is the category above.
+  cell merged down over several rows, or left empty, is the category above; a departments, duty
+  or 承接 cell merged down over several items belongs to each of them.
 - A row whose number, category and name are empty (or repeat the row above's number and name)
   continues the item above: a cell split across pages.
 - In a duty cell, a paragraph in a heading style or in bold, or opening with 一、 (一．), is a heading; a
@@ -54,6 +55,8 @@ END_PUNCTUATION = "。；！？;!?"
 BODY_ENDINGS = "部委局办室会队院所站心团社行司处科组庭联协台门"
 TAKEOVER_LABEL = "承接方式："
 SHORT_HEADING = 16
+SHARED_ROLES = ("departments", "department_duties", "town_duties", "handover")
+"""Columns whose cell, merged down over several items, holds what each of them has."""
 IGNORED_BETWEEN = re.compile(r"清单[）)]?$|^附件\s*\d*[：:]?$|^[（(]?续表?[)）]?$")
 """Text between tables that labels them (a list's title, 附件2, 续表) and holds no content."""
 
@@ -184,7 +187,7 @@ class _Reader:
                     merged = vmerge is not None and vmerge.get(f"{W}val", "continue") != "restart"
                 paragraphs = [para for p in tc.findall(f"{W}p") for para in self.paragraphs(p)]
                 cells.append(Cell(paragraphs, merged))
-                cells.extend(Cell([], True) for _ in range(span - 1))
+                cells.extend(Cell([], merged) for _ in range(span - 1))  # the grid columns it spans
             rows.append(cells)
         return rows
 
@@ -259,6 +262,7 @@ def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
     kind = list_kind({r for r in roles if r})
     items: list[_Row] = []
     category_above = ""
+    above: dict[str, list[Para]] = {}  # by role, the cell a vertically merged cell below continues
     for r_no, row in enumerate(rows[start + 1:], start=start + 2):
         texts = [c.text() for c in row]
         if texts == header_texts or _sub_header(row):
@@ -273,6 +277,8 @@ def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
                                  f"这一列的表头“{header_texts[c_no - 1]}”无法识别，其内容无处归入：{cell.text()[:30]}")
                 continue
             cells[role] = [] if cell.merged and role not in ("category",) else cell.paragraphs
+            if not cell.merged:
+                above[role] = cell.paragraphs
         if len(row) > len(roles) and any(c.text() for c in row[len(roles):]):
             problems.add(f"表格 {t_no} 第 {r_no} 行", "这一行的单元格比表头多，多出的内容无处归入")
         category, name, typed_no = (flat(cells.get(role, [])) for role in ("category", "name", "no"))
@@ -303,6 +309,9 @@ def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
             problems.add(f"表格 {t_no} 第 {r_no} 行", "事项类别为空，上方也没有类别可沿用")
             continue
         category_above = category
+        for role in SHARED_ROLES:  # a cell merged down over several items is printed for each of them
+            if any(c.merged for c, r in zip(row, roles) if r == role):
+                cells[role] = above.get(role, [])
         items.append(_Row(f"表格 {t_no} 第 {r_no} 行", cells, category, typed_no))
     return kind, items
 
