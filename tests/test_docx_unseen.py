@@ -174,3 +174,24 @@ def test_cells_merged_down_over_two_items_belong_to_both(tmp_path):
         assert [(e.kind, e.text) for e in item.department_duties.entries] == [("point", "组织应急救护培训。")]
         assert [e.text for e in item.town_duties.entries] == ["协助宣传。"]
     assert [item.department for item in doc.list("withdrawn").items] == ["某某区民政局", "某某区民政局"]
+
+
+def test_two_columns_read_as_one_field_are_refused_by_cell(tmp_path):
+    """A 子项名称 beside the 事项名称: one of them would be lost, so neither is guessed."""
+    word = start()
+    table(word, BASIC + ["子项名称"], [["1", "党的建设", "宣传党的路线方针政策", "宣传会议精神"]])
+    output = refused(tmp_path, word)
+    assert "表格 1 第 1 行 第 4 列" in output and "子项名称" in output and "事项名称" in output
+
+
+def test_a_duty_column_headed_乡职责_holds_the_towns_duties(tmp_path):
+    word = start()
+    table(word, BASIC, [["1", "党的建设", "宣传党的路线方针政策"]])
+    table(word, COOPERATIVE[:5] + ["乡职责"], [["1", "民生服务", "开展红十字会工作", "某某区红十字会", "组织培训。", "协助宣传。"]])
+    table(word, WITHDRAWN, [["1", "民生服务", "婚姻登记", "某某区民政局"]])
+    word.save(str(tmp_path / "x.docx"))
+    out = tmp_path / "x.json"
+    assert invoke("import", tmp_path / "x.docx", "--date", "2026-01-05", "-o", out).exit_code == 0
+    (item,) = load(out).list("cooperative").items
+    assert [e.text for e in item.department_duties.entries] == ["组织培训。"]
+    assert [e.text for e in item.town_duties.entries] == ["协助宣传。"]

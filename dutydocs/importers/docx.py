@@ -205,10 +205,14 @@ def column_role(header: str) -> str | None:
     """Return which field a column holds, from its header text in any of the usual wordings."""
     text = re.sub(r"\s+", "", header)
     if "职责" in text:
-        return "town_duties" if "配合" in text or "镇" in text or "街道" in text else "department_duties"
+        return "town_duties" if any(word in text for word in ("配合", "镇", "乡", "街道")) else "department_duties"
     rules = (("承接", "handover"), ("部门", "departments"), ("类别", "category"), ("名称", "name"),
              ("序号", "no"), ("编号", "no"))
     return next((role for word, role in rules if word in text), None)
+
+
+ROLE_NAMES = {"no": "序号", "category": "事项类别", "name": "事项名称", "departments": "对应上级部门",
+              "department_duties": "上级部门职责", "town_duties": "镇配合职责", "handover": "承接部门及工作方式"}
 
 
 def list_kind(roles: set[str]) -> str | None:
@@ -259,6 +263,15 @@ def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
         sub = [column_role(c.text()) if c.text() else None for c in rows[start + 1]]
         roles = [b or a for a, b in zip(roles, sub)] + sub[len(roles):]
         start += 1
+    twice = next((c for c, role in enumerate(roles) if role and role in roles[:c]), None)
+    if twice is not None:  # two columns read as one field: one of them would be lost
+        first = roles.index(roles[twice])
+        shown = [" ".join(dict.fromkeys(r[c].text() for r in rows[:start + 1] if c < len(r) and r[c].text()))
+                 for c in (twice, first)]
+        problems.add(f"表格 {t_no} 第 {start + 1} 行 第 {twice + 1} 列",
+                     f"表头“{shown[0]}”与第 {first + 1} 列“{shown[1]}”都读作{ROLE_NAMES[roles[twice]]}，无法确定各归何处",
+                     "请把表头改成本工具认识的写法：序号、事项类别、事项名称、对应上级部门、上级部门职责、镇配合职责、承接部门及工作方式")
+        return None, []
     kind = list_kind({r for r in roles if r})
     items: list[_Row] = []
     category_above = ""
