@@ -195,3 +195,11 @@ def test_a_duty_column_headed_乡职责_holds_the_towns_duties(tmp_path):
     (item,) = load(out).list("cooperative").items
     assert [e.text for e in item.department_duties.entries] == ["组织培训。"]
     assert [e.text for e in item.town_duties.entries] == ["协助宣传。"]
+
+
+def test_a_column_the_list_does_not_print_is_refused_by_cell(tmp_path):
+    """A 责任部门 column in the basic list: the basic list has no departments, so it is not dropped unsaid."""
+    word = start()
+    table(word, BASIC + ["责任部门"], [["1", "党的建设", "宣传党的路线方针政策", "党政办"]])
+    output = refused(tmp_path, word)
+    assert "表格 1 第 2 行 第 4 列" in output and "责任部门" in output and "党政办" in output

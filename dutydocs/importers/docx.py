@@ -215,6 +215,12 @@ ROLE_NAMES = {"no": "序号", "category": "事项类别", "name": "事项名称"
               "department_duties": "上级部门职责", "town_duties": "镇配合职责", "handover": "承接部门及工作方式"}
 
 
+KIND_ROLES = {"basic": {"no", "category", "name"},
+              "cooperative": {"no", "category", "name", "departments", "department_duties", "town_duties"},
+              "withdrawn": {"no", "category", "name", "handover"}}
+"""The columns each list prints; any other column's content cannot be placed."""
+
+
 def list_kind(roles: set[str]) -> str | None:
     if {"department_duties", "town_duties"} & roles:
         return "cooperative"
@@ -273,6 +279,7 @@ def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
                      "请把表头改成本工具认识的写法：序号、事项类别、事项名称、对应上级部门、上级部门职责、镇配合职责、承接部门及工作方式")
         return None, []
     kind = list_kind({r for r in roles if r})
+    roles = [role if role in KIND_ROLES.get(kind, ()) else None for role in roles]  # 责任部门 in the basic list
     items: list[_Row] = []
     category_above = ""
     above: dict[str, list[Para]] = {}  # by role, the cell a vertically merged cell below continues
@@ -287,7 +294,8 @@ def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
             if role is None:
                 if cell.text() and not cell.merged:
                     problems.add(f"表格 {t_no} 第 {r_no} 行 第 {c_no} 列",
-                                 f"这一列的表头“{header_texts[c_no - 1]}”无法识别，其内容无处归入：{cell.text()[:30]}")
+                                 f"这一列的表头“{header_texts[c_no - 1]}”不是{LIST_TITLES[kind] if kind else '清单'}的栏目，"
+                                 f"其内容无处归入：{cell.text()[:30]}")
                 continue
             cells[role] = [] if cell.merged and role not in ("category",) else cell.paragraphs
             if not cell.merged:
