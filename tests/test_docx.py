@@ -36,8 +36,32 @@ def read(data: bytes):
     return docx.Document(io.BytesIO(data))
 
 
-def paragraphs(cell) -> list[tuple[str, str]]:
-    return [(p.text, p.style.name) for p in cell.paragraphs]
+def list_labels(word) -> dict:
+    """Return each list-numbered paragraph element's number as Word shows it ("3", "2."), counted per w:num."""
+    numbering = word.part.numbering_part.element
+    formats = {a.get(qn("w:abstractNumId")): a.find(f"{qn('w:lvl')}/{qn('w:lvlText')}").get(qn("w:val"))
+               for a in numbering.findall(qn("w:abstractNum"))}
+    starts, counts, labels = {}, {}, {}
+    for num in numbering.findall(qn("w:num")):
+        override = num.find(f"{qn('w:lvlOverride')}/{qn('w:startOverride')}")
+        starts[num.get(qn("w:numId"))] = (formats[num.find(qn("w:abstractNumId")).get(qn("w:val"))],
+                                          int(override.get(qn("w:val"))) if override is not None else 1)
+    for p in word.element.body.iter(qn("w:p")):
+        num = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+        if num is not None:
+            fmt, start = starts[num.get(qn("w:val"))]
+            counts[num.get(qn("w:val"))] = n = counts.get(num.get(qn("w:val")), start - 1) + 1
+            labels[p] = fmt.replace("%1", str(n))
+    return labels
+
+
+def shown(p, labels) -> str:
+    """Return a paragraph's text as Word shows it: its list number, then its text."""
+    return labels.get(p._p, "") + p.text
+
+
+def paragraphs(cell, labels) -> list[tuple[str, str]]:
+    return [(shown(p, labels), p.style.name) for p in cell.paragraphs]
 
 
 def item_rows(table):
@@ -166,18 +190,22 @@ def test_explanation_then_each_list_in_its_own_landscape_section(small_doc, smal
         assert abs(got - Mm(want)) < Mm(0.1)
     assert len(lists) == 3 and all(s.orientation == 1 and s.page_width > s.page_height for s in lists)
     body = [p for p in word.paragraphs if p.style.name != "分节段落"]
-    assert (body[0].text, body[0].style.name) == (small_doc.explanation.title, "公文标题")
+    assert (body[0].text, body[0].style.name) == (small_doc.title, "公文标题")
+    assert small_doc.township in body[0].text
+    assert (body[1].text, body[1].style.name) == (small_doc.explanation.title, "说明标题")
     assert [p.text for p in body if p.style.name == "一级标题"] == [s.heading for s in small_doc.explanation.sections]
     assert [p.text for p in body if p.style.name == "清单标题"] == [lst.title for lst in small_doc.lists]
 
 
 def test_bundled_tables_hold_every_item(bundled_doc, bundled_word):
     tables = bundled_word.tables
+    labels = list_labels(bundled_word)
     assert [len(item_rows(t)) for t in tables] == [130, 98, 45]
     for table, duty_list in zip(tables, bundled_doc.lists):
         rows = item_rows(table)
         assert [r.cells[2].text for r in rows] == [item.name for item in duty_list.items]
-        assert [r.cells[0].text for r in rows] == [str(item.no) for item in duty_list.items]
+        assert [shown(r.cells[0].paragraphs[0], labels) for r in rows] == [str(item.no) for item in duty_list.items]
+        assert all(r.cells[0].text == "" for r in rows), "序号 is Word's list number, not text"
 
 
 def test_header_rows_repeat_and_widths_are_fixed(bundled_word):
@@ -199,7 +227,7 @@ def test_rows_that_fit_on_a_page_never_split(bundled_doc, bundled_word):
         return row._tr.trPr.find(qn("w:cantSplit")) is None
     basic, cooperative, withdrawn = bundled_word.tables
     assert not any(can_split(r) for r in item_rows(basic) + item_rows(withdrawn))
-    long_rows = [int(r.cells[0].text) for r in item_rows(cooperative) if can_split(r)]
+    long_rows = [n for n, r in enumerate(item_rows(cooperative), 1) if can_split(r)]
     # Only the longest cooperative items may split (Word would clip a cantSplit row taller than a page).
     size = {i.no: len(i.department_duties.text()) + len(i.town_duties.text())
             for i in bundled_doc.list("cooperative").items}
@@ -208,18 +236,21 @@ def test_rows_that_fit_on_a_page_never_split(bundled_doc, bundled_word):
 
 
 def test_duties_are_paragraphs_with_headings_and_numbers(small_docx):
-    table = read(small_docx).tables[1]
-    assert paragraphs(item_rows(table)[1].cells[4]) == [
+    word = read(small_docx)
+    table, labels = word.tables[1], list_labels(word)
+    assert paragraphs(item_rows(table)[1].cells[4], labels) == [
         ("一、年度绩效考核", "职责小标题"), ("1.审核乡镇年度绩效考核指标；", "表格文字"), ("2.下发年度绩效考核指标。", "表格文字"),
         ("区人社局", "职责小标题"), ("负责乡镇推荐晋升事业单位九级职员人选的审批备案工作。", "表格文字")]
-    assert [p.text for p in item_rows(table)[1].cells[3].paragraphs] == ["某区委组织部", "某区人力资源和社会保障局"]
+    assert [p.text.replace("\n", "") for p in item_rows(table)[1].cells[3].paragraphs] == [
+        "某区委组织部", "某区人力资源和社会保障局"]
 
 
 def test_bundled_duties_match_the_source_line_for_line(bundled_doc, bundled_word):
     rows = item_rows(bundled_word.tables[1])
+    labels = list_labels(bundled_word)
     for row, item in zip(rows, bundled_doc.list("cooperative").items):
-        assert [p.text for p in row.cells[4].paragraphs] == (item.department_duties.as_lines() or [""])
-        assert [p.text for p in row.cells[5].paragraphs] == (item.town_duties.as_lines() or [""])
+        assert [shown(p, labels) for p in row.cells[4].paragraphs] == (item.department_duties.as_lines() or [""])
+        assert [shown(p, labels) for p in row.cells[5].paragraphs] == (item.town_duties.as_lines() or [""])
 
 
 def test_withdrawn_cell_has_department_then_takeover_or_the_note(small_docx):
@@ -237,7 +268,8 @@ def test_hostile_text_appears_as_typed(small_doc):
     doc = small_doc.with_list("basic", items).with_list("cooperative", [dataclasses.replace(coop, town_duties=duties)])
     word = read(render(doc, BuildOptions()))
     assert [r.cells[2].text for r in item_rows(word.tables[0])] == hostile[:len(items)]
-    assert [p.text for p in item_rows(word.tables[1])[0].cells[5].paragraphs] == ["{% raw %}", "1.@SUM(1+1)"]
+    labels = list_labels(word)
+    assert [shown(p, labels) for p in item_rows(word.tables[1])[0].cells[5].paragraphs] == ["{% raw %}", "1.@SUM(1+1)"]
 
 
 # --- footer, properties, reproducibility ----------------------------------------------------------
