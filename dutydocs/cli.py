@@ -144,7 +144,9 @@ def import_(file, out, corrections, base):
 @click.option("--date", "change_date", default=None, help="（docx）修订日期，默认取新版本的修订日期。")
 @click.option("--exit-code", is_flag=True, help="两个版本不同时退出码为 1（同 git diff）。")
 @click.option("--color/--no-color", default=None, help="终端着色（默认：终端时着色）。")
-def diff(old, new, output_format, out, author, change_date, exit_code, color):
+@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=PROJECT_TEMPLATES, show_default="项目的 templates/", help="（html、pdf、docx）模板文件夹。")
+def diff(old, new, output_format, out, author, change_date, exit_code, color, templates):
     """比较两个修订版本：新增、删除、修改、移动的事项。
 
     OLD 与 NEW 可以是源文件、Excel 副本，或 git 中的版本（REV:路径）。
@@ -157,7 +159,7 @@ def diff(old, new, output_format, out, author, change_date, exit_code, color):
     from .diff import run_diff
 
     changed = run_diff(old, new, output_format=output_format, out=out, author=author,
-                       change_date=change_date, color=color)
+                       change_date=change_date, color=color, templates=templates)
     if exit_code and changed:
         sys.exit(1)
 

@@ -305,12 +305,13 @@ def to_data(doc: Document) -> dict:
         "title": doc.explanation.title,
         "sections": [{"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in doc.explanation.sections],
     }
-    data["lists"] = {dl.key: {"title": dl.title, "items": [_item_data(item) for item in dl.items]}
+    data["lists"] = {dl.key: {"title": dl.title, "items": [item_data(item) for item in dl.items]}
                      for dl in doc.lists}
     return data
 
 
-def _item_data(item) -> dict:
+def item_data(item) -> dict:
+    """Return one item as plain JSON data in the canonical field order."""
     data: dict[str, Any] = {}
     if item.id is not None:
         data["id"] = item.id
