@@ -22,7 +22,8 @@ from ..builders.docx import (
 )
 from ..errors import DutydocsError
 from ..model import CooperativeItem, Duties, WithdrawnItem
-from .compare import LIST_SHORT, Diff, DutiesChange, ListChange, Row, compare_duties, compare_names, text_ops
+from .changes import LIST_SHORT, Diff, DutiesChange, ListChange, Row
+from .textdiff import compare_duties, compare_names, text_ops
 
 WHOLE = {"added": INSERTED, "moved-in": INSERTED, "removed": DELETED, "moved-out": DELETED}
 
@@ -47,13 +48,22 @@ def _whole(para: Para, op: int) -> Para:
     return Para(tuple((op, text) for _, text in para.runs), para.style, op, para.number, para.restart)
 
 
-def tracked_cells(row: Row, numbered: bool) -> list[list[Para]]:
+def old_item(diff: Diff, row: Row):
+    """Return the old item of a row: its change's, or for an unchanged row with formatting-only differences, its old place's."""
+    if row.old_item is not None or not row.formatting:
+        return row.old_item
+    place = row.formatting[0].old
+    return diff.old.list(place.list).items[place.index]
+
+
+def tracked_cells(row: Row, numbered: bool, old=None) -> list[list[Para]]:
     """Return each cell of a row as paragraphs with tracked runs (序号 as list numbers when numbered)."""
-    if row.state in WHOLE or row.old_item is None or row.new_item is None:
+    old = old if old is not None else row.old_item
+    if row.state in WHOLE and row.state != "moved-in" or old is None or row.new_item is None:
         op = WHOLE.get(row.state, KEPT)
         item = row.new_item if op != DELETED else row.old_item
         return [[_whole(para, op) for para in cell] for cell in item_cells(item, numbered)]
-    old, new = row.old_item, row.new_item
+    new = row.new_item
     number = (Para(((KEPT, ""),), "center", number="item") if numbered
               else _para(_ops(str(old.no), str(new.no)), "center"))
     cells = [[number], [_para(_ops(old.category, new.category), "center")], [_para(_ops(old.name, new.name), "cell")]]
@@ -157,7 +167,7 @@ def render_docx(diff: Diff, author: str = "dutydocs", change_date: str | None = 
         title = _para(_ops(old_list.title if old_list else duty_list.title, duty_list.title), "list_title")
         table = writer.list_table(duty_list, numbered, title)
         for row in diff.rows[duty_list.key]:
-            writer.row(table, tracked_cells(row, numbered), WHOLE.get(row.state, KEPT), _comment(row))
+            writer.row(table, tracked_cells(row, numbered, old_item(diff, row)), WHOLE.get(row.state, KEPT), _comment(row))
         writer.close_section(section, last=i == len(lists) - 1)
     _show_revisions(template.word)
     return finish(template, diff.new, options, title=f"{diff.new.title}（修订稿）")
