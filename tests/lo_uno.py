@@ -2,10 +2,12 @@
 """LibreOffice through UNO for the tests: one soffice per session, documents loaded, changes resolved, text saved.
 
 Run by the system Python (python3-uno): ``/usr/bin/python3 tests/lo_uno.py WORKDIR`` reads jobs
-``MODE IN.docx OUT.txt`` (MODE accept | reject | keep) one a line on stdin and answers each with the
-number of tracked changes LibreOffice saw on loading, or ``error …``. soffice runs on its own profile
+``MODE<TAB>IN.docx<TAB>OUT.txt`` (MODE accept | reject | keep | redlines) one a line on stdin and answers
+each with the number of tracked changes LibreOffice saw on loading, or ``error …``. The text export is
+written to OUT.txt; with ``redlines``, OUT.txt gets the text each tracked change covers, as a JSON list. soffice runs on its own profile
 and pipe, and each input is copied first, so no lock file or other instance is in the way.
 """
+import json
 import os
 import shutil
 import subprocess
@@ -40,6 +42,17 @@ def connect(work):
     sys.exit("soffice did not start")
 
 
+def covered_text(redline) -> str:
+    """Return the text a tracked change covers (empty for one LibreOffice cannot select, such as a row)."""
+    try:
+        start, end = redline.getPropertyValue("RedlineStart"), redline.getPropertyValue("RedlineEnd")
+        cursor = start.getText().createTextCursorByRange(start)
+        cursor.gotoRange(end, True)
+        return cursor.getString()
+    except Exception:
+        return ""
+
+
 def run(ctx, work, mode, src, dst):
     smgr = ctx.ServiceManager
     desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
@@ -49,18 +62,21 @@ def run(ctx, work, mode, src, dst):
     if doc is None:
         return "error could not open"
     try:
-        count = 0
+        covered = []
         redlines = doc.getRedlines().createEnumeration()
         while redlines.hasMoreElements():
-            redlines.nextElement()
-            count += 1
+            covered.append(covered_text(redlines.nextElement()))
+        if mode == "redlines":
+            with open(dst, "w", encoding="utf-8") as out:
+                json.dump(covered, out, ensure_ascii=False)
+            return str(len(covered))
         if mode != "keep":
             dispatcher = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
             command = ".uno:AcceptAllTrackedChanges" if mode == "accept" else ".uno:RejectAllTrackedChanges"
             dispatcher.executeDispatch(doc.getCurrentController().getFrame(), command, "", 0, ())
         doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(dst)),
                        (prop("FilterName", "Text (encoded)"), prop("FilterOptions", "UTF8,LF,,")))
-        return str(count)
+        return str(len(covered))
     finally:
         doc.close(True)
         os.remove(copy)

@@ -336,9 +336,39 @@ class Writer:
             self.comment(name, comment)
 
     def _broken(self, para: Para, per_line: float) -> Para:
-        """Return a department name with line breaks between its words, so no word is cut."""
-        return Para(tuple((op, "\n".join(self.department_lines(text, per_line))) for op, text in para.runs),
-                    para.style, para.state, para.number, para.restart)
+        """Return a department name with line breaks between its words, so no word is cut.
+
+        A name with tracked changes gets the breaks of its old text and of its new text, each tracked
+        with its side (kept where both break), so accepting or rejecting leaves that side's lines.
+        """
+        def breaks(text: str) -> set[int]:
+            lines = self.department_lines(text, per_line)
+            return {sum(map(len, lines[:k])) for k in range(1, len(lines))}
+
+        old = "".join(text for op, text in para.runs if op != INSERTED)
+        new = "".join(text for op, text in para.runs if op != DELETED)
+        old_breaks, new_breaks = breaks(old), breaks(new)
+        runs, at_old, at_new = [], 0, 0
+        for op, text in para.runs:
+            for char in text:
+                due_old = op != INSERTED and at_old in old_breaks
+                due_new = op != DELETED and at_new in new_breaks
+                if due_old or due_new:
+                    runs.append((KEPT if due_old and due_new else DELETED if due_old else INSERTED, "\n"))
+                    if due_old:
+                        old_breaks.discard(at_old)
+                    if due_new:
+                        new_breaks.discard(at_new)
+                runs.append((op, char))
+                at_old += op != INSERTED
+                at_new += op != DELETED
+        merged: list[tuple[int, str]] = []
+        for op, text in runs:
+            if merged and merged[-1][0] == op:
+                merged[-1] = (op, merged[-1][1] + text)
+            else:
+                merged.append((op, text))
+        return Para(tuple(merged), para.style, para.state, para.number, para.restart)
 
     def _fill(self, cell, paras: list[Para], numbering: int | None) -> None:
         """Write paragraphs into a new cell (whose one empty paragraph stays, styled, if there are none)."""

@@ -6,7 +6,10 @@ tracked, formatting-only ones included: inserted and deleted text as w:ins / w:d
 paragraphs with their paragraph mark, whole rows in w:trPr. 序号 and point numbers are Word list
 numbers, so renumbering is no change and both accepting and rejecting every change give exactly the
 new and the old edition. A moved item is a deleted row at its old place and an inserted row at its
-new place showing its word changes, with a comment saying where it came from (原基本第 90 项).
+new place, with a Word comment saying where it came from and which words changed (原基本第 90 项。
+事项名称：删“…”，增“…”). Its word changes are not tracked inside the inserted row: LibreOffice 7.4
+then keeps the row on rejecting every change, or the deleted words on accepting (measured with
+tests/lo_uno.py, nested w:ins / w:del either way round).
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from ..builders.docx import (
 )
 from ..errors import DutydocsError
 from ..model import CooperativeItem, Duties, WithdrawnItem
-from .changes import LIST_SHORT, Diff, DutiesChange, ListChange, Row
+from .changes import FIELD_TITLES, FIELDS, LIST_SHORT, Diff, DutiesChange, ListChange, Row
 from .textdiff import compare_duties, compare_names, text_ops
 
 WHOLE = {"added": INSERTED, "moved-in": INSERTED, "removed": DELETED, "moved-out": DELETED}
@@ -59,7 +62,7 @@ def old_item(diff: Diff, row: Row):
 def tracked_cells(row: Row, numbered: bool, old=None) -> list[list[Para]]:
     """Return each cell of a row as paragraphs with tracked runs (序号 as list numbers when numbered)."""
     old = old if old is not None else row.old_item
-    if row.state in WHOLE and row.state != "moved-in" or old is None or row.new_item is None:
+    if row.state in WHOLE or old is None or row.new_item is None:
         op = WHOLE.get(row.state, KEPT)
         item = row.new_item if op != DELETED else row.old_item
         return [[_whole(para, op) for para in cell] for cell in item_cells(item, numbered)]
@@ -68,14 +71,27 @@ def tracked_cells(row: Row, numbered: bool, old=None) -> list[list[Para]]:
               else _para(_ops(str(old.no), str(new.no)), "center"))
     cells = [[number], [_para(_ops(old.category, new.category), "center")], [_para(_ops(old.name, new.name), "cell")]]
     if isinstance(new, CooperativeItem):
-        change = compare_names(getattr(old, "departments", ()), new.departments)
-        names = change.ops if isinstance(change, ListChange) else tuple((KEPT, n) for n in new.departments)
-        cells.append([Para(((op, name),), "center", op) for op, name in names])
+        cells.append(_departments(getattr(old, "departments", ()), new.departments))
         for name in ("department_duties", "town_duties"):
             cells.append(_duties(getattr(old, name, None), getattr(new, name)))
     elif isinstance(new, WithdrawnItem):
         cells.append(_withdrawn(old, new))
     return cells
+
+
+def _departments(old: tuple[str, ...], new: tuple[str, ...]) -> list[Para]:
+    """Return the department names, a name replaced by one other shown as its changed characters."""
+    change = compare_names(old, new)
+    ops = list(change.ops) if isinstance(change, ListChange) else [(KEPT, n) for n in new]
+    paras = []
+    while ops:
+        (op, name), ops = ops[0], ops[1:]
+        if op == DELETED and ops and ops[0][0] == INSERTED and (len(ops) == 1 or ops[1][0] != INSERTED):
+            (_, renamed), ops = ops[0], ops[1:]  # one name out, one in: 米东区市场监督管理局 → 米东区市场监管局
+            paras.append(_para(_ops(name, renamed), "center"))
+        else:
+            paras.append(Para(((op, name),), "center", op))
+    return paras
 
 
 def _withdrawn(old, new: WithdrawnItem) -> list[Para]:
@@ -129,9 +145,27 @@ def tracked_opening(diff: Diff) -> list[Para]:
     return paras
 
 
+def word_changes(old, new) -> str:
+    """Return what changed in a moved item's words, for its comment: 事项名称：删“…”，增“…”；上级部门职责有改动."""
+    notes = []
+    for name in FIELDS:
+        a, b = getattr(old, name, None), getattr(new, name, None)
+        if a == b:
+            continue
+        if isinstance(a, (str, type(None))) and isinstance(b, (str, type(None))):
+            ops = text_ops(a or "", b or "")
+            words = [f"{'删' if op < 0 else '增'}“{text}”" for op, text in ops if op and text.strip()]
+            notes.append(f"{FIELD_TITLES[name]}：{'，'.join(words)}" if words else f"{FIELD_TITLES[name]}有改动")
+        else:
+            notes.append(f"{FIELD_TITLES[name]}有改动")
+    return "；".join(notes)
+
+
 def _comment(row: Row) -> str | None:
+    """Return the comment of a moved item's rows: where it came from (and its word changes), where it went."""
     if row.state == "moved-in" and row.old is not None:
-        return f"原{LIST_SHORT[row.old.list]}第 {row.old.no} 项"
+        words = word_changes(row.old_item, row.new_item) if row.old_item is not None else ""
+        return f"原{LIST_SHORT[row.old.list]}第 {row.old.no} 项" + (f"。{words}" if words else "")
     if row.state == "moved-out" and row.new is not None:
         return f"移至{LIST_SHORT[row.new.list]}第 {row.new.no} 项"
     return None
