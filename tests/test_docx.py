@@ -6,6 +6,7 @@ import html
 import io
 import os
 import re
+import unicodedata
 import shutil
 import subprocess
 import zipfile
@@ -382,3 +383,146 @@ def test_libreoffice_uses_the_east_asian_fonts(converted):
     _, fonts = converted
     assert "FandolFang" in fonts  # 仿宋_GB2312 through templates/fonts.conf
     assert "NotoSansCJK" in fonts  # 黑体
+
+
+# --- typesetting (issue 13) -----------------------------------------------------------------------
+
+def _style_value(style, path: str):
+    """Return the w:val-like element found at path in a style's XML, looking through the styles it is based on."""
+    while style is not None:
+        found = style.element.find(path)
+        if found is not None:
+            return found
+        style = style.base_style
+    return None
+
+
+def test_titles_and_headings_are_simplified_chinese_and_kept_with_what_follows(bundled_word):
+    for name in ("公文标题", "说明标题", "一级标题", "清单标题", "Normal", "表格文字", "表头文字", "Footer"):
+        lang = _style_value(bundled_word.styles[name], f"{qn('w:rPr')}/{qn('w:lang')}")
+        assert lang is not None and lang.get(qn("w:eastAsia")) == "zh-CN", name
+    for name in ("公文标题", "说明标题", "一级标题", "清单标题", "职责小标题"):
+        assert _style_value(bundled_word.styles[name], f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None, name
+
+
+def test_page_numbers_are_four_hao_in_both_styles(small_doc):
+    for style in ("total", "dash"):
+        word = read(render(small_doc, BuildOptions(page_numbers=style)))
+        footer = word.sections[0].footer.paragraphs[0]
+        assert footer.style.name == "Footer" and footer.style.font.size.pt == 14, style
+        assert all(r.font.size is None for r in footer.runs)
+        assert all(ord(c) < 0x2000 or c in "—页第共，" for c in footer.text), footer.text  # 半角 digits
+
+
+def test_the_explanation_has_a_grid_of_22_lines_and_28_characters(bundled_word):
+    section = bundled_word.sections[0]
+    grid = section._sectPr.find(qn("w:docGrid"))
+    assert grid is not None and int(grid.get(qn("w:linePitch"))) == 579  # 28.95 pt: 22 lines in 225 mm
+    width_pt = (section.page_width - section.left_margin - section.right_margin) / 12700
+    pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096  # Word: default size + charSpace / 4096 pt
+    assert int(width_pt / pitch) == 28
+    normal = bundled_word.styles["Normal"]
+    condensed = int(normal.element.find(f"{qn('w:rPr')}/{qn('w:spacing')}").get(qn("w:val"))) / 20
+    assert 27 * 16 < 28 * (16 + condensed) <= width_pt  # 28 三号 characters fit a line, 29 do not
+
+
+def test_the_document_ends_with_a_paragraph_after_the_last_table(bundled_docx):
+    body = read(bundled_docx).element.body
+    blocks = [child.tag for child in body]
+    assert blocks[-1] == qn("w:sectPr") and blocks[-2] == qn("w:p") and blocks[-3] == qn("w:tbl")
+
+
+def test_numbers_are_word_list_numbers_one_list_per_table_and_per_block(bundled_doc, bundled_word):
+    def num_id(p):
+        found = p._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+        return None if found is None else found.get(qn("w:val"))
+    tables = [{num_id(r.cells[0].paragraphs[0]) for r in item_rows(t)} for t in bundled_word.tables]
+    assert all(len(ids) == 1 and None not in ids for ids in tables) and len(set.union(*tables)) == 3
+    numbering = bundled_word.part.numbering_part.element
+    nums = {n.get(qn("w:numId")): n for n in numbering.findall(qn("w:num"))}
+    abstracts = [n.find(qn("w:abstractNumId")).get(qn("w:val")) for n in nums.values()]
+    assert len(abstracts) == len(set(abstracts)), "a list of its own: LibreOffice joins lists sharing a format"
+    assert all(n.find(f"{qn('w:lvlOverride')}/{qn('w:startOverride')}").get(qn("w:val")) == "1" for n in nums.values())
+    # every block of points is its own list: as many lists as blocks with points
+    blocks = sum(1 for item in bundled_doc.list("cooperative").items
+                 for duties in (item.department_duties, item.town_duties) for block in duties.blocks()
+                 if any(e.kind == "point" for e in block.entries))
+    point_lists = {num_id(p) for r in item_rows(bundled_word.tables[1]) for c in r.cells[4:] for p in c.paragraphs} - {None}
+    assert len(point_lists) == blocks
+
+
+def test_every_item_cell_is_top_aligned(bundled_word):
+    for table in bundled_word.tables:
+        for row in item_rows(table):
+            assert {c._tc.tcPr.find(qn("w:vAlign")).get(qn("w:val")) for c in row.cells} == {"top"}
+
+
+def test_department_names_break_between_words_only(bundled_doc, bundled_word):
+    from dutydocs import wordbreak
+    places = wordbreak.places(bundled_doc.region, bundled_doc.township)
+    table = bundled_word.tables[1]
+    width = int(table._tbl.tblGrid.gridCol_lst[3].get(qn("w:w")))
+    chars = (width - 170) / 240  # cell margins 85 + 85 twips, 小四 = 240 twips a character
+    names = [(p.text, item) for row, item in zip(item_rows(table), bundled_doc.list("cooperative").items)
+             for p in row.cells[3].paragraphs]
+    assert [text.replace("\n", "") for text, _ in names] == [n for i in bundled_doc.list("cooperative").items
+                                                            for n in i.departments]
+    longest = max(wordbreak.width(w) for text, _ in names for w in wordbreak.words(text.replace("\n", ""), places))
+    assert longest <= chars < longest + 2, "the column is as wide as the longest word"
+    for text, _ in names:
+        words = wordbreak.words(text.replace("\n", ""), places)
+        ends = {sum(len(w) for w in words[:k]) for k in range(len(words) + 1)}
+        lines = text.split("\n")
+        assert all(len(line) > 1 and wordbreak.width(line) <= chars for line in lines) or len(text) == 1, text
+        assert {sum(len(x) for x in lines[:k]) for k in range(len(lines))} <= ends, text
+
+
+def test_libreoffice_sets_the_explanation_28_characters_a_line(converted):
+    pages, _ = converted
+    lines: dict = {}
+    for n, page in enumerate(pages[:2]):
+        for x, y, word in page:
+            lines.setdefault((n, round(y)), []).append((x, word))
+    texts = ["".join(w for _, w in sorted(words)) for words in lines.values()]
+    chinese = [t for t in texts if t and all(unicodedata.east_asian_width(c) in "WF" for c in t)]
+    lengths = [len(t) for t in chinese]
+    assert max(lengths) == 28 and lengths.count(28) >= 6, lengths  # 7 all-Chinese full lines in the bundled 说明
+
+
+# --- the tracked-changes diff ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def moved_pair(bundled_path):
+    import json
+    data = json.loads(bundled_path.read_text("utf-8"))
+    new = json.loads(json.dumps(data))
+    basic = new["lists"]["basic"]["items"]
+    moved = basic.pop(89)  # 基本第 90 项, reworded, to the top
+    moved["name"] = "认真" + moved["name"]
+    basic.insert(0, moved)
+    for no, item in enumerate(basic, 1):
+        item["no"] = no
+    from dutydocs import source
+    from dutydocs.diff.compare import compare
+    return compare(source.from_data(data), source.from_data(new)), moved["name"]
+
+
+def test_a_moved_row_says_where_it_came_from_in_a_comment(moved_pair):
+    from dutydocs.diff import render as render_diff
+    diff, name = moved_pair
+    data = render_diff(diff, "docx")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        comments = etree.fromstring(z.read("word/comments.xml"))
+    texts = ["".join(t.text for t in c.iter(W + "t")) for c in comments.iter(W + "comment")]
+    assert texts[0].startswith("原基本第 90 项") and "增“认真”" in texts[0]
+    assert texts[1] == "移至基本第 1 项"
+    assert {c.get(W + "date") for c in comments.iter(W + "comment")} == {diff.new.revision.date + "T00:00:00Z"}
+    word = read(data)
+    rows = item_rows(word.tables[0])
+    inserted = [r for r in rows if r._tr.trPr.find(qn("w:ins")) is not None]
+    assert len(inserted) == 1 and inserted[0].cells[2].text == name
+    assert inserted[0].cells[2].paragraphs[0]._p.find(qn("w:commentRangeStart")) is not None
+    assert "原基本" not in "".join(c.text for r in rows for c in r.cells), "where it came from is no text of the list"
+    body = [child.tag for child in word.element.body]
+    assert body[-3:] == [qn("w:tbl"), qn("w:p"), qn("w:sectPr")]
+    assert all(r.cells[0].paragraphs[0]._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None for r in rows)

@@ -187,7 +187,10 @@ class ListNumbering:
     """
 
     def __init__(self, numbering):
+        """Start afresh: the template's lists numbered its sample body, which the build replaces."""
         self.root = numbering
+        for child in numbering.findall(qn("w:num")) + numbering.findall(qn("w:abstractNum")):
+            numbering.remove(child)
         nums = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]
         abstracts = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]
         self.next_num = max(nums, default=0) + 1
