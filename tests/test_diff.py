@@ -168,7 +168,7 @@ def test_git_revision_input(small_path, tmp_path, monkeypatch):
 
 def test_binary_format_needs_out(small_path):
     result = CliRunner().invoke(main, ["diff", str(small_path), str(small_path), "--format", "docx"])
-    assert result.exit_code == 1 and "-o/--out" in result.output
+    assert result.exit_code == 2 and "-o/--out" in result.output
 
 
 def test_renders_every_format_of_an_empty_diff(small_doc):

@@ -43,10 +43,14 @@ def _load_file(path: Path, name: str | None = None) -> Document:
 
 
 def _load_git(rev: str, rel: str, spec: str) -> Document:
-    """Read path as it was at rev, with git run in the folder that holds it."""
-    target = Path(rel) if Path(rel).is_absolute() else Path.cwd() / rel
-    folder = next(p for p in target.parents if p.is_dir())
-    inside = "./" + target.relative_to(folder).as_posix()
+    """Read path as it was at rev, as git reads REV:path: from the repository's root, or from the
+    current folder when the path starts with ./ or ../; an absolute path from the folder holding it."""
+    target = Path(rel)
+    if target.is_absolute():
+        folder = next(p for p in target.parents if p.is_dir())
+        inside = "./" + target.relative_to(folder).as_posix()
+    else:
+        folder, inside = Path.cwd(), rel
     try:
         result = subprocess.run(["git", "show", f"{rev}:{inside}"], cwd=folder, capture_output=True, check=False)
     except FileNotFoundError:
