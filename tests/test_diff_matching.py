@@ -207,3 +207,29 @@ def test_unrelated_point_is_removed_and_added(pair):
     new = "按月汇总失信被执行人名单并上报；"
     assert 0 < similarity(old, new) < ENTRY_THRESHOLD
     assert sorted(_entry_ops(pair, new)) == ["added", "removed"]
+
+
+# --- the indexed candidate path -----------------------------------------------------------------
+
+def test_indexed_path_gives_the_direct_paths_report():
+    """A few hundred items without ids, names rewritten, duties kept: the index finds what scoring all pairs finds."""
+    import random
+
+    from diff_scenarios import generated
+
+    base = strip_ids(generated(400, seed=5))
+    new = copy.deepcopy(base)
+    rng = random.Random(9)
+    for key in ("cooperative", "withdrawn"):
+        for item in new["lists"][key]["items"]:
+            item["name"] = rng.choice(["统筹", "推进", "做好", "落实"]) + "本镇" + item["name"][::-1][:8] + "事项"
+    basic = new["lists"]["basic"]["items"]
+    basic.insert(40, basic.pop(5))
+    old_doc, new_doc = doc_of(base), doc_of(new)
+    direct = compare(old_doc, new_doc)
+    indexed = compare(old_doc, new_doc, direct_pairs=0)
+    assert reported(indexed) == reported(direct)
+    kinds = sorted((c.kind, tuple(c.fields)) for c in direct.changes)
+    assert kinds.count(("modified", ("name",))) >= 200 and ("moved", ()) in kinds
+    assert {c.kind for c in direct.changes} <= {"modified", "moved", "added", "removed"}
+    assert sum(c.kind in ("added", "removed") for c in direct.changes) <= 2

@@ -93,3 +93,22 @@ def test_xlsx_report_is_dated_by_the_revision_not_the_clock(realistic):
     assert wb.properties.modified.date().isoformat() == wb.properties.created.date().isoformat() == stamp
     with zipfile.ZipFile(io.BytesIO(report)) as archive:
         assert {"%04d-%02d-%02d" % info.date_time[:3] for info in archive.infolist()} == {stamp}
+
+
+def test_diff_command_uses_the_templates_folder_given(small_path, templates_copy, tmp_path):
+    from click.testing import CliRunner
+
+    from dutydocs.cli import main
+
+    css = templates_copy / "diff.css"
+    css.write_text(css.read_text("utf-8") + "\n/* 本地样式标记 */\n", "utf-8")
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(main, ["diff", str(small_path), str(small_path), "--format", "html",
+                                       "-o", str(out), "--templates", str(templates_copy)])
+    assert result.exit_code == 0, result.output
+    assert "本地样式标记" in out.read_text("utf-8")
+    (templates_copy / "diff.html.j2").write_text("{% for x in %}", "utf-8")
+    result = CliRunner().invoke(main, ["diff", str(small_path), str(small_path), "--format", "html",
+                                       "--templates", str(templates_copy)])
+    assert result.exit_code == 1 and "diff.html.j2" in result.output and "语法错误" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1

@@ -32,6 +32,7 @@ def run(bundled, ids: str, *names: str):
 def test_scenario_is_reported_exactly(bundled, name, ids):
     diff, expected, formatting = run(bundled, ids, name)
     assert reported(diff) == expected
+    assert len(diff.changes) == len(expected)  # each change once
     assert reported_formatting(diff) == formatting
     assert not diff.document and not diff.explanation_title and not list(diff.explanation_changes())
 

@@ -25,19 +25,19 @@ normalised names and of the normalised whole items (name, departments, duties, æ
 
 Candidates: up to ``DIRECT_PAIRS`` unmatched pairs are all scored. Beyond that, each new item's
 candidates are the ``CANDIDATES`` old items sharing most of its rarer character bigrams, over the
-name and over the whole item alike, plus every pair standing in the same place; each candidate is
-scored exactly as on the direct path, so both paths give the same pairs whenever the index finds them.
+name and over the whole item alike, plus the pairs standing in the same place where that place holds
+at most ``CANDIDATES`` new items; each candidate is scored exactly as on the direct path, so both
+paths give the same pairs whenever the index finds them.
 """
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-import numpy as np
 from rapidfuzz import fuzz, process
-from scipy.optimize import linear_sum_assignment
 
 from ..model import Document, Item
 from .align import normalise
@@ -176,24 +176,27 @@ class _Scorer:
         """Score every unmatched pair."""
         if not self.left_old or not self.left_new:
             return []
+        import numpy as np  # here: numpy and scipy are needed only when items are left unmatched
+
         names = process.cdist(self.names_old, self.names_new, scorer=fuzz.ratio, dtype=np.float64)
         wholes = process.cdist(self.bodies_old, self.bodies_new, scorer=fuzz.ratio, dtype=np.float64)
         hopeful = np.argwhere((names >= NAME_THRESHOLD) | (wholes >= min(BODY_THRESHOLD, REWRITE_THRESHOLD)))
         return self._edges((int(a), int(b), float(names[a, b]), float(wholes[a, b])) for a, b in hopeful)
 
     def indexed(self) -> list[tuple[float, int, int]]:
-        """Score the candidates from the bigram index (name and whole item) and the pairs in the same place."""
+        """Score the candidates from the bigram index (name and whole item) and the pairs in a narrow same place."""
         candidates: set[tuple[int, int]] = set()
         for olds, news in ((self.names_old, self.names_new), (self.bodies_old, self.bodies_new)):
             candidates.update(_indexed_candidates(olds, news))
-        by_list: dict[str, list[int]] = defaultdict(list)
+        by_list: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for b, j in enumerate(self.left_new):
-            by_list[self.new[j].place.list].append(b)
+            by_list[self.new[j].place.list].append((self.new[j].place.index, b))
         for a, i in enumerate(self.left_old):
             lo, hi = self.gaps[i]
-            for b in by_list[self.old[i].place.list]:
-                if lo < self.new[self.left_new[b]].place.index < hi:
-                    candidates.add((a, b))
+            row = by_list[self.old[i].place.list]
+            first, last = bisect.bisect_right(row, (lo, 1 << 30)), bisect.bisect_left(row, (hi, -1))
+            if last - first <= CANDIDATES:
+                candidates.update((a, b) for _, b in row[first:last])
         return self._edges((a, b, fuzz.ratio(self.names_old[a], self.names_new[b]),
                             fuzz.ratio(self.bodies_old[a], self.bodies_new[b])) for a, b in sorted(candidates))
 
@@ -242,6 +245,9 @@ def _assign(edges: list[tuple[float, int, int]]) -> list[tuple[int, int]]:
     for edge in edges:
         groups[root(("o", edge[1]))].append(edge)
     chosen = []
+    if any(len(group) > 1 for group in groups.values()):
+        import numpy as np  # here: numpy and scipy are needed only when items are left unmatched
+        from scipy.optimize import linear_sum_assignment
     for group in groups.values():
         olds = sorted({i for _, i, _ in group})
         news = sorted({j for _, _, j in group})
@@ -277,6 +283,6 @@ def _indexed_candidates(olds: list[str], news: list[str]) -> set[tuple[int, int]
             postings = index.get(gram, ())
             if len(postings) <= BIGRAM_STOP:
                 shared.update(postings)
-        ranked = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))
-        found.update((a, b) for a, _ in ranked[:CANDIDATES])
+        best = heapq.nsmallest(CANDIDATES, shared.items(), key=lambda kv: (-kv[1], kv[0]))
+        found.update((a, b) for a, _ in best)
     return found
