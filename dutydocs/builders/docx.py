@@ -67,6 +67,8 @@ COLUMNS = {
 DEPARTMENT_EMS = (6, 9)
 """The department column holds its longest word, and at least 6, at most 9 characters a line."""
 TAKEOVER_LABEL = "承接方式："
+WORDS_AT_MOST = 10
+"""Department names have a handful of words (米东区/党史/地方志/编纂/委员会/办公室 has six)."""
 
 SPLIT_SHARE = 0.85
 """A row estimated taller than this share of a page may split: Word clips a cantSplit row taller than a page.
@@ -290,12 +292,19 @@ class Writer:
         longest = max((math.ceil(wordbreak.width(word)) for name in names
                        for word in wordbreak.words(name, self.places)), default=low)
         need = min(max(longest, low), high)
-        while need < high and any(wordbreak.lines(name, need, self.places) is None for name in names):
+        while need < high and any(self.department_lines(name, need) == [name] and wordbreak.width(name) > need
+                                  for name in names):
             need += 1  # a wider column where a name would otherwise leave one character alone
         return need
 
     def department_lines(self, name: str, per_line: float) -> list[str]:
-        """Return a department name's lines: breaks only between words (dutydocs.wordbreak), else as Word breaks it."""
+        """Return a department name's lines: breaks only between words (dutydocs.wordbreak), else as Word breaks it.
+
+        wordbreak.lines tries every layout of a name's words; a text of more than WORDS_AT_MOST words is
+        no department name, and Word breaks it.
+        """
+        if len(wordbreak.words(name, self.places)) > WORDS_AT_MOST:
+            return [name]
         return wordbreak.lines(name, math.floor(per_line + 1e-6), self.places) or [name]
 
     def list_table(self, duty_list: DutyList, numbered: bool = True, title: Para | None = None) -> ListTable:
