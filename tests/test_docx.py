@@ -535,3 +535,14 @@ def test_a_moved_row_says_where_it_came_from_in_a_comment(moved_pair):
     body = [child.tag for child in word.element.body]
     assert body[-3:] == [qn("w:tbl"), qn("w:p"), qn("w:sectPr")]
     assert all(r.cells[0].paragraphs[0]._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None for r in rows)
+
+
+def test_the_title_font_is_a_bold_simplified_chinese_serif_where_the_official_one_is_missing(converted, tmp_path):
+    _, fonts = converted
+    assert "NotoSerifCJK" in fonts and "Bold" in fonts  # LibreOffice names the face by the collection's first
+    config = tmp_path / "fonts.conf"
+    config.write_text('<?xml version="1.0"?><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+                      f'<include>{PROJECT_TEMPLATES / "fonts.conf"}</include></fontconfig>', encoding="utf-8")
+    matched = subprocess.run(["fc-match", "方正小标宋简体:lang=zh-cn", "family", "style"], capture_output=True, text=True,
+                             check=True, env={**os.environ, "FONTCONFIG_FILE": str(config)}).stdout
+    assert matched.startswith("Noto Serif CJK SC") and "Bold" in matched, matched
