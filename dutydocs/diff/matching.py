@@ -16,12 +16,13 @@ normalised names and of the normalised whole items (name, departments, duties, �
   a heavy rewrite in place — when both are in the same list and category, the new item stands
   where the old one stood (between the new places of the matched items around the old one), and
   ``body >= REWRITE_THRESHOLD``;
-* its score is ``max(name, body)`` plus ``CATEGORY_BONUS`` for the same category, ``PLACE_BONUS``
-  for the same place as above, less the distance between the relative positions in their lists
-  (0–1; 1 across lists) as a tie-break. So a heavily reworded item stays paired with its own
-  item rather than with a similar new item elsewhere; of two old items merged into one, the more
-  similar is the one modified and the other is removed; of an item split in two, the more similar
-  part is the one modified and the other is added.
+* its score is ``max(name, body)``, plus ``PLACE_BONUS`` when list, category and place agree as
+  above, less the distance between the relative positions in their lists (0–1; 1 across lists)
+  as a tie-break. So a heavily reworded item stays paired with its own item rather than with a
+  new item elsewhere up to ``PLACE_BONUS`` more similar; an item moved elsewhere stays itself
+  unless the new item at its old place is nearly as similar; of two old items merged into one,
+  the more similar is the one modified and the other is removed; of an item split in two, the
+  more similar part is the one modified and the other is added.
 
 Candidates: up to ``DIRECT_PAIRS`` unmatched pairs are all scored. Beyond that, each new item's
 candidates are the ``CANDIDATES`` old items sharing most of its rarer character bigrams, over the
@@ -49,10 +50,8 @@ BODY_THRESHOLD = 85
 """Least whole-item similarity for the same item when the names alone are further apart."""
 REWRITE_THRESHOLD = 50
 """Least whole-item similarity for a heavy rewrite that kept its list, category and place."""
-CATEGORY_BONUS = 10
-"""Score added when both items are in the same category."""
-PLACE_BONUS = 20
-"""Score added when the new item stands where the old one stood (same list, between the same neighbours)."""
+PLACE_BONUS = 30
+"""Score added when the new item stands where the old one stood: same list and category, between the same neighbours."""
 DIRECT_PAIRS = 250_000
 """Up to this many unmatched pairs are all scored; beyond it candidates come from the bigram index."""
 CANDIDATES = 20
@@ -169,8 +168,7 @@ class _Scorer:
         in_place = same_category and self.in_place(i, j)
         if not (name >= NAME_THRESHOLD or whole >= BODY_THRESHOLD or (in_place and whole >= REWRITE_THRESHOLD)):
             return None
-        return (max(name, whole) + CATEGORY_BONUS * same_category + PLACE_BONUS * in_place
-                - self.distance(i, j))
+        return max(name, whole) + PLACE_BONUS * in_place - self.distance(i, j)
 
     def direct(self) -> list[tuple[float, int, int]]:
         """Score every unmatched pair."""
@@ -209,7 +207,7 @@ class _Scorer:
         return edges
 
 
-def _gaps(old: list[Slot], new: list[Slot], pairs: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
+def _gaps(old: list[Slot], new: list[Slot], pairs: dict[int, tuple[int, str]]) -> dict[int, tuple[int, int]]:
     """Return, for every unmatched old item, the new positions (lo, hi) of the matched items around it in its list."""
     gaps: dict[int, tuple[int, int]] = {}
     by_list: dict[str, list[int]] = defaultdict(list)
