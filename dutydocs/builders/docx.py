@@ -16,20 +16,35 @@ import zipfile
 from dataclasses import dataclass
 
 import docx
+from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ALIGN_VERTICAL
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
+from docx.table import Table
 
-from ..errors import DutydocsError
 from .. import wordbreak
+from ..errors import DutydocsError
 from ..model import BasicItem, CooperativeItem, Document, Duties, DutyList, WithdrawnItem
 from . import BuildOptions, revision_datetime
 from .docx_xml import (
-    ListNumbering, add_comment_range, add_field, numbering_root, cell_margins, clear_body, end_section, fix_table_layout,
-    mark_change, mark_row, normalized_zip, plain_section, section_properties, text_block, turned_landscape,
+    ListNumbering,
+    add_comment_range,
+    add_field,
+    cell_margins,
+    clear_body,
+    end_section,
+    fix_table_layout,
+    mark_change,
+    mark_row,
+    normalized_zip,
+    numbering_root,
+    plain_section,
+    section_properties,
+    text_block,
+    turned_landscape,
 )
 
 SUFFIX = "docx"
@@ -98,7 +113,7 @@ class Para:
     restart: bool = False
 
     @classmethod
-    def plain(cls, text: str, style: str, **kw) -> "Para":
+    def plain(cls, text: str, style: str, **kw) -> Para:
         return cls(((KEPT, text),), style, **kw)
 
     def text(self) -> str:
@@ -118,7 +133,7 @@ class Tracking:
 class Template:
     """The opened template: the document to write into, its styles and the page set-up of each part."""
 
-    word: object
+    word: DocxDocument
     styles: dict
     explanation: object  # sectPr of the explanation: the template's first section, header and footer included
     lists: list  # sectPr of each list: the template's later sections (the last one serves any further list)
@@ -169,7 +184,7 @@ def check_styles(word) -> dict:
 class ListTable:
     """A list's table being written: the table, its column keys and widths (twips) and a page's room."""
 
-    table: object
+    table: Table
     keys: list[str]
     widths: list[int]
     room: float
@@ -317,7 +332,7 @@ class Writer:
         table.autofit = False
         fix_table_layout(table._tbl, widths)
         header = table.rows[0]
-        for cell, (_, text, _), width in zip(header.cells, columns, widths):
+        for cell, (_, text, _), width in zip(header.cells, columns, widths, strict=True):
             cell.width = Twips(width)
             cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER  # a two-line header beside one-line ones
             self._fill(cell, [Para.plain(text, "head")], None)
@@ -334,7 +349,7 @@ class Writer:
         mark_row(tr_row._tr, cant_split=fits)
         if state != KEPT:
             tr_row._tr.get_or_add_trPr().append(self._mark("w:ins" if state == INSERTED else "w:del"))
-        for cell, paras, key, width in zip(tr_row.cells, cells, table.keys, table.widths):
+        for cell, paras, key, width in zip(tr_row.cells, cells, table.keys, table.widths, strict=True):
             cell.vertical_alignment = WD_ALIGN_VERTICAL.TOP
             if key == "departments":
                 per_line = (width - self.margins[0]) / (self.font.pt * 20)
@@ -391,7 +406,7 @@ class Writer:
         em = self.font.pt * 20
         across, down = self.margins
         tallest = 0
-        for paras, width, key in zip(cells, widths, keys):
+        for paras, width, key in zip(cells, widths, keys, strict=True):
             per_line = max(1, math.floor((width - across) / em))  # whole characters fit on a line
             lines = 0
             for para in paras:

@@ -35,7 +35,7 @@ def fix_table_layout(tbl, widths: list[int]) -> None:
     set_attrs(_child(tblPr, "w:tblW", ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
                                         "w:tblLayout", "w:tblCellMar", "w:tblLook")), w=sum(widths), type="dxa")
     set_attrs(_child(tblPr, "w:tblLayout", ("w:tblCellMar", "w:tblLook")), type="fixed")
-    for grid_col, width in zip(tbl.tblGrid.gridCol_lst, widths):
+    for grid_col, width in zip(tbl.tblGrid.gridCol_lst, widths, strict=True):
         grid_col.set(qn("w:w"), str(width))
 
 
@@ -268,8 +268,8 @@ def numbering_root(word):
     try:
         return word.part.part_related_by(RT.NUMBERING).element
     except KeyError:
-        blob = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                '<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>').encode()
+        blob = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                b'<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>')
         part = NumberingPart.load(PackURI("/word/numbering.xml"), CT.WML_NUMBERING, blob, word.part.package)
         word.part.relate_to(part, RT.NUMBERING)
         return part.element

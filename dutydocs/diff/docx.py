@@ -13,15 +13,25 @@ tests/lo_uno.py, nested w:ins / w:del either way round).
 """
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from ..builders import PROJECT_TEMPLATES, BuildOptions, revision_datetime
 from ..builders.docx import (
-    DELETED, INSERTED, KEPT, TAKEOVER_LABEL, Para, Tracking, Writer, duty_paras, finish, item_cells,
-    numbered_from_one, open_template,
+    DELETED,
+    INSERTED,
+    KEPT,
+    TAKEOVER_LABEL,
+    Para,
+    Tracking,
+    Writer,
+    duty_paras,
+    finish,
+    item_cells,
+    numbered_from_one,
+    open_template,
 )
 from ..errors import DutydocsError
 from ..model import CooperativeItem, Duties, WithdrawnItem
@@ -53,9 +63,9 @@ def _whole(para: Para, op: int) -> Para:
 
 def old_item(diff: Diff, row: Row):
     """Return the old item of a row: its change's, or for an unchanged row with formatting-only differences, its old place's."""
-    if row.old_item is not None or not row.formatting:
+    place = row.formatting[0].old if row.formatting else None
+    if row.old_item is not None or place is None:
         return row.old_item
-    place = row.formatting[0].old
     return diff.old.list(place.list).items[place.index]
 
 
@@ -123,9 +133,14 @@ def _duties(old: Duties | None, new: Duties) -> list[Para]:
             if entry.old is not None and entry.new is not None and entry.old.kind != entry.new.kind:
                 pairs = [(entry.old, None), (None, entry.new)]  # a point become a paragraph: out, then in
             for a, b in pairs:
-                kind = (b or a).kind
-                runs = _ops(a.text if a else None, b.text if b else None) if a and b else \
-                    ((INSERTED, b.text),) if b else ((DELETED, a.text),)
+                if a is not None and b is not None:
+                    runs, kind = _ops(a.text, b.text), b.kind
+                elif b is not None:
+                    runs, kind = ((INSERTED, b.text),), b.kind
+                elif a is not None:
+                    runs, kind = ((DELETED, a.text),), a.kind
+                else:
+                    continue
                 point = kind == "point"
                 paras.append(_para(runs, "cell", number="point" if point else None, restart=point and first))
                 first = first and not point
@@ -177,7 +192,7 @@ def change_datetime(diff: Diff, change_date: str | None) -> str:
         day, _, time = change_date.removesuffix("Z").partition("T")
         time = (time or "00:00") + (":00" if len(time or "00:00") == 5 else "")
         return f"{day}T{time}Z"
-    stamp = revision_datetime(diff.new).astimezone(timezone.utc)
+    stamp = revision_datetime(diff.new).astimezone(UTC)
     return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -222,4 +237,4 @@ def _show_revisions(word) -> None:
             settings.append(track)
 
 
-__all__ = ["render_docx", "tracked_cells", "tracked_opening", "change_datetime"]
+__all__ = ["change_datetime", "render_docx", "tracked_cells", "tracked_opening"]
