@@ -196,7 +196,7 @@ def test_fonts_are_subset_truetype_named_without_subset_tags(bundled):
         assert fonts and all(archive.read(name)[:4] == b"\x00\x01\x00\x00" for name in fonts)
         assert sum(archive.getinfo(name).file_size for name in fonts) < 3_000_000  # subset, not whole CJK fonts
     assert not re.search(r'FontName="[A-Z]{6}\+', res)
-    assert 'FamilyName="Noto Sans CJK SC"' in res
+    assert 'FamilyName="Noto Sans CJK SC"' in res and 'FamilyName="FandolFang"' in res
 
 
 def test_reproducible_and_docid_from_the_content(bundled, small, small_doc):

@@ -84,11 +84,14 @@ def _name(font: TTFont, *ids: int) -> str:
     return ""
 
 
-def truetype(data: bytes, texts: dict[int, str], fallback_name: str) -> TrueTypeFont:
-    """Return the glyphs the PDF uses (its cids, with their texts) as a TrueType font with a Unicode cmap."""
+def truetype(data: bytes, texts: dict[int, str], fallback_name: str, family: str = "") -> TrueTypeFont:
+    """Return the glyphs the PDF uses (its cids, with their texts) as a TrueType font with a Unicode cmap.
+
+    The family is the one the PDF names (the name the layout asked for), else the font's own.
+    """
     font = TTFont(io.BytesIO(data), recalcTimestamp=False)
     ps_name = _name(font, 6) or fallback_name
-    family = _name(font, 16, 1) or ps_name
+    family = family or _name(font, 16, 1) or ps_name
     wanted = {cid: _glyph_name(font, cid) for cid in sorted(texts)}
     options = subset.Options()
     options.glyph_names = False

@@ -54,7 +54,7 @@ class _Writer:
         self.content = content
         self.fonts: dict[int, tuple[int, TrueTypeFont]] = {}
         for pdf_font in content.fonts:
-            self.fonts[id(pdf_font)] = (self.new_id(), truetype(pdf_font.data, pdf_font.texts, pdf_font.name))
+            self.fonts[id(pdf_font)] = (self.new_id(), truetype(pdf_font.data, pdf_font.texts, pdf_font.name, pdf_font.family))
 
     def new_id(self) -> int:
         self.next_id += 1

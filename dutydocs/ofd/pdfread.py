@@ -15,7 +15,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import PSLiteral
-from pdfminer.utils import apply_matrix_pt
+from pdfminer.utils import apply_matrix_pt, decode_text
 
 # Coordinates below are PDF points, origin at the page's bottom left, y upwards.
 Color = tuple[int, int, int]
@@ -27,6 +27,7 @@ class PdfFont:
 
     name: str
     data: bytes
+    family: str  # the family the PDF's font descriptor names ("" when it names none)
     texts: dict[int, str] = field(default_factory=dict)  # cid → text ("" when the PDF gives none)
 
 
@@ -158,7 +159,9 @@ class _Recorder(PDFLayoutAnalyzer):
             descriptor = font.descriptor
             stream = resolve1(descriptor.get("FontFile2") or descriptor.get("FontFile3") or descriptor.get("FontFile"))
             data = stream.get_data() if stream is not None else b""
-            known = self.fonts[id(font)] = PdfFont(font.fontname.split("+")[-1], data)
+            family = resolve1(descriptor.get("FontFamily"))
+            family = decode_text(family) if isinstance(family, bytes) else ""
+            known = self.fonts[id(font)] = PdfFont(font.fontname.split("+")[-1], data, family)
             self.sources.append(font)
         return known
 
