@@ -84,6 +84,19 @@ def large_pair(total: int = 3000):
     return doc, edited_revision(doc, edits=40, seed=4)
 
 
+def renamed_pair(total: int = 3000):
+    """The large pair without ids, every cooperative and withdrawn item's name rewritten, its duties kept."""
+    old = average_township(basic=total * 12 // 35, cooperative=total * 10 // 35, withdrawn=total * 13 // 35, seed=3)
+    lists = {dl.key: [replace(item, id=None) for item in dl.items] for dl in old.lists}
+    new = old
+    for key, items in lists.items():
+        old = old.with_list(key, items)
+        if key != "basic":
+            items = [replace(item, name="落实" + item.name[len(item.name) // 2:] + "相关要求") for item in items]
+        new = new.with_list(key, items)
+    return old, new
+
+
 # --- one measurement, run in a child process ---------------------------------------------------
 
 def _time(job) -> float:
@@ -114,6 +127,17 @@ def one(name: str) -> float:
         if name == "diff-seed":
             old = load(BUNDLED)
             new = edited_revision(old, edits=12)
+        elif name.startswith("diff-renamed"):
+            from collections import Counter
+
+            old, new = renamed_pair()
+            direct = {"direct_pairs": 10 ** 9} if name == "diff-renamed-direct" else {}
+            result = {}
+            seconds = _time(lambda: result.update(diff=compare(old, new, **direct)))
+            counts = Counter(k for c in result["diff"].changes for k in c.kinds)
+            print(f"{name}: " + ", ".join(f"{k} {counts[k]}" for k in ("added", "removed", "modified", "moved")),
+                  file=sys.stderr)
+            return seconds
         else:
             old, new = large_pair()
         return _time(lambda: render_report(compare(old, new), "json"))
@@ -142,9 +166,20 @@ def main() -> None:
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median is reported)")
     parser.add_argument("--write", action="store_true", help="write benchmarks/RESULTS.md")
+    parser.add_argument("--diff", action="store_true", help="measure only the comparisons (no RESULTS.md)")
     args = parser.parse_args()
     if args.one:
         print(one(args.one))
+        return
+    if args.diff:
+        py = sys.executable
+        for label, name in (("比较：随附清单与编辑后的修订（12 处修改）", "diff-seed"),
+                            ("比较：3,000 项（40 处修改）", "diff-large"),
+                            ("比较：3,000 项，无 id，配合与收回事项改名、职责不变（候选索引）", "diff-renamed"),
+                            ("同上，强制全部配对打分（直接路径）", "diff-renamed-direct")):
+            subprocess.run([py, __file__, "--one", name], cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
+            seconds, peak = measure([py, __file__, "--one", name], args.runs)
+            print(f"| {label} | {seconds:.2f} s | {peak:.0f} MiB |")
         return
 
     py, cli = sys.executable, str(Path(sys.executable).parent / "dutydocs")

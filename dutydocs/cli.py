@@ -1,8 +1,8 @@
 """The dutydocs command line: thin commands that each call one library function."""
 from __future__ import annotations
 
-import errno
 import json
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -16,11 +16,6 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 INTERRUPTED = "已中断：输出文件保持原样"
 
 
-_REFUSALS = {errno.EACCES: "无权读写", errno.EPERM: "不允许读写（文件或文件夹被锁定？）",
-             errno.EROFS: "文件系统是只读的", errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额",
-             errno.ENAMETOOLONG: "文件名过长"}
-
-
 class _Commands(click.Group):
     """The command group: Ctrl-C ends any command with 已中断 and exit status 130."""
 
@@ -32,9 +27,11 @@ class _Commands(click.Group):
         except KeyboardInterrupt:
             raise Interrupted(INTERRUPTED) from None
         except OSError as exc:  # the system refused a read or a write the checks could not foresee
-            if exc.filename is None or exc.errno not in _REFUSALS:
+            from .outputs import OS_REASONS, os_reason
+
+            if exc.filename is None or exc.errno not in OS_REASONS:
                 raise
-            raise DutydocsError(f"{exc.filename}: {_REFUSALS[exc.errno]}（请检查此位置的权限与剩余空间）") from None
+            raise DutydocsError(f"{exc.filename}: {os_reason(exc)}（请检查此位置的权限与剩余空间）") from None
 
 
 def _date_option(value: str | None, with_time: bool = False) -> str | None:
@@ -321,20 +318,25 @@ def fmt(sources, check):
       dutydocs fmt source/yangmaogong.json
       dutydocs fmt source/*.json --check
     """
-    from .fmt import format_file
+    from .fmt import format_files
 
-    pending = 0
-    for path in sources:
-        changed = format_file(path, check=check)
-        if changed:
-            pending += 1
+    outcomes = format_files(sources, check=check)
+    for path, outcome in outcomes.items():
+        if isinstance(outcome, str):
+            click.echo(outcome, err=True)
+        elif outcome:
             click.echo(f"{'需要整理' if check else '已整理'} {path}", err=True)
-    if check:
-        click.echo(f"{pending} 个文件需要整理，{len(sources) - pending} 个无需整理", err=True)
-        if pending:
-            sys.exit(1)
-    else:
-        click.echo(f"已整理 {pending} 个文件，{len(sources) - pending} 个无需改动", err=True)
+        elif len(outcomes) == 1:
+            click.echo(f"无需整理 {path}", err=True)
+    changed = sum(1 for o in outcomes.values() if o is True)
+    failed = sum(1 for o in outcomes.values() if isinstance(o, str))
+    same = len(outcomes) - changed - failed
+    if len(outcomes) > 1:
+        errors = f"，{failed} 个有错误未改动" if failed else ""
+        click.echo(f"{changed} 个文件需要整理，{same} 个无需整理{errors}" if check
+                   else f"已整理 {changed} 个文件，{same} 个无需改动{errors}", err=True)
+    if failed or (check and changed):
+        sys.exit(1)
 
 
 def _terminate(signum, frame):  # pragma: no cover - exercised through a subprocess in the tests
@@ -342,8 +344,14 @@ def _terminate(signum, frame):  # pragma: no cover - exercised through a subproc
 
 
 def run() -> None:
-    """Console entry: a terminate signal unwinds like Ctrl-C, so temporary files are removed."""
+    """Console entry: a terminate signal unwinds like Ctrl-C, so temporary files are removed.
+
+    The command, not the library, decides what reaches the terminal: the PDF libraries' warnings
+    (unsupported CSS, font subsetting notes) are for developers, so only their errors are shown.
+    """
     signal.signal(signal.SIGTERM, _terminate)
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     try:
         main(prog_name="dutydocs")
     except KeyboardInterrupt:  # pressed before or after a command runs

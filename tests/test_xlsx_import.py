@@ -89,7 +89,7 @@ def test_cli_build_then_import(tmp_path, small_path):
     assert (tmp_path / "new.json").read_text("utf-8") == source.dumps(source.load(small_path))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(documents())
 def test_generated_documents_round_trip(tmp_path, doc):
     _same(import_workbook(_write(tmp_path, render(doc, "xlsx"))), doc)

@@ -14,7 +14,6 @@ import unicodedata
 import warnings
 import zipfile
 import zlib
-from contextlib import contextmanager
 from pathlib import Path
 
 from ..builders.xlsx import (
@@ -103,45 +102,41 @@ def check_package(path: Path) -> None:
 
 
 def _open(path: Path):
-    from openpyxl import load_workbook
-
     try:
-        with warnings.catch_warnings(), _raw_shared_strings():
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return load_workbook(path, data_only=False)
+            reader = _raw_strings_reader()(path)
+            reader.read()
+            return reader.wb
     except Exception as exc:  # openpyxl raises many kinds for a damaged package
         raise DutydocsError(f"{path}: 无法读取工作簿：{type(exc).__name__}: {exc}（请在 Excel/WPS 中另存为 .xlsx 后再导入）") from None
 
 
-@contextmanager
-def _raw_shared_strings():
-    """Read shared strings without openpyxl's partial unescaping, so ooxml_unescape sees what Excel wrote.
+def _raw_strings_reader():
+    """Return an openpyxl workbook reader that keeps shared strings as Excel wrote them, for ooxml_unescape.
 
     openpyxl strips every "x005F_" from shared strings but leaves other _xHHHH_ escapes and inline
     strings alone; undoing the escapes in one place keeps a literal "_x0041_" typed in Excel intact.
     """
-    import openpyxl.reader.excel as excel
     from openpyxl.cell.text import Text
-    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
     from openpyxl.xml.functions import iterparse
 
-    def read_string_table(xml_source):
-        strings = []
-        for _, node in iterparse(xml_source):
-            if node.tag == f"{{{SHEET_MAIN_NS}}}si":
-                strings.append(Text.from_tree(node).content)
-                node.clear()
-        return strings
+    class RawStringsReader(ExcelReader):
+        def read_strings(self):
+            part = self.package.find(SHARED_STRINGS)
+            if part is None:
+                return
+            strings = []
+            with self.archive.open(part.PartName[1:]) as src:
+                for _, node in iterparse(src):
+                    if node.tag == f"{{{SHEET_MAIN_NS}}}si":
+                        strings.append(Text.from_tree(node).content)
+                        node.clear()
+            self.shared_strings = strings
 
-    original = getattr(excel, "read_string_table", None)
-    if original is None:  # a future openpyxl: keep its own reading
-        yield
-        return
-    excel.read_string_table = read_string_table
-    try:
-        yield
-    finally:
-        excel.read_string_table = original
+    return RawStringsReader
 
 
 def _load_base(base):
