@@ -79,7 +79,7 @@ def truetype(data: bytes, texts: dict[int, str], fallback_name: str, family: str
     advances = font["hmtx"].metrics
     mapping: dict[int, str] = {}
     for cid, text in texts.items():  # a character drawn with two glyphs keeps the first; the other is a CGTransform
-        if len(text) == 1 and ord(text) not in mapping:
+        if len(text) == 1 and ord(text) not in mapping and wanted[cid] != notdef:
             mapping[ord(text)] = wanted[cid]
     for tag in list(font.keys()):
         if tag not in KEPT_TABLES and tag != "GlyphOrder":
