@@ -10,6 +10,7 @@ start-up), except for the CLI and LibreOffice rows, which are whole commands as 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -96,6 +97,28 @@ def renamed_pair(total: int = 3000):
         new = new.with_list(key, items)
     return old, new
 
+def returned_copies(count: int) -> list[Path]:
+    """Department copies of the bundled list as departments return them: one cell edited in each."""
+    import openpyxl
+
+    from dutydocs import load
+    from dutydocs.copies import departments, render_copy
+
+    doc = load(BUNDLED)
+    folder = WORK / "returned"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    names = list(departments(doc))
+    paths = []
+    for n in range(count):
+        department = names[n % len(names)]
+        wb = openpyxl.load_workbook(io.BytesIO(render_copy(doc, department)))
+        ws = next(ws for ws in wb.worksheets[3:5] if ws.max_row >= 3)
+        ws["C3"].value = f"{ws['C3'].value}（{department}改）"
+        paths.append(folder / f"{n:02d}-{department}.xlsx")
+        wb.save(paths[-1])
+    return paths
+
 
 # --- one measurement, run in a child process ---------------------------------------------------
 
@@ -141,6 +164,18 @@ def one(name: str) -> float:
         else:
             old, new = large_pair()
         return _time(lambda: render_report(compare(old, new), "json"))
+    if name == "copies-seed":
+        from dutydocs.copies import write_copies
+
+        doc = load(BUNDLED)
+        shutil.rmtree(WORK / "copies", ignore_errors=True)
+        return _time(lambda: write_copies(doc, WORK / "copies"))
+    if name == "merge-40":
+        from dutydocs import dumps
+        from dutydocs.merge import merge, read_copies
+
+        base, paths = load(BUNDLED), returned_copies(40)
+        return _time(lambda: dumps(merge(base, read_copies(base, paths)).doc))
     raise SystemExit(f"unknown measurement {name}")
 
 
@@ -229,6 +264,8 @@ def main() -> None:
     row("dutydocs diff 3,000 项 --format json（命令行，含启动与校验）",
         [cli, "diff", str(large_old), str(large_new), "--format", "json", "-o", str(WORK / "d2.json")])
     row("重新生成未变化的随附清单（增量，命令行）", [cli, "build", str(BUNDLED), "-o", str(WORK / "out")])
+    row("部门副本：随附清单的全部 48 份（仅生成）", job("copies-seed"))
+    row("合并 40 份交回的部门副本（读取、三方合并、写出）", job("merge-40"))
 
     batch = WORK / "batch"
     batch.mkdir()

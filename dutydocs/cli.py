@@ -263,6 +263,61 @@ def diff(old, new, output_format, out, author, change_date, exit_code, color, te
 
 
 @main.command(context_settings=CONTEXT)
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", default="copies", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="副本写入此文件夹。")
+def copies(source, out_dir):
+    """为清单中出现的每个部门生成一份只含其事项的 Excel 副本，供部门核对修改后交回。
+
+    \b
+    例：
+      dutydocs copies source/yangmaogong.json -o 第三轮副本
+    """
+    from .copies import write_copies
+    from .outputs import check_outputs
+    from .source import load
+
+    check_outputs(folders=[out_dir])
+    written = write_copies(load(source), out_dir)
+    click.echo(f"已写入 {len(written)} 份部门副本到 {out_dir}", err=True)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("returned", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="合并结果写入此 JSON 源文件（不会覆盖 BASE 以外的输入）。")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="合并报告：.html、.xlsx 或 .json（按扩展名）。")
+@click.option("--accept-deletions", is_flag=True, help="同时执行部门删除的事项（默认只作为建议列出）。")
+def merge(base, returned, out, report, accept_deletions):
+    """把各部门交回的副本三方合并到 BASE，写出新的源文件。
+
+    \b
+    退出码：0 全部合并、无待办；3 已写出，但有冲突、删除建议或被拒收的副本待办公室决定；1 错误，未写出任何文件。
+    例：
+      dutydocs merge source/yangmaogong.json 交回/*.xlsx -o source/new.json --report 合并报告.html
+    """
+    from .merge import run_merge
+
+    from .outputs import check_outputs
+
+    check_outputs([out, report], inputs=_inputs(base, *returned))
+    result = run_merge(base, returned, out, report=report, accept_deletions=accept_deletions)
+    if report is None:
+        from .merge.report import waiting_lines
+
+        for line in waiting_lines(result):
+            click.echo(line, err=True)
+    refused = sum(1 for c in result.copies if c.refused)
+    proposals = sum(1 for d in result.deletions if not d.applied)
+    click.echo(f"已写入 {out}：合并 {len(result.applied)} 处，冲突 {len(result.conflicts)} 处，删除建议 {proposals} 项，"
+               f"拒收副本 {refused} 份，未交回 {len(result.missing)} 个部门", err=True)
+    if result.waiting:
+        sys.exit(3)
+
+
+@main.command(context_settings=CONTEXT)
 def doctor():
     """报告本机环境：各字体角色由哪个字体承担、HarfBuzz 子集库、LibreOffice、版本。
 
