@@ -47,10 +47,12 @@ def build_source(source: Path, formats, out_dir: Path, options: BuildOptions,
                  stem: str | None = None) -> tuple[Document, list[Path], int]:
     """Load one source and write each format; nothing is written unless the source is valid."""
     doc, warnings = load_checked(source)
-    written = []
+    written, made = [], {}
     for fmt, path in output_paths(doc, formats, out_dir, stem).items():
-        data = builder(fmt).render(doc, options)
-        written.append(write_atomic(path, data))
+        module = builder(fmt)
+        base = getattr(module, "BASED_ON", None)
+        made[fmt] = module.convert(doc, options, made[base]) if base in made else module.render(doc, options)
+        written.append(write_atomic(path, made[fmt]))
     return doc, written, len(warnings)
 
 

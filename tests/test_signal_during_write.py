@@ -50,6 +50,6 @@ def test_terminate_during_the_write_leaves_the_previous_output_and_no_temporary(
     out = tmp_path / "out"
     result = build_with_signal("SIGTERM", small_path, out)
     assert result.returncode == 130, result.stderr
-    assert "输出文件保持原样" in result.stderr and "Traceback" not in result.stderr
+    assert "已中断：输出文件保持原样" in result.stderr and "Traceback" not in result.stderr
     assert (out / "示例镇履职事项清单.xlsx").read_bytes() == PREVIOUS
     assert files(out) == ["示例镇履职事项清单.xlsx"]

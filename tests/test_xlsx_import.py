@@ -260,8 +260,15 @@ def test_metadata_from_base_when_the_copy_lost_it(tmp_path, small_doc, small_pat
         wb.properties.title = "别人改过的标题"
 
     path = _edited(tmp_path, small_xlsx, edit)
-    assert import_workbook(path).title == "别人改过的标题"  # core properties, as a last resort
+    assert import_workbook(path).title == small_doc.title  # from the embedded revision
     _same(import_workbook(path, base=small_path), small_doc)
+
+    def edit_older(wb):  # a copy made before revisions were embedded
+        edit(wb)
+        del wb["dutydocs_revision"]
+
+    older = _edited(tmp_path, small_xlsx, edit_older)
+    assert import_workbook(older).title == "别人改过的标题"  # core properties, as a last resort
 
 
 # --- files that are not a sound workbook -------------------------------------------------------

@@ -1,7 +1,9 @@
 """The output formats: each builder turns the document model into the bytes of one file.
 
-A builder is a module with ``SUFFIX`` and ``render(doc, options) -> bytes``. The registry below
-maps a format name to its module; modules are imported only when their format is built.
+A builder is a module with ``SUFFIX`` and ``render(doc, options) -> bytes``. A builder made from another
+format's bytes also has ``BASED_ON`` (that format) and ``convert(doc, options, data) -> bytes``. The registry
+below maps a format name to its module, bases before what is made from them; modules are imported only when
+their format is built.
 """
 from __future__ import annotations
 
@@ -19,8 +21,11 @@ REGISTRY: dict[str, str] = {
     "docx": "dutydocs.builders.docx",
     "xlsx": "dutydocs.builders.xlsx",
     "html": "dutydocs.builders.html",
+    "ofd": "dutydocs.builders.ofd",
 }
 FORMATS = tuple(REGISTRY)
+DEFAULT_FORMATS = tuple(fmt for fmt in REGISTRY if fmt != "ofd")
+"""What ``dutydocs build`` makes unless asked: the OFD (for filing with official documents) is opt-in."""
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 PROJECT_TEMPLATES = next((p for p in (_PACKAGE / "templates", _PACKAGE.parent / "templates") if p.is_dir()),

@@ -6,7 +6,7 @@ from pathlib import Path
 from ..builders import PROJECT_TEMPLATES, BuildOptions
 from ..builders.web import inline_text, render_template
 from ..model import LIST_KEYS, LIST_TITLES, CooperativeItem, Item, WithdrawnItem
-from .changes import DOCUMENT_TITLES, FIELD_TITLES, KIND_TITLES, LIST_SHORT, Diff, DutiesChange, ListChange, TextChange
+from .changes import UNCHANGED, DOCUMENT_TITLES, FIELD_TITLES, KIND_TITLES, LIST_SHORT, Diff, DutiesChange, ListChange, TextChange
 from .formatting import NOTE, SECTION_TITLE, formatting_rows
 
 TEMPLATE = "diff.html.j2"
@@ -40,9 +40,9 @@ def _field(name: str, change) -> dict:
         if not block.changed:
             continue
         entries = [{"op": e.op, "label": e.new_label if e.new is not None else e.old_label,
-                    "old_label": e.old_label, "ops": e.ops} for e in block.entries if e.op != "same"]
+                    "old_label": e.old_label, "ops": e.ops} for e in block.entries if e.op not in UNCHANGED]
         text = block.new_heading or block.old_heading
-        heading = block.heading_ops or (((0, text),) if text else ())
+        heading = block.heading_ops if block.op not in UNCHANGED else (((0, text),) if text else ())
         blocks.append({"op": block.op, "heading": heading, "entries": entries})
     return {"title": FIELD_TITLES[name], "kind": "duties", "blocks": blocks}
 
