@@ -48,9 +48,12 @@ def _default_sources() -> list[Path]:
 @click.option("--page-numbers", type=click.Choice(["total", "dash"]), default="total", show_default=True,
               help="页码样式：total 为“第 X 页，共 Y 页”，dash 为 GB/T 9704 的“— X —”。")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="并行进程数（批量生成多个源文件时）。")
+              help="并行进程数：批量时各源文件并行；只有一个源文件时 PDF 与其他格式并行。")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="把生成交给 Dask distributed 集群：调度器地址（如 tcp://10.0.0.5:8786），"
+                   "或 local 在本机按核数启动；需要 pip install 'dutydocs[dask]'。")
 @click.option("--force", is_flag=True, help="即使源文件与模板都没有变化也重新生成。")
-def build(sources, formats, out_dir, templates, page_numbers, jobs, force):
+def build(sources, formats, out_dir, templates, page_numbers, jobs, scheduler, force):
     """把源文件发布为正式文本（PDF、Word、Excel、HTML）。
 
     \b
@@ -58,12 +61,15 @@ def build(sources, formats, out_dir, templates, page_numbers, jobs, force):
       dutydocs build                                   # source/ 下全部清单
       dutydocs build source/yangmaogong.json -f pdf    # 只生成 PDF
       dutydocs build source/*.json --jobs 2 -o output  # 批量生成
+      dutydocs build 分片/*.json --scheduler tcp://调度器:8786   # 在 Dask 集群上生成
     """
     from .build import build_many
 
+    if scheduler and jobs != 1:
+        raise click.UsageError("--jobs 与 --scheduler 不能同时使用：在集群上，并行数由工作节点决定")
     options = BuildOptions(templates=templates, page_numbers=page_numbers)
     ok = build_many(list(sources) or _default_sources(), formats or FORMATS, out_dir, options,
-                    jobs=jobs, force=force)
+                    jobs=jobs, force=force, scheduler=scheduler)
     if not ok:
         sys.exit(1)
 

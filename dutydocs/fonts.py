@@ -31,6 +31,20 @@ def serving_font(chain: tuple[str, ...]) -> str | None:
     return next((name for name in chain if name in families), None)
 
 
+@lru_cache(maxsize=None)
+def serving_fonts() -> dict[str, str]:
+    """Return, per role, the family and version of the font that serves it here: what a PDF is set in."""
+    fonts = {}
+    for role, chain in ROLES.items():
+        family = serving_font(chain)
+        version = ""
+        if family:
+            version = subprocess.run(["fc-match", "-f", "%{fontversion}", family],
+                                     capture_output=True, text=True, check=False).stdout.strip()
+        fonts[role] = f"{family} {version}".strip() if family else "无"
+    return fonts
+
+
 def has_harfbuzz_subset() -> bool:
     """Whether libharfbuzz-subset is present; without it WeasyPrint subsets CJK fonts several times slower."""
     return ctypes.util.find_library("harfbuzz-subset") is not None

@@ -1,10 +1,11 @@
-"""Writing outputs safely: temporary file beside the target, then an atomic rename."""
+"""Writing outputs safely: names that stay in their folder, atomic replacement, and claims on names."""
 from __future__ import annotations
 
-import glob
+import json
 import os
 import re
-import tempfile
+import secrets
+import socket
 from pathlib import Path
 
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
@@ -22,26 +23,60 @@ def safe_filename(title: str, fallback: str = "清单") -> str:
     return name[:100]
 
 
+def temporary_path(path: Path) -> Path:
+    """Return a hidden temporary name beside path that names this host and process, plus a random part."""
+    host = re.sub(r"[^A-Za-z0-9-]", "_", socket.gethostname())[:40] or "host"
+    return path.parent / f".{path.name}.{host}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+
+
+def _create(path: Path, data: bytes) -> None:
+    """Create a new file (never an existing one) holding data, on disk before this returns."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def write_atomic(path: Path, data: bytes | str) -> Path:
-    """Write data to path through a temporary file in the same folder, so a failure leaves the old file intact."""
+    """Write data to path through this process's own temporary file, then rename: the old file or the new, never part.
+
+    Only the temporary file this call created is ever removed, so builds on other hosts or in other
+    processes writing into the same folder are never disturbed.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
         data = data.encode("utf-8")
-    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):  # left by a killed write
-        stale.unlink(missing_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = temporary_path(path)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        _create(tmp, data)
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def claim(folder: Path, name: str, owner: str) -> str | None:
+    """Claim an output name for owner by an atomic create in folder; return the other owner if it is taken.
+
+    The record is written in full under a temporary name and then hard-linked to the claim's name,
+    which fails when the name exists, so every reader sees a whole record, on any host.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    tmp = temporary_path(path)
+    try:
+        _create(tmp, json.dumps({"source": owner}, ensure_ascii=False).encode("utf-8"))
+        os.link(tmp, path)
+        return None
+    except FileExistsError:
+        try:
+            holder = json.loads(path.read_text("utf-8"))["source"]
+        except (OSError, ValueError, KeyError, TypeError):
+            holder = f"（记录无法读取：{path}）"
+        return None if holder == owner else holder
+    finally:
+        tmp.unlink(missing_ok=True)
