@@ -19,6 +19,9 @@ from .builders import BuildOptions
 from .errors import DutydocsError, SourceError
 from .source import read_text
 
+IN_FLIGHT_PER_THREAD = 4
+"""Tasks kept submitted per worker thread: enough to keep workers busy, few enough to bound memory."""
+
 MISSING = ("--scheduler 需要 Dask distributed，本环境没有安装；请运行 pip install 'dutydocs[dask]'"
            "（在项目目录中：.venv/bin/pip install -e '.[dask]'），或改用 --jobs 在本机并行")
 
@@ -70,25 +73,42 @@ def _client(address: str, stack: ExitStack):
 
 
 def render_on_cluster(sources: list[str], groups: list[list[str]], options: BuildOptions, address: str):
-    """Yield (index, rendered) for each source as the cluster finishes it; a lost task is a failure, not a crash."""
+    """Yield (index, rendered) for each source as the cluster finishes it; a lost task is a failure, not a crash.
+
+    Only a few tasks per worker thread are in flight at a time, so a round of tens of thousands of
+    sources never holds all their texts in memory here or on the scheduler.
+    """
     with ExitStack() as stack:
         client = _client(address, stack)
         from distributed import as_completed
 
         [templates] = client.scatter([pack_templates(options.templates)], broadcast=True)
         batch = uuid.uuid4().hex[:8]
-        futures = {}
-        for index, (source, formats) in enumerate(zip(sources, groups)):
-            try:
-                text = read_text(Path(source))
-            except SourceError as exc:
-                yield index, Rendered(source, error=exc.format_message())
-                continue
-            future = client.submit(render_sent, source, text, formats, options, templates,
-                                   key=f"dutydocs-{batch}-{index}", pure=False)
-            futures[future] = index
-        for future in as_completed(futures):
-            index = futures[future]
+        todo = iter(enumerate(zip(sources, groups)))
+        running = as_completed()
+        indexes = {}
+
+        def refill():
+            """Submit sources until the cluster's threads have a few each; yield the ones unreadable here."""
+            target = IN_FLIGHT_PER_THREAD * max(1, sum(client.nthreads().values()))
+            while running.count() < target:
+                try:
+                    index, (source, formats) = next(todo)
+                except StopIteration:
+                    return
+                try:
+                    text = read_text(Path(source))
+                except SourceError as exc:
+                    yield index, Rendered(source, error=exc.format_message())
+                    continue
+                future = client.submit(render_sent, source, text, formats, options, templates,
+                                       key=f"dutydocs-{batch}-{index}", pure=False)
+                indexes[future.key] = index
+                running.add(future)
+
+        yield from refill()
+        for future in running:
+            index = indexes.pop(future.key)
             try:
                 yield index, future.result()
             except Exception as exc:  # e.g. KilledWorker: the workers running it died again and again
@@ -96,3 +116,4 @@ def render_on_cluster(sources: list[str], groups: list[list[str]], options: Buil
                     f"{sources[index]}: 集群未能完成此源文件（{type(exc).__name__}: {exc}）；"
                     f"请查看工作节点的日志与内存"))
             future.release()
+            yield from refill()
