@@ -218,9 +218,8 @@ def finish(job: Planned, parts: list[Rendered], formats, out_dir: Path) -> Build
     if failed or job.stem is None:
         result.error = failed.error if failed else f"{job.source}: 内部错误：读不出标题（请报告此问题）"
         return result
-    ours = serving_fonts()
     for part in parts:
-        if part.fonts is not None and part.fonts != ours:
+        if part.fonts is not None and part.fonts != (ours := serving_fonts()):
             differ = "；".join(f"{role} 本机 {ours.get(role)}，节点 {font}"
                               for role, font in part.fonts.items() if ours.get(role) != font)
             result.error = (f"{job.source}: 工作节点 {part.host} 的字体与本机不同（{differ}），未写入任何文件；"
