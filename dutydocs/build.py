@@ -83,8 +83,11 @@ def build_source(source: Path, formats, out_dir: Path, options: BuildOptions,
 
 # --- what a worker runs -----------------------------------------------------------------------
 
-def render_source(source: str, formats, options: BuildOptions) -> Rendered:
-    """Check one source and render each format to bytes, writing nothing; report failure instead of raising."""
+def render_source(source: str, formats, options: BuildOptions, record_fonts: bool = False) -> Rendered:
+    """Check one source and render each format to bytes, writing nothing; report failure instead of raising.
+
+    With record_fonts (a worker on another machine), a PDF's result names the fonts that set it.
+    """
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     started, cpu = time.perf_counter(), time.process_time()
@@ -95,7 +98,7 @@ def render_source(source: str, formats, options: BuildOptions) -> Rendered:
         for fmt in formats:
             result.outputs[fmt] = builder(fmt).render(doc, options)
             _kill_hook()
-        if "pdf" in formats:
+        if record_fonts and "pdf" in formats:
             result.fonts = serving_fonts()
     except DutydocsError as exc:
         result.error = exc.format_message()

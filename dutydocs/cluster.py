@@ -46,7 +46,8 @@ def render_sent(name: str, text: str, formats: list[str], options: BuildOptions,
             target.write_bytes(data)
         source = folder / "source.json"
         source.write_text(text, "utf-8")
-        result = render_source(str(source), formats, replace(options, templates=folder / "templates"))
+        result = render_source(str(source), formats, replace(options, templates=folder / "templates"),
+                               record_fonts=True)
     result.source = name
     if result.error:
         result.error = (result.error.replace(str(source), name)
@@ -82,8 +83,9 @@ def render_on_cluster(sources: list[str], groups: list[list[str]], options: Buil
         client = _client(address, stack)
         from distributed import as_completed
 
-        [templates] = client.scatter([pack_templates(options.templates)], broadcast=True)
         batch = uuid.uuid4().hex[:8]
+        # A task, not scattered data: Dask can compute it again if every worker holding it dies.
+        templates = client.submit(dict, pack_templates(options.templates), key=f"dutydocs-{batch}-templates")
         todo = iter(enumerate(zip(sources, groups)))
         running = as_completed()
         indexes = {}

@@ -42,7 +42,11 @@ def files(folder: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def odd_cluster(tmp_path_factory):
-    """Two worker processes that see only the Noto fonts (no Fandol), and a hook that kills one task's worker once."""
+    """One worker process that sees only the Noto fonts (no Fandol), and a hook that kills it once, inside a task.
+
+    With a single worker, its death also loses every result it held (the templates sent to it), so
+    a retry has to recompute them on the worker that the nanny starts again.
+    """
     folder = tmp_path_factory.mktemp("cluster")
     noto = Path(subprocess.run(["fc-match", "-f", "%{file}", "Noto Sans CJK SC"], capture_output=True,
                                text=True, check=True).stdout).parent
@@ -50,8 +54,9 @@ def odd_cluster(tmp_path_factory):
     fonts.write_text(f'<?xml version="1.0"?><fontconfig><dir>{noto}</dir><cachedir>{folder / "fc"}</cachedir>'
                      '</fontconfig>', "utf-8")
     marker = folder / "killed"
+    marker.write_text("0")  # the hook is disarmed until a test removes the marker
     env = {"FONTCONFIG_FILE": str(fonts), KILL_HOOK: str(marker)}
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
                                   env=env) as cluster, distributed.Client(cluster) as client:
         yield cluster.scheduler_address, client, marker
     assert not multiprocessing.active_children()
@@ -82,6 +87,7 @@ def test_local_cluster_builds_like_jobs_and_skips_unchanged_before_sending(tmp_p
 
 def test_worker_killed_during_a_build_has_its_source_retried(tmp_path, odd_cluster):
     address, client, marker = odd_cluster
+    marker.unlink()  # arm the hook: the first task to run creates the marker again and kills its worker
     sources = make_sources(tmp_path, 3)
     out = tmp_path / "out"
     result = build(*sources, "-f", "xlsx", "-f", "html", "-o", out, "--scheduler", address)
