@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import os
+import signal
 import socket
 import time
 import traceback
@@ -120,7 +121,7 @@ def _kill_hook() -> None:
         return
     os.write(fd, str(os.getpid()).encode())
     os.close(fd)
-    os.kill(os.getpid(), 9)
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 # --- incremental builds -----------------------------------------------------------------------
