@@ -26,7 +26,7 @@ from .check import load_checked
 from .errors import DutydocsError
 from .fonts import HARFBUZZ_WARNING, has_harfbuzz_subset, serving_fonts
 from .model import Document
-from .outputs import claim, safe_filename, write_atomic
+from .outputs import claim, claim_holder, safe_filename, write_atomic
 from .source import read_text
 
 STATE_DIR = ".dutydocs"
@@ -189,28 +189,40 @@ def _title_stem(source: str) -> str | None:
     return safe_filename(title) if isinstance(title, str) else None
 
 
+def _claim(job_source: str, stem: str, out_dir: Path, check_only: bool = False) -> str | None:
+    """Claim the output name for this source (or only look, with check_only); return why it is refused."""
+    folder = Path(out_dir) / STATE_DIR / "claims"
+    owner = str(Path(job_source).resolve())
+    try:
+        holder = claim_holder(folder, stem) if check_only else claim(folder, stem, owner)
+    except OSError as exc:
+        return f"{job_source}: 无法写入输出文件夹 {out_dir}（{exc.strerror or exc}）；请检查空间与权限"
+    if holder is None or holder == owner:
+        return None
+    return (f"{job_source}: 输出文件名“{stem}”已属于另一个源文件 {holder}（两份清单标题相同）；"
+            f"请修改其中一份的 title，或确认不再需要那一份后删除 {folder / stem} 再生成")
+
+
 def plan(source: str, formats, out_dir: Path, options: BuildOptions, force: bool) -> Planned | BuildResult:
-    """Claim the source's output name and skip it when up to date; return what must be rendered, or the outcome."""
+    """Return what must be rendered, or the outcome when the source is up to date or its name is taken.
+
+    A name held by another source is refused here, before any rendering; the claim itself is made
+    only when there is something to write, so a source with errors leaves nothing behind.
+    """
     stem = _title_stem(source)
-    if stem is not None:
-        try:
-            holder = claim(Path(out_dir) / STATE_DIR / "claims", stem, str(Path(source).resolve()))
-        except OSError as exc:
-            return BuildResult(source, error=f"{source}: 无法写入输出文件夹 {out_dir}（{exc.strerror or exc}）；请检查空间与权限")
-        if holder is not None:
-            where = Path(out_dir) / STATE_DIR / "claims" / stem
-            return BuildResult(source, error=(
-                f"{source}: 输出文件名“{stem}”已属于另一个源文件 {holder}（两份清单标题相同）；"
-                f"请修改其中一份的 title，或确认不再需要那一份后删除 {where} 再生成"))
+    if stem is not None and (refused := _claim(source, stem, out_dir, check_only=True)):
+        return BuildResult(source, error=refused)
     try:
         inputs = {fmt: content_hash(Path(source), fmt, options) for fmt in formats}
     except OSError:
         return Planned(source, stem, {})  # unreadable: the render reports it in the user's terms
     state_path = _state_path(out_dir, Path(source))
-    if not force:
+    if not force and stem is not None:
         outputs = _up_to_date(formats, out_dir, state_path, inputs)
         if outputs is not None:
-            return BuildResult(source, written=outputs, skipped=True)
+            refused = _claim(source, stem, out_dir)  # held since it was built; claimed again if it was deleted
+            return BuildResult(source, error=refused) if refused else \
+                BuildResult(source, written=outputs, skipped=True)
     return Planned(source, stem, inputs)
 
 
@@ -229,6 +241,9 @@ def finish(job: Planned, parts: list[Rendered], formats, out_dir: Path) -> Build
             result.error = (f"{job.source}: 工作节点 {part.host} 的字体与本机不同（{differ}），未写入任何文件；"
                             f"请在所有节点安装同样的字体（scripts/setup.sh），用 dutydocs doctor 核对")
             return result
+    if refused := _claim(job.source, job.stem, out_dir):
+        result.error = refused
+        return result
     outputs = {fmt: data for part in parts for fmt, data in part.outputs.items()}
     try:
         written = {fmt: write_atomic(Path(out_dir) / f"{job.stem}.{builder(fmt).SUFFIX}", outputs[fmt])

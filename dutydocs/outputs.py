@@ -58,6 +58,17 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
     return path
 
 
+def claim_holder(folder: Path, name: str) -> str | None:
+    """Return the source that holds an output name in folder, or None when nobody claimed it."""
+    path = Path(folder) / name
+    try:
+        return json.loads(path.read_text("utf-8"))["source"]
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"（记录无法读取：{path}）"
+
+
 def claim(folder: Path, name: str, owner: str) -> str | None:
     """Claim an output name for owner by an atomic create in folder; return the other owner if it is taken.
 
@@ -67,16 +78,15 @@ def claim(folder: Path, name: str, owner: str) -> str | None:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    tmp = temporary_path(path)
-    try:
-        _create(tmp, json.dumps({"source": owner}, ensure_ascii=False).encode("utf-8"))
-        os.link(tmp, path)
-        return None
-    except FileExistsError:
+    while True:
+        tmp = temporary_path(path)
         try:
-            holder = json.loads(path.read_text("utf-8"))["source"]
-        except (OSError, ValueError, KeyError, TypeError):
-            holder = f"（记录无法读取：{path}）"
-        return None if holder == owner else holder
-    finally:
-        tmp.unlink(missing_ok=True)
+            _create(tmp, json.dumps({"source": owner}, ensure_ascii=False).encode("utf-8"))
+            os.link(tmp, path)
+            return None
+        except FileExistsError:
+            holder = claim_holder(folder, name)
+            if holder is not None:  # None: released between the two steps, so try again
+                return None if holder == owner else holder
+        finally:
+            tmp.unlink(missing_ok=True)
