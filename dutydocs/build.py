@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import signal
 import socket
@@ -75,10 +74,12 @@ def build_source(source: Path, formats, out_dir: Path, options: BuildOptions,
                  stem: str | None = None) -> tuple[Document, list[Path], int]:
     """Load one source and write each format; nothing is written unless the source is valid."""
     doc, warnings = load_checked(source)
-    written = []
+    written, made = [], {}
     for fmt, path in output_paths(doc, formats, out_dir, stem).items():
-        data = builder(fmt).render(doc, options)
-        written.append(write_atomic(path, data))
+        module = builder(fmt)
+        base = getattr(module, "BASED_ON", None)
+        made[fmt] = module.convert(doc, options, made[base]) if base in made else module.render(doc, options)
+        written.append(write_atomic(path, made[fmt]))
     return doc, written, len(warnings)
 
 
@@ -89,15 +90,15 @@ def render_source(source: str, formats, options: BuildOptions, record_fonts: boo
 
     With record_fonts (a worker on another machine), a PDF's result names the fonts that set it.
     """
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
     started, cpu = time.perf_counter(), time.process_time()
     result = Rendered(source=str(source), host=socket.gethostname())
     try:
         doc, warnings = load_checked(Path(source))
         result.items, result.warnings = doc.item_count(), len(warnings)
         for fmt in formats:
-            result.outputs[fmt] = builder(fmt).render(doc, options)
+            module, made = builder(fmt), result.outputs
+            base = getattr(module, "BASED_ON", None)
+            made[fmt] = module.convert(doc, options, made[base]) if base in made else module.render(doc, options)
             _kill_hook()
         if record_fonts and "pdf" in formats:
             result.fonts = serving_fonts()
@@ -129,7 +130,8 @@ def _kill_hook() -> None:
 def content_hash(source: Path, fmt: str, options: BuildOptions) -> str:
     """Hash everything an output depends on: source bytes, templates, options, dutydocs version."""
     digest = hashlib.sha256()
-    digest.update(f"{__version__}\0{fmt}\0{options.page_numbers}\0{sorted(options.extra.items())}\0".encode())
+    digest.update(f"{__version__}\0{fmt}\0{options.page_numbers}\0"
+                  f"{os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())  # it stamps the outputs
     digest.update(Path(source).read_bytes())
     templates = Path(options.templates)
     for path in sorted(p for p in templates.rglob("*") if p.is_file()):
@@ -258,9 +260,11 @@ def finish(job: Planned, parts: list[Rendered], formats, out_dir: Path) -> Build
 
 
 def _units(jobs: list[Planned], formats, workers: int) -> list[tuple[int, list[str]]]:
-    """Split the renders into units: one per source, or, with spare workers, the PDF apart from the rest."""
-    split = 1 < workers and len(jobs) < workers and "pdf" in formats and len(formats) > 1
-    groups = [["pdf"], [f for f in formats if f != "pdf"]] if split else [list(formats)]
+    """Split the renders into units: one per source, or, with spare workers, the PDF (and what is made from it) apart."""
+    with_pdf = [f for f in formats if f == "pdf" or getattr(builder(f), "BASED_ON", None) == "pdf"]
+    rest = [f for f in formats if f not in with_pdf]
+    split = workers > 1 and len(jobs) < workers and "pdf" in formats and rest
+    groups = [with_pdf, rest] if split else [list(formats)]
     return [(index, group) for index in range(len(jobs)) for group in groups]
 
 
@@ -327,7 +331,7 @@ def build_many(sources, formats, out_dir: Path, options: BuildOptions, jobs: int
             units = _units(pending, formats, jobs)
             done = render_locally(pending, units, options, jobs)
         parts: dict[int, list[Rendered]] = {}
-        for (index, group), part in done:
+        for (index, _group), part in done:
             parts.setdefault(index, []).append(part)
             if len(parts[index]) == len(units) // len(pending):
                 report(finish(pending[index], parts[index], formats, out_dir))

@@ -4,6 +4,7 @@ Workers share no file system with this process: each task carries the text of it
 templates folder is sent once to every worker, and the rendered bytes come back to be written
 here. A task whose worker dies is run again by Dask on another worker.
 """
+
 from __future__ import annotations
 
 import logging
@@ -22,8 +23,10 @@ from .source import read_text
 IN_FLIGHT_PER_THREAD = 4
 """Tasks kept submitted per worker thread: enough to keep workers busy, few enough to bound memory."""
 
-MISSING = ("--scheduler 需要 Dask distributed，本环境没有安装；请运行 pip install 'dutydocs[dask]'"
-           "（在项目目录中：.venv/bin/pip install -e '.[dask]'），或改用 --jobs 在本机并行")
+MISSING = (
+    "--scheduler 需要 Dask distributed，本环境没有安装；请运行 pip install 'dutydocs[dask]'"
+    "（在项目目录中：.venv/bin/pip install -e '.[dask]'），或改用 --jobs 在本机并行"
+)
 
 
 def pack_templates(folder: Path) -> dict[str, bytes]:
@@ -32,8 +35,9 @@ def pack_templates(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def render_sent(name: str, text: str, formats: list[str], options: BuildOptions,
-                templates: dict[str, bytes]) -> Rendered:
+def render_sent(
+    name: str, text: str, formats: list[str], options: BuildOptions, templates: dict[str, bytes]
+) -> Rendered:
     """Render a source that arrived as text, with templates that arrived as bytes, in a private folder.
 
     Messages name the source and templates as the sender knows them, not the worker's folder.
@@ -46,12 +50,14 @@ def render_sent(name: str, text: str, formats: list[str], options: BuildOptions,
             target.write_bytes(data)
         source = folder / "source.json"
         source.write_text(text, "utf-8")
-        result = render_source(str(source), formats, replace(options, templates=folder / "templates"),
-                               record_fonts=True)
+        result = render_source(
+            str(source), formats, replace(options, templates=folder / "templates"), record_fonts=True
+        )
     result.source = name
     if result.error:
-        result.error = (result.error.replace(str(source), name)
-                        .replace(str(folder / "templates"), str(options.templates)))
+        result.error = result.error.replace(str(source), name).replace(
+            str(folder / "templates"), str(options.templates)
+        )
     return result
 
 
@@ -63,14 +69,22 @@ def _client(address: str, stack: ExitStack):
         raise DutydocsError(MISSING) from None
     if address == "local":
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                   dashboard_address=None, silence_logs=logging.ERROR))
+        cluster = stack.enter_context(
+            LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+        )
         return stack.enter_context(Client(cluster))
     try:
         return stack.enter_context(Client(address, timeout="20s"))
     except (OSError, TimeoutError, ValueError) as exc:
-        raise DutydocsError(f"无法连接 Dask 调度器 {address}（{exc}）；请检查地址与端口，"
-                            f"或用 --scheduler local 在本机启动") from None
+        raise DutydocsError(
+            f"无法连接 Dask 调度器 {address}（{exc}）；请检查地址与端口，或用 --scheduler local 在本机启动"
+        ) from None
 
 
 def render_on_cluster(sources: list[str], groups: list[list[str]], options: BuildOptions, address: str):
@@ -86,7 +100,7 @@ def render_on_cluster(sources: list[str], groups: list[list[str]], options: Buil
         batch = uuid.uuid4().hex[:8]
         # A task, not scattered data: Dask can compute it again if every worker holding it dies.
         templates = client.submit(dict, pack_templates(options.templates), key=f"dutydocs-{batch}-templates")
-        todo = iter(enumerate(zip(sources, groups)))
+        todo = iter(enumerate(zip(sources, groups, strict=True)))
         running = as_completed()
         indexes = {}
 
@@ -103,8 +117,9 @@ def render_on_cluster(sources: list[str], groups: list[list[str]], options: Buil
                 except SourceError as exc:
                     yield index, Rendered(source, error=exc.format_message())
                     continue
-                future = client.submit(render_sent, source, text, formats, options, templates,
-                                       key=f"dutydocs-{batch}-{index}", pure=False)
+                future = client.submit(
+                    render_sent, source, text, formats, options, templates, key=f"dutydocs-{batch}-{index}", pure=False
+                )
                 indexes[future.key] = index
                 running.add(future)
 
@@ -114,8 +129,15 @@ def render_on_cluster(sources: list[str], groups: list[list[str]], options: Buil
             try:
                 yield index, future.result()
             except Exception as exc:  # e.g. KilledWorker: the workers running it died again and again
-                yield index, Rendered(sources[index], error=(
-                    f"{sources[index]}: 集群未能完成此源文件（{type(exc).__name__}: {exc}）；"
-                    f"请查看工作节点的日志与内存"))
+                yield (
+                    index,
+                    Rendered(
+                        sources[index],
+                        error=(
+                            f"{sources[index]}: 集群未能完成此源文件（{type(exc).__name__}: {exc}）；"
+                            f"请查看工作节点的日志与内存"
+                        ),
+                    ),
+                )
             future.release()
             yield from refill()

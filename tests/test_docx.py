@@ -346,7 +346,21 @@ def test_libreoffice_shows_every_item_and_each_list_opens_a_page(bundled_doc, bu
     assert all(len(page_text(page)) > 40 for page in pages), "a section break must not leave an empty page"
 
 
-def test_libreoffice_uses_the_east_asian_fonts(converted):
+def test_libreoffice_uses_the_east_asian_fonts(converted, tmp_path):
+    """LibreOffice embeds the font fontconfig gives the official name on this machine: the real 仿宋_GB2312
+    where it is installed, else the free font templates/fonts.conf names; never an unrelated fallback."""
+    from dutydocs.fonts import ROLES
+
     _, fonts = converted
-    assert "FandolFang" in fonts  # 仿宋_GB2312 through templates/fonts.conf
-    assert "NotoSansCJK" in fonts  # 黑体
+    config = tmp_path / "fonts.conf"
+    config.write_text('<?xml version="1.0"?><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+                      f'<include>{PROJECT_TEMPLATES / "fonts.conf"}</include></fontconfig>', encoding="utf-8")
+    embedded = [line.split()[0].partition("+")[2] for line in fonts.splitlines()[2:]]
+    for official, role in (("仿宋_GB2312", "body（正文，仿宋）"), ("黑体", "heading（一级标题，黑体）")):
+        match = subprocess.run(["fc-match", "-f", "%{family}|%{file}", official], capture_output=True,
+                               text=True, check=True, env={**os.environ, "FONTCONFIG_FILE": str(config)}).stdout
+        families, file = match.split("|")
+        assert set(families.split(",")) & set(ROLES[role]), (official, families)
+        faces = subprocess.run(["fc-scan", "--format", "%{postscriptname}\n", file], capture_output=True, text=True,
+                               check=True).stdout.split()  # a collection (.ttc) holds several faces
+        assert any(name.startswith(face) for name in embedded for face in faces), (official, faces, embedded)

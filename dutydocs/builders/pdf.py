@@ -1,7 +1,6 @@
 """The formal, paginated PDF: Jinja2 templates laid out by WeasyPrint."""
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -48,7 +47,6 @@ def document(doc: Document, options: BuildOptions):
     """Return the laid-out WeasyPrint document (pages and boxes), before it is written as PDF."""
     from weasyprint import HTML
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     if options.page_numbers not in ("total", "dash"):
         raise DutydocsError(f"页码样式只能是 total 或 dash，而不是 {options.page_numbers}")
     html = render_template(options, TEMPLATE, **context(doc, options, paginate=True))

@@ -103,7 +103,7 @@ def _duties_paras(change: DutiesChange) -> list[Para]:
                 paras.append(_whole(entry.old_label + entry.old.text, "cell", -1))
             else:
                 label = _same_or_ops(entry.old_label, entry.new_label)
-                body = entry.ops if entry.op == "modified" else ((0, entry.new.text),)
+                body = entry.ops if entry.op in ("modified", "formatting") else ((0, entry.new.text),)
                 paras.append(Para(tuple(op for op in label + tuple(body) if op[1]), "cell"))
     return paras
 
