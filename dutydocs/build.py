@@ -259,6 +259,15 @@ def finish(job: Planned, parts: list[Rendered], formats, out_dir: Path) -> Build
     return result
 
 
+def build_one(source: str, formats, out_dir: str | Path, options: BuildOptions, force: bool = False) -> BuildResult:
+    """Build one source in this process, as a batch does, and report the outcome instead of raising."""
+    formats = [f for f in REGISTRY if f in formats]
+    outcome = plan(str(source), formats, Path(out_dir), options, force)
+    if isinstance(outcome, BuildResult):
+        return outcome
+    return finish(outcome, [render_source(outcome.source, formats, options)], formats, Path(out_dir))
+
+
 def _units(jobs: list[Planned], formats, workers: int) -> list[tuple[int, list[str]]]:
     """Split the renders into units: one per source, or, with spare workers, the PDF (and what is made from it) apart."""
     with_pdf = [f for f in formats if f == "pdf" or getattr(builder(f), "BASED_ON", None) == "pdf"]
