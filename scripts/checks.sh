@@ -11,7 +11,7 @@ step() {
   echo "== $name: $*"
   "$@" || failed+=("$name")
 }
-step lint "$bin/ruff" check dutydocs setup.py
+step lint "$bin/ruff" check --output-format concise dutydocs setup.py
 step format "$bin/ruff" format --check dutydocs setup.py
 step types "$bin/mypy"
 step tests "$bin/python" -m pytest -q --cov --cov-report=term:skip-covered "$@"

@@ -15,6 +15,7 @@ APT_PACKAGES=(
   poppler-utils             # pdftotext, pdffonts, pdftoppm: the tests read the PDF back
   libreoffice-writer-nogui  # converts the Word edition to PDF for checks and the benchmark
   libreoffice-calc-nogui    # prints the Excel edition to PDF when checking how it prints
+  python3-uno               # drives LibreOffice from the tests: accept / reject tracked changes (tests/lo_uno.py)
 )
 
 missing=()

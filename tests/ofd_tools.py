@@ -314,16 +314,20 @@ class _Fonts:
         return self.cache[key]
 
     def unhinted(self, font_id: str, by_glyph: bool) -> bytes:
-        """The font file with a no-op ``prep`` program, so that FreeType draws it unhinted as poppler does.
+        """The font file with no-op ``fpgm`` and ``prep`` programs, so that FreeType draws it unhinted as poppler does.
 
-        FreeType auto-hints TrueType fonts that carry no instructions, moving stems and baselines to whole
-        pixels; the outlines are unchanged. With ``by_glyph`` the cmap maps U+F0000 + glyph id to each glyph.
+        FreeType auto-hints TrueType fonts that carry no instructions at all (no fpgm, no prep, maxp's
+        maxSizeOfInstructions 0), snapping stems to whole pixels: a page of 亯 then has 3 % more ink than
+        poppler's. The outlines are unchanged. With ``by_glyph`` the cmap maps U+F0000 + glyph id to each glyph.
         """
         if (font_id, by_glyph) not in self.files_ready:
             tt = TTFont(io.BytesIO(self.files[font_id]))
-            tt["prep"] = newTable("prep")
-            tt["prep"].program = ttProgram.Program()
-            tt["prep"].program.fromBytecode(b"\x00")  # SVTCA[y]: changes nothing
+            for tag in ("fpgm", "prep"):
+                tt[tag] = newTable(tag)
+                tt[tag].program = ttProgram.Program()
+                tt[tag].program.fromBytecode(b"\x00")  # SVTCA[y]: changes nothing
+            tt["maxp"].maxSizeOfInstructions = max(tt["maxp"].maxSizeOfInstructions, 1)
+            tt["maxp"].maxStackElements = max(tt["maxp"].maxStackElements, 8)
             if by_glyph:
                 table = CmapSubtable.newSubtable(12)
                 table.platformID, table.platEncID, table.language = 3, 10, 0

@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import distributed  # installed by the test extra ('.[test]'); a plain install has no Dask
@@ -36,6 +37,14 @@ def build(*args):
     return CliRunner().invoke(main, ["build", *map(str, args)], catch_exceptions=False)
 
 
+def no_process_left() -> bool:
+    """Whether every process a cluster started has ended (allowing them a few seconds to exit)."""
+    deadline = time.monotonic() + 15
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not multiprocessing.active_children()
+
+
 def files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.is_file())
 
@@ -59,7 +68,7 @@ def odd_cluster(tmp_path_factory):
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
                                   env=env) as cluster, distributed.Client(cluster) as client:
         yield cluster.scheduler_address, client, marker
-    assert not multiprocessing.active_children()
+    assert no_process_left()
 
 
 def test_local_cluster_builds_like_jobs_and_skips_unchanged_before_sending(tmp_path, templates_copy):
@@ -71,7 +80,7 @@ def test_local_cluster_builds_like_jobs_and_skips_unchanged_before_sending(tmp_p
     out = tmp_path / "out"
     result = build(*sources, bad, missing, "-f", "pdf", "-f", "html", "--templates", templates_copy,
                    "-o", out, "--scheduler", "local")
-    assert not multiprocessing.active_children()  # the cluster did not outlive the build
+    assert no_process_left()  # the cluster did not outlive the build
     assert result.exit_code == 1
     assert "bad.json" in result.output and "JSON 格式错误" in result.output and "[4/4]" in result.output
     assert "missing.json: 文件不存在" in result.output

@@ -11,7 +11,7 @@ import pytest
 
 from dutydocs.diff.align import ENTRY_THRESHOLD, similarity
 from dutydocs.diff.compare import compare
-from dutydocs.diff.matching import BODY_THRESHOLD, NAME_THRESHOLD, REWRITE_THRESHOLD, body
+from dutydocs.diff.matching import BODY_THRESHOLD, KEPT_THRESHOLD, NAME_THRESHOLD, REWRITE_THRESHOLD, body
 
 from diff_scenarios import data_of, doc_of, renumber, reported, strip_ids
 
@@ -185,6 +185,43 @@ def test_merge_keeps_the_more_similar_item(pair):
     _, diff = kinds_after(pair, edit)
     assert reported(diff) == {("modified", ("basic", 26), ("basic", 25), frozenset({"name"})),
                               ("removed", ("basic", 25), None, frozenset())}
+
+
+# --- KEPT_THRESHOLD -----------------------------------------------------------------------------
+
+SHORT = "做好“双拥”工作"  # basic 29
+
+
+def _kept(old: str, new: str) -> float:
+    from rapidfuzz import fuzz
+
+    from dutydocs.diff.align import normalise
+
+    return fuzz.partial_ratio(normalise(old), normalise(new))
+
+
+def test_short_name_expanded_in_place_stays_paired(pair):
+    new = "做好“双拥”共建工作，落实退役军人优抚安置政策，开展拥军优属、拥政爱民活动"
+    assert similarity(SHORT, new) < REWRITE_THRESHOLD <= KEPT_THRESHOLD <= _kept(SHORT, new) < 90
+    kinds, _ = kinds_after(pair, lambda lists: lists["basic"]["items"][28].update(name=new))
+    assert kinds == [("modified", ("name",))]
+    cut = pair[0]["lists"]["basic"]["items"][21]["name"].split("，")[0]
+    kinds, _ = kinds_after(pair, lambda lists: lists["basic"]["items"][21].update(name=cut))
+    assert kinds == [("modified", ("name",))]
+
+
+def test_short_name_mostly_replaced_in_place_is_removal_and_addition(pair):
+    new = "做好“拥军优属”工作，落实退役军人优抚安置政策，开展拥政爱民活动"
+    assert similarity(SHORT, new) < REWRITE_THRESHOLD and 60 <= _kept(SHORT, new) < KEPT_THRESHOLD
+    kinds, _ = kinds_after(pair, lambda lists: lists["basic"]["items"][28].update(name=new))
+    assert kinds == [("added", ()), ("removed", ())]
+
+
+def test_short_name_expanded_elsewhere_is_removal_and_addition(pair):
+    new = SHORT + "，落实退役军人优抚安置政策，开展拥军优属、拥政爱民活动"
+    assert _kept(SHORT, new) == 100 and similarity(SHORT, new) < REWRITE_THRESHOLD
+    kinds, _ = kinds_after(pair, lambda lists: _move_far(lists["basic"]["items"], 28, new))
+    assert kinds == [("added", ()), ("removed", ())]
 
 
 # --- ENTRY_THRESHOLD ----------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Realistic revisions of the bundled source with known answers: every change reported once, nothing else.
 
 Each scenario runs with ids on both sides, on neither (a revision back through Word or Excel), and on
-the old side only. The old side is parsed once per id mode and reused.
+the old side only. The old side is parsed once per id mode and shared (conftest.py's bundled).
 """
 from __future__ import annotations
 
@@ -12,15 +12,9 @@ import pytest
 from dutydocs.diff import render
 from dutydocs.diff.compare import compare
 
-from diff_scenarios import SCENARIOS, data_of, doc_of, reported, reported_formatting, revised, strip_ids, with_ids
+from diff_scenarios import SCENARIOS, doc_of, reported, reported_formatting, revised, with_ids
 
 IDS = ["both", "neither", "old-only"]
-
-
-@pytest.fixture(scope="module")
-def bundled(bundled_path):
-    data = data_of(bundled_path)
-    return data, {"both": doc_of(data), "old-only": doc_of(data), "neither": doc_of(strip_ids(data))}
 
 
 def run(bundled, ids: str, *names: str):

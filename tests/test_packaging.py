@@ -58,8 +58,10 @@ def venv(wheel, tmp_path_factory) -> Path:
         ROOT / "constraints.txt",
         wheel,
     ]
-    if subprocess.run(install, capture_output=True).returncode:  # first run: fetch the wheels once
+    if subprocess.run(install, capture_output=True).returncode:  # first run, or new dependencies: fetch them
         run(sys.executable, "-m", "pip", "wheel", "-q", "-w", WHEELHOUSE, "-c", ROOT / "constraints.txt", wheel)
+        for stale in WHEELHOUSE.glob("dutydocs-*.whl"):  # pip saves the project's wheel too; keep only dependencies
+            stale.unlink()
         run(*install)
     return target
 

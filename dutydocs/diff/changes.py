@@ -234,6 +234,21 @@ class Diff:
         return bool(self.changes or self.document or self.explanation_title
                     or any(s.changed for s in self.sections))
 
+    def explanation_entries(self) -> Iterator[tuple[str, str, str, Ops]]:
+        """Yield (op, part, section, ops) for each content change of the explanation, in reading order.
+
+        part is title | heading | paragraph; op is modified for the title, else that of the heading or paragraph.
+        These are the entries of the JSON report's "explanation" and its summary's count.
+        """
+        if self.explanation_title:
+            yield "modified", "title", "", self.explanation_title.ops
+        for section in self.sections:
+            if section.op not in UNCHANGED:
+                yield section.op, "heading", section.new_heading or section.old_heading, section.heading_ops
+            for p in section.paragraphs:
+                if p.op not in UNCHANGED:
+                    yield p.op, "paragraph", p.section, p.ops
+
     def explanation_changes(self) -> Iterator[ParagraphChange]:
         for section in self.sections:
             for paragraph in section.paragraphs:

@@ -2,6 +2,16 @@
 
 diff-match-patch runs without a time limit (``Diff_Timeout = 0``), so the same texts give the same
 operations on any machine; the texts compared are cells and paragraphs, short enough for that.
+
+Judgement calls, kept on purpose:
+
+* Duty points that only changed order inside a block are shown as the point removed at its old
+  place and added at its new one, as a reader of the marked cell sees it; the item is one
+  modification. (A "moved point" kind would need every format and the tracked .docx to show it.)
+* Inside a text that really changed, differences of whitespace or width are part of its character
+  diff: the operations must rebuild both texts exactly (the JSON's "diff", the tracked .docx's
+  accept and reject). Only a whole unit that differs in formatting alone — a text field, a duty
+  point or heading, a department's name — is listed apart as formatting.
 """
 from __future__ import annotations
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from fontTools import subset
 from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
 from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
 
 MAX_ERROR = 1.0  # font units: how far a quadratic outline may stray from the cubic one
+KEPT_TABLES = {"head", "hhea", "OS/2", "name", "post", "maxp", "cmap", "hmtx", "glyf", "loca"}
+"""Tables of the new font; layout and vertical tables refer to glyphs that are gone, or are not needed to draw."""
 
 
 @dataclass
@@ -31,49 +32,28 @@ def _glyph_name(font: TTFont, cid: int) -> str:
     return order[cid] if 0 <= cid < len(order) else order[0]
 
 
-def _to_quadratic(font: TTFont) -> None:
-    """Replace CFF outlines by TrueType glyf outlines (cu2qu), as fontTools' otf2ttf recipe does."""
+def _quadratic_glyphs(font: TTFont, names: list[str]) -> dict:
+    """Return TrueType glyf glyphs for the named glyphs; cubic (CFF) outlines are converted with cu2qu."""
     glyph_set = font.getGlyphSet()
-    order = font.getGlyphOrder()
     glyphs = {}
-    for name in order:
+    for name in names:
         pen = TTGlyphPen(glyph_set)
-        glyph_set[name].draw(Cu2QuPen(pen, MAX_ERROR, reverse_direction=True))
+        glyph_set[name].draw(Cu2QuPen(pen, MAX_ERROR, reverse_direction="CFF " in font))
         glyphs[name] = pen.glyph()
-    font["loca"] = newTable("loca")
-    font["glyf"] = glyf = newTable("glyf")
-    glyf.glyphOrder = order
-    glyf.glyphs = glyphs
-    del font["CFF "]
-    for tag in ("VORG", "vhea", "vmtx"):
-        if tag in font:
-            del font[tag]
-    glyf.compile(font)
-    hmtx = font["hmtx"]
-    for name, glyph in glyphs.items():
-        hmtx[name] = (hmtx[name][0], getattr(glyph, "xMin", 0))
-    font["maxp"] = maxp = newTable("maxp")
-    maxp.tableVersion = 0x00010000
-    for attr in ("maxZones",):
-        setattr(maxp, attr, 1)
-    for attr in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
-                 "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
-        setattr(maxp, attr, 0)
-    font.sfntVersion = "\x00\x01\x00\x00"
+    return glyphs
 
 
-def _set_cmap(font: TTFont, mapping: dict[int, str]) -> None:
-    tables = []
+def _cmap_table(mapping: dict[int, str]):
+    table = newTable("cmap")
+    table.tableVersion, table.tables = 0, []
     bmp = {code: name for code, name in mapping.items() if code <= 0xFFFF}
     for fmt, encoding, codes in ((4, 1, bmp), (12, 10, mapping)):
         if fmt == 12 and len(bmp) == len(mapping):
             continue
-        table = CmapSubtable.newSubtable(fmt)
-        table.platformID, table.platEncID, table.language, table.cmap = 3, encoding, 0, dict(codes)
-        tables.append(table)
-    font["cmap"] = newTable("cmap")
-    font["cmap"].tableVersion = 0
-    font["cmap"].tables = tables
+        subtable = CmapSubtable.newSubtable(fmt)
+        subtable.platformID, subtable.platEncID, subtable.language, subtable.cmap = 3, encoding, 0, dict(codes)
+        table.tables.append(subtable)
+    return table
 
 
 def _name(font: TTFont, *ids: int) -> str:
@@ -84,33 +64,43 @@ def _name(font: TTFont, *ids: int) -> str:
     return ""
 
 
-def truetype(data: bytes, texts: dict[int, str], fallback_name: str) -> TrueTypeFont:
-    """Return the glyphs the PDF uses (its cids, with their texts) as a TrueType font with a Unicode cmap."""
+def truetype(data: bytes, texts: dict[int, str], fallback_name: str, family: str = "") -> TrueTypeFont:
+    """Return the glyphs the PDF uses (its cids, with their texts) as a TrueType font with a Unicode cmap.
+
+    The family is the one the PDF names (the name the layout asked for), else the font's own.
+    """
     font = TTFont(io.BytesIO(data), recalcTimestamp=False)
     ps_name = _name(font, 6) or fallback_name
-    family = _name(font, 16, 1) or ps_name
+    family = family or _name(font, 16, 1) or ps_name
     wanted = {cid: _glyph_name(font, cid) for cid in sorted(texts)}
-    options = subset.Options()
-    options.glyph_names = False
-    options.notdef_outline = True
-    options.layout_features = []
-    options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 16, 17]
-    options.drop_tables += ["VORG", "vhea", "vmtx", "GSUB", "GPOS", "GDEF", "BASE", "DSIG"]
-    options.hinting = False
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(glyphs=sorted(set(wanted.values())))
-    subsetter.subset(font)
-    if "CFF " in font:
-        _to_quadratic(font)
-    ids = font.getReverseGlyphMap()
-    glyph_ids = {cid: ids[name] for cid, name in wanted.items()}
+    notdef = font.getGlyphOrder()[0]
+    order = [notdef] + sorted(set(wanted.values()) - {notdef}, key=font.getGlyphID)
+    glyphs = _quadratic_glyphs(font, order)
+    advances = font["hmtx"].metrics
     mapping: dict[int, str] = {}
     for cid, text in texts.items():  # a character drawn with two glyphs keeps the first; the other is a CGTransform
-        if len(text) == 1 and ord(text) not in mapping:
+        if len(text) == 1 and ord(text) not in mapping and wanted[cid] != notdef:
             mapping[ord(text)] = wanted[cid]
-    _set_cmap(font, mapping)
+    for tag in list(font.keys()):
+        if tag not in KEPT_TABLES and tag != "GlyphOrder":
+            del font[tag]
+    font.setGlyphOrder(order)
+    font["glyf"], font["loca"], font["hmtx"] = newTable("glyf"), newTable("loca"), newTable("hmtx")
+    font["glyf"].glyphOrder, font["glyf"].glyphs = order, glyphs
+    for glyph in glyphs.values():
+        glyph.recalcBounds(font["glyf"])  # the left side bearings below are the glyphs' xMin
+    font["hmtx"].metrics = {name: (advances[name][0], getattr(glyphs[name], "xMin", 0)) for name in order}
+    font["cmap"] = _cmap_table(mapping)
+    font["maxp"] = maxp = newTable("maxp")
+    maxp.tableVersion, maxp.maxZones = 0x00010000, 1
+    for attr in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                 "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, attr, 0)
     post = font["post"]
     post.formatType, post.extraNames, post.mapping = 3.0, [], {}
+    font.sfntVersion = "\x00\x01\x00\x00"
     out = io.BytesIO()
     font.save(out)
-    return TrueTypeFont(out.getvalue(), ps_name, family, glyph_ids, {chr(c): ids[n] for c, n in mapping.items()})
+    ids = {name: index for index, name in enumerate(order)}
+    return TrueTypeFont(out.getvalue(), ps_name, family, {cid: ids[name] for cid, name in wanted.items()},
+                        {chr(code): ids[name] for code, name in mapping.items()})

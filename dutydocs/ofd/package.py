@@ -36,7 +36,7 @@ def _color(tag: str, rgb) -> str:
     return f'<ofd:{tag} Value="{rgb[0]} {rgb[1]} {rgb[2]}"/>'
 
 
-def _deltas(values: list[float]) -> str:
+def _deltas(values: list[str]) -> str:
     """Return DeltaX: the advances, with repeats written as ``g N v``."""
     out, i = [], 0
     while i < len(values):
@@ -49,12 +49,15 @@ def _deltas(values: list[float]) -> str:
 
 
 class _Writer:
+    """Turns what was read from a PDF into the package's parts, numbering every unit (ID) as it is written."""
+
     def __init__(self, content: PdfContent):
         self.next_id = 0
         self.content = content
         self.fonts: dict[int, tuple[int, TrueTypeFont]] = {}
         for pdf_font in content.fonts:
-            self.fonts[id(pdf_font)] = (self.new_id(), truetype(pdf_font.data, pdf_font.texts, pdf_font.name))
+            font = truetype(pdf_font.data, pdf_font.texts, pdf_font.name, pdf_font.family)
+            self.fonts[id(pdf_font)] = (self.new_id(), font)
 
     def new_id(self) -> int:
         self.next_id += 1

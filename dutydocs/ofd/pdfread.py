@@ -15,7 +15,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import PSLiteral
-from pdfminer.utils import apply_matrix_pt
+from pdfminer.utils import apply_matrix_pt, decode_text
 
 # Coordinates below are PDF points, origin at the page's bottom left, y upwards.
 Color = tuple[int, int, int]
@@ -27,7 +27,9 @@ class PdfFont:
 
     name: str
     data: bytes
-    texts: dict[int, str] = field(default_factory=dict)  # cid → text ("" when the PDF gives none)
+    family: str  # the family the PDF's font descriptor names ("" when it names none)
+    texts: dict[int, str] = field(default_factory=dict)  # cid → the first text drawn with it ("" for none)
+    code_texts: dict[int, str] = field(default_factory=dict)  # character code → text
 
 
 @dataclass
@@ -92,7 +94,11 @@ def _rgb(color) -> Color:
 
 
 class _EmbeddedCMap(CMapBase):
-    """A font encoding CMap embedded in the PDF (WeasyPrint writes some), which pdfminer only looks up by name."""
+    """A font's two-byte encoding CMap embedded in the PDF, which pdfminer only looks up by name.
+
+    WeasyPrint writes one for a font with a missing glyph: every code is its glyph id, except that
+    codes of characters no font has select CID 0, the missing glyph.
+    """
 
     def __init__(self, data: bytes):
         super().__init__()
@@ -106,21 +112,14 @@ class _EmbeddedCMap(CMapBase):
                 first = int(low, 16)
                 for code in range(first, int(high, 16) + 1):
                     self.codes[code.to_bytes(len(low) // 2, "big")] = int(cid) + code - first
-        spaces = re.findall(r"<([0-9a-fA-F]+)>\s*<[0-9a-fA-F]+>", "".join(
-            re.findall(r"begincodespacerange(.*?)endcodespacerange", text, re.S)))
-        self.lengths = sorted({len(code) // 2 for code in spaces} | {len(code) for code in self.codes}) or [2]
+        if re.findall(r"begincodespacerange\s*<([0-9a-fA-F]+)>", text) not in ([], ["0000"]) or \
+                any(len(code) != 2 for code in self.codes):
+            raise ValueError("only two-byte encoding CMaps (as WeasyPrint writes them) are read")
 
     def decode(self, code: bytes):
-        i = 0
-        while i < len(code):
-            for length in self.lengths:
-                if code[i:i + length] in self.codes:
-                    yield self.codes[code[i:i + length]]
-                    i += length
-                    break
-            else:  # a code the CMap does not map: the missing glyph
-                yield 0
-                i += self.lengths[-1]
+        """Yield the character codes (not the CIDs): ToUnicode and the widths are keyed by code."""
+        for i in range(0, len(code) - 1, 2):
+            yield int.from_bytes(code[i:i + 2], "big")
 
 
 class _Resources(PDFResourceManager):
@@ -158,25 +157,34 @@ class _Recorder(PDFLayoutAnalyzer):
             descriptor = font.descriptor
             stream = resolve1(descriptor.get("FontFile2") or descriptor.get("FontFile3") or descriptor.get("FontFile"))
             data = stream.get_data() if stream is not None else b""
-            known = self.fonts[id(font)] = PdfFont(font.fontname.split("+")[-1], data)
+            family = resolve1(descriptor.get("FontFamily"))
+            family = decode_text(family) if isinstance(family, bytes) else ""
+            known = self.fonts[id(font)] = PdfFont(font.fontname.split("+")[-1], data, family)
             self.sources.append(font)
         return known
 
     def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
+        # With an embedded CMap pdfminer is handed the character code, by which ToUnicode and the widths
+        # are keyed; the glyph is the CID the CMap gives for it.
+        code = cid
         pdf_font = self._font(font)
-        if cid not in pdf_font.texts:
+        if isinstance(font.cmap, _EmbeddedCMap):
+            cid = font.cmap.codes.get(code.to_bytes(2, "big"), 0)
+        if code not in pdf_font.code_texts:
             try:
-                pdf_font.texts[cid] = font.to_unichr(cid)
+                pdf_font.code_texts[code] = font.to_unichr(code)
             except PDFUnicodeNotDefined:
-                pdf_font.texts[cid] = ""
-        advance = super().render_char(matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)
+                pdf_font.code_texts[code] = ""
+        text = pdf_font.code_texts[code]
+        pdf_font.texts.setdefault(cid, text)
+        advance = super().render_char(matrix, font, fontsize, scaling, rise, code, ncs, graphicstate)
         x, y = apply_matrix_pt(matrix, (0, rise))
         a, b, c, d = matrix[:4]
         page = self.pages[-1]
         if x + advance * a < 0 or x > page.width or not 0 <= y <= page.height:
             return advance  # wholly off the page: no viewer shows it, and pdftotext leaves it out too
         size = fontsize * math.sqrt(abs(a * d - b * c))
-        page.marks.append(Glyph(pdf_font, cid, pdf_font.texts[cid], x, y, size, _rgb(graphicstate.ncolor)))
+        page.marks.append(Glyph(pdf_font, cid, text, x, y, size, _rgb(graphicstate.ncolor)))
         return advance
 
     def paint_path(self, gstate, stroke, fill, evenodd, path):

@@ -1,0 +1,139 @@
+"""Where a department name may break: its words, and its lines in a narrow column.
+
+Chinese has no spaces, so the words come from jieba's dictionary, helped by the document's own
+place names (乌鲁木齐市米东区 → 乌鲁木齐市, 米东区), which jieba does not know:
+
+    >>> words("米东区人力资源和社会保障局", places("乌鲁木齐市米东区"))
+    ['米东区', '人力资源和', '社会', '保障局']
+    >>> lines("米东区文化体育广播电视和旅游局", 7, places("乌鲁木齐市米东区"))
+    ['米东区文化体育', '广播电视和', '旅游局']
+
+A line breaks only between words and never holds one character alone (…保障/局). When no such
+layout fits, ``lines`` returns None and the caller widens the column or sets the name smaller.
+jieba is loaded on first use, quietly: no log output and no cache file.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["places", "words", "lines", "width"]
+
+PLACE_SUFFIXES = "省市州盟县区旗镇乡"
+JOINS_PREVIOUS = set("和与及的、")  # a connector stays with the word before it: 人力资源和/社会保障局
+_lock = threading.Lock()
+_tokenizer = None
+
+
+def width(text: str) -> float:
+    """Return the width of a text in characters: CJK and full-width forms 1, others half."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
+
+
+def places(*names: str | None) -> tuple[str, ...]:
+    """Return the place names inside region or township names, longest first (乌鲁木齐市米东区 → 乌鲁木齐市, 米东区)."""
+    found = {m for name in names if name for m in re.findall(rf"[^{PLACE_SUFFIXES}]+?[{PLACE_SUFFIXES}]", name)
+             if len(m) >= 2}
+    return tuple(sorted(found, key=lambda p: (-len(p), p)))
+
+
+def words(name: str, known_places: tuple[str, ...] = ()) -> list[str]:
+    """Return the words of a department name, in order; joined they give the name back."""
+    return list(_words(name, tuple(known_places)))
+
+
+def lines(name: str, max_width: float, known_places: tuple[str, ...] = ()) -> list[str] | None:
+    """Lay a name into the fewest lines of at most max_width characters, breaking only between words.
+
+    No line holds a single character, unless the name is one. Among layouts with the fewest lines
+    the one that breaks beside place names (米东区/…, …/米东区分局) wins, then the most even one. Return None when
+    no such layout exists.
+    """
+    return _lines(name, float(max_width), tuple(known_places))
+
+
+@lru_cache(maxsize=4096)
+def _words(name: str, known: tuple[str, ...]) -> tuple[str, ...]:
+    out: list[str] = []
+    for part, is_place in _place_split(name, known):
+        out += [part] if is_place else _merge(list(_jieba().cut(part, HMM=True)))
+    return tuple(out)
+
+
+def _place_split(name: str, known: tuple[str, ...]):
+    """Yield (text, is place) pieces; a place followed by 委 keeps it (米东区委/组织部)."""
+    rest = name
+    while rest:
+        hits = [(rest.find(p), -len(p), p) for p in known if p in rest]
+        if not hits:
+            yield rest, False
+            return
+        start, _, place = min(hits)
+        end = start + len(place)
+        end += rest[end:end + 1] == "委" and len(rest) > end + 1
+        if start:
+            yield rest[:start], False
+        yield rest[start:end], True
+        rest = rest[end:]
+
+
+def _merge(pieces: list[str]) -> list[str]:
+    """Join single characters: runs of them together (网/信/办), a connector or a lone one to its neighbour."""
+    runs: list[str] = []
+    for piece in pieces:
+        if len(piece) == 1 and runs and len(runs[-1]) == 1 and piece not in JOINS_PREVIOUS \
+                and runs[-1] not in JOINS_PREVIOUS:
+            runs[-1] += piece
+        else:
+            runs.append(piece)
+    out: list[str] = []
+    for n, piece in enumerate(runs):
+        if len(piece) == 1 and out:
+            out[-1] += piece
+        elif len(piece) == 1 and n + 1 < len(runs):
+            runs[n + 1] = piece + runs[n + 1]
+        else:
+            out.append(piece)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _lines(name: str, max_width: float, known: tuple[str, ...]) -> list[str] | None:
+    if width(name) <= max_width or len(name) <= 1:
+        return [name] if width(name) <= max_width else None
+    parts = _words(name, known)
+    ends = known + tuple(p + "委" for p in known)
+    best, best_key = None, None
+    for cuts in itertools.product((False, True), repeat=len(parts) - 1):  # names have a handful of words
+        layout, line = [], parts[0]
+        for cut, part in zip(cuts, parts[1:]):
+            if cut:
+                layout.append(line)
+                line = part
+            else:
+                line += part
+        layout.append(line)
+        if any(width(x) > max_width + 1e-9 or len(x) == 1 for x in layout):
+            continue
+        at_place = sum(a.endswith(ends) or b.startswith(known) for a, b in zip(layout, layout[1:]))
+        key = (len(layout), -at_place, max(map(width, layout)), [-width(x) for x in layout])
+        if best_key is None or key < best_key:
+            best, best_key = layout, key
+    return best
+
+
+def _jieba():
+    """Return jieba's tokenizer, built once from its bundled dictionary without log output or cache file."""
+    global _tokenizer
+    with _lock:
+        if _tokenizer is None:
+            import jieba
+
+            tokenizer = jieba.Tokenizer()
+            tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(tokenizer.get_dict_file())
+            tokenizer.initialized = True  # skips initialize(), which logs and writes a cache file
+            _tokenizer = tokenizer
+        return _tokenizer
