@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/run.py            # print the table
     .venv/bin/python benchmarks/run.py --write    # also write benchmarks/RESULTS.md
+    .venv/bin/python benchmarks/run.py --batch --write   # only the batch section (60 townships, Dask)
 
 Every measurement runs in its own process (``--one NAME``), so the peak resident memory of that process
 is the memory the job needs; the time is measured inside it around the job itself (without interpreter
@@ -14,7 +15,9 @@ import io
 import json
 import os
 import platform
+import math
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -28,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "source" / "yangmaogong.json"
 WORK = Path(tempfile.gettempdir()) / "dutydocs-bench"
 MARKER = "<!-- 以下是人工分析，--write 保留 -->"
+BATCH_BEGIN, BATCH_END = "<!-- 批量：run.py --batch --write 生成 -->", "<!-- 批量结束 -->"
+ROUND = 40_000  # townships in a national review round
 
 
 # --- documents to measure on -------------------------------------------------------------------
@@ -196,15 +201,121 @@ def measure(argv: list[str], runs: int) -> tuple[float, float]:
     return statistics.median(seconds), max(peaks)
 
 
+# --- batch: many townships, local processes and Dask ---------------------------------------------
+
+def synthetic_townships(folder: Path, count: int, seed: int = 7) -> list[Path]:
+    """Write count townships whose list sizes are drawn within ±30 % of the bundled list's (130/98/45)."""
+    from dutydocs import dumps
+
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        sizes = [max(1, round(base * rng.uniform(0.7, 1.3))) for base in (130, 98, 45)]
+        doc = average_township(*sizes, seed=100 + n)
+        path = folder / f"town{n:02d}.json"
+        path.write_text(dumps(doc).replace("平均规模镇", f"合成{n:02d}镇"), "utf-8")
+        paths.append(path)
+    return paths
+
+
+def run_counted(argv: list[str]) -> tuple[float, float, str, float]:
+    """Run a command; return wall seconds, CPU seconds of it and every process it waited for, stderr, load."""
+    load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    process = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, process.stderr, load
+
+
+def batch_section(count: int, runs: int) -> str:
+    """Measure batch builds and return the Markdown section."""
+    cli = str(Path(sys.executable).parent / "dutydocs")
+    work = WORK / "townships"
+    shutil.rmtree(work, ignore_errors=True)
+    sources = [str(p) for p in synthetic_townships(work / "source", count)]
+    items = sum(len(json.loads(Path(s).read_text("utf-8"))["lists"][k]["items"])
+                for s in sources for k in ("basic", "cooperative", "withdrawn"))
+    cores = len(os.sched_getaffinity(0))
+    lines = [f"{count} 个合成乡镇（每个清单的事项数在随附清单 130/98/45 的 ±30 % 内抽取，共 {items:,} 项），"
+             f"全部格式，{cores} 核；CPU 时间为命令及其全部子进程（resource.getrusage RUSAGE_CHILDREN）。"
+             "负载为开始时 1 分钟平均（本机与其他任务共用，墙钟时间偏高，CPU 时间受影响小）。", "",
+             "| 方式 | 墙钟 | 每核吞吐（个/核·分） | CPU 时间 | 每个源文件 CPU | 负载 |", "|---|---:|---:|---:|---:|---:|"]
+    per_source = {}
+    for label, options, workers in (("--jobs 1", ["--jobs", "1"], 1), ("--jobs 2", ["--jobs", "2"], 2),
+                                    ("--scheduler local", ["--scheduler", "local"], cores)):
+        out = work / f"out-{options[1]}"
+        wall, cpu, err, load = run_counted([cli, "build", *sources, "-o", str(out), "--force", *options])
+        if f"{count} 个已生成" not in err:
+            raise SystemExit(f"{label} failed:\n{err[-2000:]}")
+        per_source[label] = cpu / count
+        throughput = count / wall / min(workers, cores) * 60
+        lines.append(f"| {label} | {wall:.0f} s | {throughput:.2f} | {cpu:.0f} s | {cpu / count:.2f} s | {load:.1f} |")
+        print(lines[-1], file=sys.stderr)
+    edited = sources[::count // 5][:5]
+    for source in edited:
+        path = Path(source)
+        path.write_text(path.read_text("utf-8").replace("（1）", "（1，修订）", 1), "utf-8")
+    wall, cpu, err, load = run_counted([cli, "build", *sources, "-o", str(work / "out-2"), "--jobs", "2"])
+    rebuilt = err.count("已生成，")  # the summary line
+    summary = next(line for line in err.splitlines() if line.startswith("完成："))
+    lines += ["", f"- 编辑其中 5 个后以 --jobs 2 重新生成：{wall:.1f} s，CPU {cpu:.0f} s，负载 {load:.1f}；"
+              f"汇总：“{summary}”" + ("" if rebuilt and "5 个已生成" in summary and f"{count - 5} 个未变化" in summary
+                                     else "（**与预期的 5 个已生成不符**）")]
+    variants = (("-f pdf", ["-f", "pdf"]), ("全部格式 --jobs 2", ["--jobs", "2"]), ("全部格式 --jobs 1", ["--jobs", "1"]))
+    measured = {label: [] for label, _ in variants}
+    for _ in range(runs):  # interleaved, so that the three see the same load
+        for label, options in variants:
+            measured[label].append(run_counted([cli, "build", str(BUNDLED), "-o", str(work / "single"), "--force",
+                                                *options]))
+    single = {label: (statistics.median(m[0] for m in ms), statistics.median(m[1] for m in ms),
+                      max(m[3] for m in ms)) for label, ms in measured.items()}
+    lines.append(f"- 一个源文件（随附清单，273 项），整条命令，{runs} 次交替运行的中位数：" + "；".join(
+        f"{label} 墙钟 {wall:.2f} s、CPU {cpu:.2f} s（负载 ≤ {load:.1f}）" for label, (wall, cpu, load) in single.items())
+        + f"。全部格式 --jobs 2 与只生成 PDF 的墙钟之比 **{single['全部格式 --jobs 2'][0] / single['-f pdf'][0]:.2f}**"
+        "（目标 ≤ 1.10）")
+    cpu_each = per_source["--scheduler local"]
+    hours = cpu_each * ROUND / 3600
+    workers = math.ceil(hours / 2)
+    lines += ["", f"**{ROUND:,} 个乡镇一轮的预测**（按上面 --scheduler local 实测的每个源文件 CPU {cpu_each:.2f} s，"
+              f"含进程启动与调度开销；--jobs 2 为 {per_source['--jobs 2']:.2f} s）：约 **{hours:.0f} CPU 小时**；"
+              f"一小时内完成需要 **{workers} 个 2 核工作节点**（CPU 时间 ÷ 2 核 ÷ 1 小时，向上取整，"
+              f"假定节点两核都用于渲染、单个乡镇的数据量与这里相近）。"]
+    return "\n".join(lines)
+
+
+def write_batch(section: str) -> None:
+    """Replace the batch section of RESULTS.md (kept at its end, after the analysis), or add it."""
+    results = ROOT / "benchmarks" / "RESULTS.md"
+    text = results.read_text("utf-8")
+    block = f"{BATCH_BEGIN}\n## 批量生成（{time.strftime('%Y-%m-%d')} 测量）\n\n{section}\n{BATCH_END}\n"
+    if BATCH_BEGIN in text:
+        text = text[:text.index(BATCH_BEGIN)] + block + text[text.index(BATCH_END) + len(BATCH_END) + 1:]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    results.write_text(text, "utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median is reported)")
     parser.add_argument("--write", action="store_true", help="write benchmarks/RESULTS.md")
     parser.add_argument("--diff", action="store_true", help="measure only the comparisons (no RESULTS.md)")
+    parser.add_argument("--batch", action="store_true", help="measure only the batch builds (slow: minutes)")
+    parser.add_argument("--townships", type=int, default=60, help="synthetic townships in the batch runs")
     args = parser.parse_args()
     if args.one:
         print(one(args.one))
+        return
+    if args.batch:
+        section = batch_section(args.townships, args.runs)
+        print(section)
+        if args.write:
+            write_batch(section)
         return
     if args.diff:
         py = sys.executable

@@ -1,9 +1,16 @@
-"""Building one or many sources into their output files, in parallel and only when something changed."""
+"""Building one or many sources into their output files, in parallel and only when something changed.
+
+The work is split in two. A worker (a local process, or a Dask worker on another machine) renders
+one source into the bytes of its formats and writes nothing. This process plans the batch (skips
+what is up to date, claims each output name), then writes what comes back, atomically.
+"""
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import signal
+import socket
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -16,12 +23,31 @@ from . import __version__
 from .builders import REGISTRY, BuildOptions, builder
 from .check import load_checked
 from .errors import DutydocsError
-from .fonts import HARFBUZZ_WARNING, has_harfbuzz_subset
+from .fonts import HARFBUZZ_WARNING, has_harfbuzz_subset, serving_fonts
 from .model import Document
-from .outputs import safe_filename, write_atomic
+from .outputs import claim, claim_holder, safe_filename, write_atomic
+from .source import read_text
 
 STATE_DIR = ".dutydocs"
-"""Folder inside the output folder where the content hash of each build is kept."""
+"""Folder inside the output folder where the content hash of each build and the name claims are kept."""
+
+KILL_HOOK = "DUTYDOCS_TEST_KILL_WORKER"
+"""Tests only: a marker file path; the first render to create it kills its own process after one format."""
+
+
+@dataclass
+class Rendered:
+    """What a worker hands back for one source: the bytes of each format, or why it failed."""
+
+    source: str
+    outputs: dict[str, bytes] = field(default_factory=dict)
+    items: int = 0
+    warnings: int = 0
+    fonts: dict[str, str] | None = None  # role → font; recorded when a PDF was set
+    host: str = ""
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    error: str | None = None
 
 
 @dataclass
@@ -32,6 +58,7 @@ class BuildResult:
     written: list[str] = field(default_factory=list)
     items: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
     warnings: int = 0
     skipped: bool = False
     error: str | None = None
@@ -56,6 +83,48 @@ def build_source(source: Path, formats, out_dir: Path, options: BuildOptions,
     return doc, written, len(warnings)
 
 
+# --- what a worker runs -----------------------------------------------------------------------
+
+def render_source(source: str, formats, options: BuildOptions, record_fonts: bool = False) -> Rendered:
+    """Check one source and render each format to bytes, writing nothing; report failure instead of raising.
+
+    With record_fonts (a worker on another machine), a PDF's result names the fonts that set it.
+    """
+    started, cpu = time.perf_counter(), time.process_time()
+    result = Rendered(source=str(source), host=socket.gethostname())
+    try:
+        doc, warnings = load_checked(Path(source))
+        result.items, result.warnings = doc.item_count(), len(warnings)
+        for fmt in formats:
+            module, made = builder(fmt), result.outputs
+            base = getattr(module, "BASED_ON", None)
+            made[fmt] = module.convert(doc, options, made[base]) if base in made else module.render(doc, options)
+            _kill_hook()
+        if record_fonts and "pdf" in formats:
+            result.fonts = serving_fonts()
+    except DutydocsError as exc:
+        result.error = exc.format_message()
+    except Exception:  # a bug, not a user mistake: keep the traceback, but let the other sources build
+        result.error = f"{source}: 内部错误（请报告此问题）\n{traceback.format_exc()}"
+    result.outputs = result.outputs if result.error is None else {}
+    result.seconds, result.cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    return result
+
+
+def _kill_hook() -> None:
+    """Let a test kill this worker in the middle of a build, once, without relying on timing."""
+    marker = os.environ.get(KILL_HOOK)
+    if not marker:
+        return
+    try:
+        fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+    except FileExistsError:
+        return
+    os.write(fd, str(os.getpid()).encode())
+    os.close(fd)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
 # --- incremental builds -----------------------------------------------------------------------
 
 def content_hash(source: Path, fmt: str, options: BuildOptions) -> str:
@@ -75,17 +144,15 @@ def _state_path(out_dir: Path, source: Path) -> Path:
     return Path(out_dir) / STATE_DIR / f"{safe_filename(Path(source).stem)}-{key}.json"
 
 
-def _up_to_date(source: Path, formats, out_dir: Path, options: BuildOptions) -> list[str] | None:
+def _up_to_date(formats, out_dir: Path, state_path: Path, inputs: dict[str, str]) -> list[str] | None:
     """Return the outputs when every one exists unchanged since a build with the same inputs."""
-    state_path = _state_path(out_dir, source)
     try:
         state = json.loads(state_path.read_text("utf-8"))
         outputs = []
         for fmt in formats:
             entry = state[fmt]
             path = Path(entry["path"])
-            if entry["input"] != content_hash(source, fmt, options) or \
-                    hashlib.sha256(path.read_bytes()).hexdigest() != entry["output"]:
+            if entry["input"] != inputs[fmt] or hashlib.sha256(path.read_bytes()).hexdigest() != entry["output"]:
                 return None
             outputs.append(str(path))
         return outputs
@@ -93,67 +160,145 @@ def _up_to_date(source: Path, formats, out_dir: Path, options: BuildOptions) -> 
         return None
 
 
-def _remember(source: Path, formats, written: list[Path], out_dir: Path, options: BuildOptions) -> None:
-    state_path = _state_path(out_dir, source)
+def _remember(state_path: Path, written: dict[str, Path], inputs: dict[str, str]) -> None:
     try:
         state = json.loads(state_path.read_text("utf-8"))
     except (OSError, ValueError):
         state = {}
-    for fmt, path in zip(formats, written):
-        state[fmt] = {"path": str(path), "input": content_hash(source, fmt, options),
+    for fmt, path in written.items():
+        state[fmt] = {"path": str(path), "input": inputs[fmt],
                       "output": hashlib.sha256(Path(path).read_bytes()).hexdigest()}
     write_atomic(state_path, json.dumps(state, ensure_ascii=False, indent=1))
 
 
-# --- one source, as a worker process runs it ---------------------------------------------------
+# --- the batch, as this process plans and finishes it -------------------------------------------
 
-def build_one(source: str, formats: list[str], out_dir: str, options: BuildOptions, force: bool = False,
-              stem: str | None = None) -> BuildResult:
-    """Build one source and report the outcome instead of raising: the unit a batch engine calls."""
-    started = time.perf_counter()
-    result = BuildResult(source=str(source))
+@dataclass
+class Planned:
+    """A source that must be rendered: the name its outputs get and the input hashes to remember."""
+
+    source: str
+    stem: str | None
+    inputs: dict[str, str]
+
+
+def _title_stem(source: str) -> str | None:
+    """Return the output name from the source's title, or None when it cannot be read (the render says why)."""
     try:
-        if not force:
-            outputs = _up_to_date(Path(source), formats, Path(out_dir), options)
-            if outputs is not None:
-                result.written, result.skipped = outputs, True
-                return result
-        doc, written, result.warnings = build_source(Path(source), formats, Path(out_dir), options, stem)
-        _remember(Path(source), formats, written, Path(out_dir), options)
-        result.written, result.items = [str(p) for p in written], doc.item_count()
-    except DutydocsError as exc:
-        result.error = exc.format_message()
-    except Exception:  # a bug, not a user mistake: keep the traceback, but let the other sources build
-        result.error = f"{source}: 内部错误（请报告此问题）\n{traceback.format_exc()}"
-    result.seconds = time.perf_counter() - started
+        title = json.loads(read_text(Path(source))).get("title")
+    except (DutydocsError, ValueError, AttributeError, RecursionError):
+        return None
+    return safe_filename(title) if isinstance(title, str) else None
+
+
+def _claim(job_source: str, stem: str, out_dir: Path, check_only: bool = False) -> str | None:
+    """Claim the output name for this source (or only look, with check_only); return why it is refused."""
+    folder = Path(out_dir) / STATE_DIR / "claims"
+    owner = str(Path(job_source).resolve())
+    try:
+        holder = claim_holder(folder, stem) if check_only else claim(folder, stem, owner)
+    except OSError as exc:
+        return f"{job_source}: 无法写入输出文件夹 {out_dir}（{exc.strerror or exc}）；请检查空间与权限"
+    if holder is None or holder == owner:
+        return None
+    return (f"{job_source}: 输出文件名“{stem}”已属于另一个源文件 {holder}（两份清单标题相同）；"
+            f"请修改其中一份的 title，或确认不再需要那一份后删除 {folder / stem} 再生成")
+
+
+def plan(source: str, formats, out_dir: Path, options: BuildOptions, force: bool) -> Planned | BuildResult:
+    """Return what must be rendered, or the outcome when the source is up to date or its name is taken.
+
+    A name held by another source is refused here, before any rendering; the claim itself is made
+    only when there is something to write, so a source with errors leaves nothing behind.
+    """
+    stem = _title_stem(source)
+    if stem is not None and (refused := _claim(source, stem, out_dir, check_only=True)):
+        return BuildResult(source, error=refused)
+    try:
+        inputs = {fmt: content_hash(Path(source), fmt, options) for fmt in formats}
+    except OSError:
+        return Planned(source, stem, {})  # unreadable: the render reports it in the user's terms
+    state_path = _state_path(out_dir, Path(source))
+    if not force and stem is not None:
+        outputs = _up_to_date(formats, out_dir, state_path, inputs)
+        if outputs is not None:
+            refused = _claim(source, stem, out_dir)  # held since it was built; claimed again if it was deleted
+            return BuildResult(source, error=refused) if refused else \
+                BuildResult(source, written=outputs, skipped=True)
+    return Planned(source, stem, inputs)
+
+
+def finish(job: Planned, parts: list[Rendered], formats, out_dir: Path) -> BuildResult:
+    """Write the rendered bytes of one source atomically and remember their hashes; fonts must be ours."""
+    result = BuildResult(job.source, seconds=max(p.seconds for p in parts),
+                         cpu_seconds=sum(p.cpu_seconds for p in parts))
+    failed = next((p for p in parts if p.error), None)
+    if failed or job.stem is None:
+        result.error = failed.error if failed else f"{job.source}: 内部错误：读不出标题（请报告此问题）"
+        return result
+    for part in parts:
+        if part.fonts is not None and part.fonts != (ours := serving_fonts()):
+            differ = "；".join(f"{role} 本机 {ours.get(role)}，节点 {font}"
+                              for role, font in part.fonts.items() if ours.get(role) != font)
+            result.error = (f"{job.source}: 工作节点 {part.host} 的字体与本机不同（{differ}），未写入任何文件；"
+                            f"请在所有节点安装同样的字体（scripts/setup.sh），用 dutydocs doctor 核对")
+            return result
+    if refused := _claim(job.source, job.stem, out_dir):
+        result.error = refused
+        return result
+    outputs = {fmt: data for part in parts for fmt, data in part.outputs.items()}
+    try:
+        written = {fmt: write_atomic(Path(out_dir) / f"{job.stem}.{builder(fmt).SUFFIX}", outputs[fmt])
+                   for fmt in formats}
+        _remember(_state_path(out_dir, Path(job.source)), written, job.inputs)
+    except OSError as exc:
+        result.error = f"{job.source}: 无法写入输出文件夹 {out_dir}（{exc.strerror or exc}）；请检查空间与权限"
+        return result
+    result.written = [str(p) for p in written.values()]
+    result.items, result.warnings = parts[0].items, parts[0].warnings
     return result
 
 
-def _stems(sources: list[Path]) -> dict[str, str | None]:
-    """Name outputs after the title; when two sources share a title, add the source file's name."""
-    titles: dict[str, str | None] = {}
-    for source in sources:
-        try:
-            titles[str(source)] = json.loads(Path(source).read_text("utf-8-sig")).get("title")
-        except (OSError, ValueError, AttributeError, RecursionError):  # the build reports it properly
-            titles[str(source)] = None
-    counts: dict[str, int] = {}
-    for title in titles.values():
-        if isinstance(title, str):
-            counts[title] = counts.get(title, 0) + 1
-    return {source: (f"{safe_filename(title)}（{safe_filename(Path(source).stem)}）"
-                     if isinstance(title, str) and counts[title] > 1 else None)
-            for source, title in titles.items()}
+def build_one(source: str, formats, out_dir: str | Path, options: BuildOptions, force: bool = False) -> BuildResult:
+    """Build one source in this process, as a batch does, and report the outcome instead of raising."""
+    formats = [f for f in REGISTRY if f in formats]
+    outcome = plan(str(source), formats, Path(out_dir), options, force)
+    if isinstance(outcome, BuildResult):
+        return outcome
+    return finish(outcome, [render_source(outcome.source, formats, options)], formats, Path(out_dir))
+
+
+def _units(jobs: list[Planned], formats, workers: int) -> list[tuple[int, list[str]]]:
+    """Split the renders into units: one per source, or, with spare workers, the PDF (and what is made from it) apart."""
+    with_pdf = [f for f in formats if f == "pdf" or getattr(builder(f), "BASED_ON", None) == "pdf"]
+    rest = [f for f in formats if f not in with_pdf]
+    split = workers > 1 and len(jobs) < workers and "pdf" in formats and rest
+    groups = [with_pdf, rest] if split else [list(formats)]
+    return [(index, group) for index in range(len(jobs)) for group in groups]
+
+
+def render_locally(jobs: list[Planned], units, options: BuildOptions, workers: int):
+    """Yield (unit, rendered) as this machine's processes finish them."""
+    if workers == 1:
+        for unit in units:
+            yield unit, render_source(jobs[unit[0]].source, unit[1], options)
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(units))) as pool:
+        futures = {pool.submit(render_source, jobs[unit[0]].source, unit[1], options): unit for unit in units}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
 
 
 def build_many(sources, formats, out_dir: Path, options: BuildOptions, jobs: int = 1,
-               force: bool = False) -> bool:
-    """Build every source with progress shown, one failure not stopping the rest; True when all built."""
+               force: bool = False, scheduler: str | None = None) -> bool:
+    """Build every source with progress shown, one failure not stopping the rest; True when all built.
+
+    With ``scheduler`` the renders run on a Dask distributed cluster; otherwise in ``jobs`` local processes.
+    """
     formats = [f for f in REGISTRY if f in formats]
     if "pdf" in formats and not has_harfbuzz_subset():
         click.echo(HARFBUZZ_WARNING, err=True)
     sources = [str(s) for s in sources]
-    stems = _stems([Path(s) for s in sources])
     started = time.perf_counter()
     results: list[BuildResult] = []
     show_progress = len(sources) > 1
@@ -176,15 +321,29 @@ def build_many(sources, formats, out_dir: Path, options: BuildOptions, jobs: int
             click.echo(f"[{done}/{len(sources)}] {items} 项，失败 {failed}，"
                        f"已用 {time.perf_counter() - started:.1f} 秒  {result.source}", err=True)
 
-    if jobs == 1 or len(sources) == 1:
-        for source in sources:
-            report(build_one(source, formats, str(out_dir), options, force, stems[source]))
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(build_one, source, formats, str(out_dir), options, force, stems[source])
-                       for source in sources]
-            for future in as_completed(futures):
-                report(future.result())
+    pending: list[Planned] = []
+    for source in sources:
+        outcome = plan(source, formats, out_dir, options, force)
+        if isinstance(outcome, BuildResult):
+            report(outcome)
+        else:
+            pending.append(outcome)
+    if pending:
+        if scheduler:
+            from .cluster import render_on_cluster
+
+            units = _units(pending, formats, 1)
+            rendered = render_on_cluster([pending[i].source for i, _ in units], [g for _, g in units],
+                                         options, scheduler)
+            done = ((units[n], part) for n, part in rendered)
+        else:
+            units = _units(pending, formats, jobs)
+            done = render_locally(pending, units, options, jobs)
+        parts: dict[int, list[Rendered]] = {}
+        for (index, _group), part in done:
+            parts.setdefault(index, []).append(part)
+            if len(parts[index]) == len(units) // len(pending):
+                report(finish(pending[index], parts[index], formats, out_dir))
 
     failures = [r for r in results if r.error]
     if show_progress or failures:

@@ -96,9 +96,12 @@ def _default_sources() -> list[Path]:
 @click.option("--page-numbers", type=click.Choice(["total", "dash"]), default="total", show_default=True,
               help="页码样式：total 为“第 X 页，共 Y 页”，dash 为 GB/T 9704 的“— X —”。")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="并行进程数（批量生成多个源文件时）。")
+              help="并行进程数：批量时各源文件并行；只有一个源文件时 PDF 与其他格式并行。")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="把生成交给 Dask distributed 集群：调度器地址（如 tcp://10.0.0.5:8786），"
+                   "或 local 在本机按核数启动；需要 pip install 'dutydocs[dask]'。")
 @click.option("--force", is_flag=True, help="即使源文件与模板都没有变化也重新生成。")
-def build(sources, formats, out_dir, templates, page_numbers, jobs, force):
+def build(sources, formats, out_dir, templates, page_numbers, jobs, scheduler, force):
     """把源文件发布为正式文本（PDF、Word、Excel、HTML；OFD 须用 -f ofd 指定）。
 
     \b
@@ -107,41 +110,38 @@ def build(sources, formats, out_dir, templates, page_numbers, jobs, force):
       dutydocs build source/yangmaogong.json -f pdf    # 只生成 PDF
       dutydocs build -f pdf -f ofd                     # PDF 与 OFD（公文附件归档、报送用）
       dutydocs build source/*.json --jobs 2 -o output  # 批量生成
+      dutydocs build 分片/*.json --scheduler tcp://调度器:8786   # 在 Dask 集群上生成
     """
     from .build import STATE_DIR, build_many
     from .outputs import check_outputs
 
+    from .errors import UsageMistake
+
+    if scheduler and jobs != 1:
+        raise UsageMistake("--jobs 与 --scheduler 不能同时使用：在集群上，并行数由工作节点决定（去掉 --jobs）")
     sources = list(sources) or _default_sources()
     formats = formats or DEFAULT_FORMATS
     template_files = [p for p in Path(templates).rglob("*") if p.is_file()]
     check_outputs(_build_outputs(sources, formats, out_dir), inputs=sources + template_files,
                   folders=[out_dir, out_dir / STATE_DIR])
     options = BuildOptions(templates=templates, page_numbers=page_numbers)
-    ok = build_many(sources, formats, out_dir, options, jobs=jobs, force=force)
+    ok = build_many(sources, formats, out_dir, options, jobs=jobs, force=force, scheduler=scheduler)
     if not ok:
         sys.exit(1)
 
 
 def _build_outputs(sources, formats, out_dir: Path) -> list[Path]:
-    """The files a build may write for these sources: <title>.<format>, or <title>（<file>）.<format>."""
-    from collections import Counter
-
+    """The files a build may write for these sources: <title>.<format> (a second source of a title is refused)."""
     from .outputs import safe_filename
 
-    titles = {}
+    paths = []
     for source in sources:
         try:
-            titles[source] = json.loads(Path(source).read_text("utf-8-sig")).get("title")
+            title = json.loads(Path(source).read_text("utf-8-sig")).get("title")
         except (OSError, ValueError, AttributeError, RecursionError):  # the build reports it properly
             continue
-    counts = Counter(t for t in titles.values() if isinstance(t, str))
-    paths = []
-    for source, title in titles.items():
         if isinstance(title, str):
-            stem = safe_filename(title)
-            if counts[title] > 1:
-                stem += f"（{safe_filename(Path(source).stem)}）"
-            paths += [out_dir / f"{stem}.{fmt}" for fmt in formats]
+            paths += [out_dir / f"{safe_filename(title)}.{fmt}" for fmt in formats]
     return paths
 
 

@@ -31,6 +31,24 @@ def serving_font(chain: tuple[str, ...]) -> str | None:
     return next((name for name in chain if name in families), None)
 
 
+@lru_cache(maxsize=None)
+def serving_fonts() -> dict[str, str]:
+    """Return, per role, the family and version(s) of the font that serves it here: what a PDF is set in."""
+    versions: dict[str, set[str]] = {}
+    if shutil.which("fc-list"):
+        out = subprocess.run(["fc-list", "--format", "%{family}\t%{fontversion}\n"],
+                             capture_output=True, text=True, check=False).stdout
+        for line in out.splitlines():
+            families, _, version = line.partition("\t")
+            for name in families.split(","):
+                versions.setdefault(name.strip(), set()).add(version)
+    fonts = {}
+    for role, chain in ROLES.items():
+        family = serving_font(chain)
+        fonts[role] = f"{family} {'/'.join(sorted(versions.get(family, ())))}".strip() if family else "无"
+    return fonts
+
+
 def has_harfbuzz_subset() -> bool:
     """Whether libharfbuzz-subset is present; without it WeasyPrint subsets CJK fonts several times slower."""
     return ctypes.util.find_library("harfbuzz-subset") is not None

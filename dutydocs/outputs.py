@@ -1,10 +1,12 @@
-"""Writing outputs safely: names that fit, checks before any work, atomic replacement of the file."""
+"""Writing outputs safely: names that fit, checks before any work, atomic replacement, claims on names."""
 from __future__ import annotations
 
 import errno
-import glob
+import json
 import os
 import re
+import secrets
+import socket
 import tempfile
 from pathlib import Path
 
@@ -49,29 +51,73 @@ def _cut_to_bytes(text: str, limit: int) -> str:
     return encoded[:limit].decode("utf-8", "ignore")
 
 
+def temporary_path(path: Path) -> Path:
+    """Return a hidden temporary name beside path that names this host and process, plus a random part."""
+    host = re.sub(r"[^A-Za-z0-9-]", "_", socket.gethostname())[:40] or "host"
+    return path.parent / f".{path.name}.{host}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+
+
+def _create(path: Path, data: bytes) -> None:
+    """Create a new file (never an existing one) holding data, on disk before this returns."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def write_atomic(path: Path, data: bytes | str) -> Path:
-    """Write data to path through a temporary file in the same folder, so a failure leaves the old file intact."""
+    """Write data to path through this process's own temporary file, then rename: the old file or the new, never part.
+
+    Only the temporary file this call created is ever removed, so builds on other hosts or in other
+    processes writing into the same folder are never disturbed.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
         data = data.encode("utf-8")
-    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):  # left by a killed write
-        stale.unlink(missing_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = temporary_path(path)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        _create(tmp, data)
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def claim_holder(folder: Path, name: str) -> str | None:
+    """Return the source that holds an output name in folder, or None when nobody claimed it."""
+    path = Path(folder) / name
+    try:
+        return json.loads(path.read_text("utf-8"))["source"]
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"（记录无法读取：{path}）"
+
+
+def claim(folder: Path, name: str, owner: str) -> str | None:
+    """Claim an output name for owner by an atomic create in folder; return the other owner if it is taken.
+
+    The record is written in full under a temporary name and then hard-linked to the claim's name,
+    which fails when the name exists, so every reader sees a whole record, on any host.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    while True:
+        tmp = temporary_path(path)
+        try:
+            _create(tmp, json.dumps({"source": owner}, ensure_ascii=False).encode("utf-8"))
+            os.link(tmp, path)
+            return None
+        except FileExistsError:
+            holder = claim_holder(folder, name)
+            if holder is not None:  # None: released between the two steps, so try again
+                return None if holder == owner else holder
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 # --- before any work: outputs that would destroy an input, places that cannot be written -------

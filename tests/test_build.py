@@ -3,15 +3,20 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
+from dutydocs.build import Planned, _units
+from dutydocs.builders import DEFAULT_FORMATS
 from dutydocs.cli import main
-from dutydocs.outputs import safe_filename, write_atomic
+from dutydocs.outputs import claim, safe_filename, temporary_path, write_atomic
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small.json"
 
@@ -86,14 +91,69 @@ def test_unchanged_rebuild_renders_nothing(tmp_path, small_path, monkeypatch):
     assert again.output.count("未变化") == len(DEFAULT_FORMATS)
 
 
-def test_same_title_in_two_sources_does_not_overwrite(tmp_path):
-    sources = make_sources(tmp_path, 2)
-    data = json.loads(sources[1].read_text("utf-8"))
-    data["title"] = "示例0镇履职事项清单"
-    sources[1].write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+def retitle(source: Path, title: str) -> None:
+    data = json.loads(source.read_text("utf-8"))
+    data["title"] = title
+    source.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+
+
+def test_same_title_in_another_source_is_refused_whatever_the_shard(tmp_path):
+    town0, town1, town2 = make_sources(tmp_path, 3)
+    retitle(town1, "示例0镇履职事项清单")
+    retitle(town2, "示例0镇履职事项清单")
     out = tmp_path / "out"
-    assert build(*sources, "-f", "xlsx", "-o", out).exit_code == 0
-    assert len(list(out.glob("*.xlsx"))) == 2
+    first = build(town0, town1, "-f", "xlsx", "-o", out)  # one shard holding both
+    assert first.exit_code == 1 and "1 个已生成" in first.output and "1 个失败" in first.output
+    assert "town1.json" in first.output and "已属于另一个源文件" in first.output and str(town0) in first.output
+    (output,) = out.glob("*.xlsx")
+    before = output.read_bytes()
+    later = build(town2, "-f", "xlsx", "-o", out)  # another shard, another run
+    assert later.exit_code == 1 and "已属于另一个源文件" in later.output
+    assert output.read_bytes() == before and [p.name for p in out.glob("*.xlsx")] == [output.name]
+    assert build(town0, "-f", "xlsx", "-o", out, "--force").exit_code == 0  # the owner itself is not refused
+
+
+def test_claim_is_an_atomic_create_recording_the_source(tmp_path):
+    folder = tmp_path / "claims"
+    assert claim(folder, "甲镇", "/data/a.json") is None
+    assert claim(folder, "甲镇", "/data/a.json") is None
+    assert claim(folder, "甲镇", "/data/b.json") == "/data/a.json"
+    assert json.loads((folder / "甲镇").read_text("utf-8")) == {"source": "/data/a.json"}
+    assert [p.name for p in folder.iterdir()] == ["甲镇"]
+
+
+def test_overlapping_shards_build_into_one_folder(tmp_path):
+    """Two dutydocs build processes at once, as two Slurm array tasks whose shards overlap."""
+    sources = make_sources(tmp_path, 4)
+    out = tmp_path / "out"
+    cli = Path(sys.executable).parent / "dutydocs"
+    shards = [sources[:3], sources[1:]]
+    processes = [subprocess.Popen([cli, "build", *shard, "-f", "xlsx", "-o", out], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True) for shard in shards]
+    errors = [process.communicate()[1] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], errors
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == [f"示例{n}镇履职事项清单.xlsx" for n in range(4)]
+    claims = {p.name: json.loads(p.read_text("utf-8"))["source"] for p in (out / ".dutydocs" / "claims").iterdir()}
+    assert claims == {f"示例{n}镇履职事项清单": str(sources[n].resolve()) for n in range(4)}
+    for n in range(4):
+        load_workbook(out / f"示例{n}镇履职事项清单.xlsx")  # each output whole
+    again = subprocess.run([cli, "build", *sources, "-f", "xlsx", "-o", out], capture_output=True, text=True)
+    assert again.returncode == 0 and "4 个未变化" in again.stderr
+
+
+def test_one_source_renders_pdf_apart_from_the_other_formats(tmp_path, small_path):
+    job = Planned(str(small_path), "x", {})
+    formats = list(DEFAULT_FORMATS)
+    assert _units([job], formats, 2) == [(0, ["pdf"]), (0, ["docx", "xlsx", "html"])]
+    assert _units([job], ["pdf", "docx", "ofd"], 2) == [(0, ["pdf", "ofd"]), (0, ["docx"])]  # OFD is made from the PDF
+    assert _units([job], formats, 1) == [(0, formats)]
+    assert _units([job, job], formats, 2) == [(0, formats), (1, formats)]
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert build(small_path, "-o", one).exit_code == 0
+    result = build(small_path, "-o", two, "--jobs", "2")
+    assert result.exit_code == 0 and result.output.count("已生成") == 4
+    for path in (p for p in one.iterdir() if p.is_file()):
+        assert (two / path.name).read_bytes() == path.read_bytes(), path.name
 
 
 @pytest.mark.parametrize("title, expected", [
@@ -155,8 +215,18 @@ def test_interrupted_build_cleans_its_temporary_file(tmp_path, bundled_path):
     assert [p.name for p in tmp_path.iterdir()] == ["x.bin"]
 
 
-def test_leftover_temporary_file_of_a_killed_write_is_removed_next_time(tmp_path):
+def test_temporary_file_of_another_process_is_left_alone(tmp_path):
     target = tmp_path / "x.bin"
-    (tmp_path / ".x.bin.abc123.tmp").write_bytes(b"half")  # what SIGKILL during a write leaves
+    other = tmp_path / ".x.bin.node7.4242.abc123.tmp"  # another host's build, still writing
+    other.write_bytes(b"half")
     write_atomic(target, b"new")
-    assert [p.name for p in tmp_path.iterdir()] == ["x.bin"]
+    assert target.read_bytes() == b"new" and other.read_bytes() == b"half"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [other.name, "x.bin"]
+
+
+def test_temporary_name_carries_host_process_and_a_random_part(tmp_path):
+    first, second = temporary_path(tmp_path / "x.bin"), temporary_path(tmp_path / "x.bin")
+    host = re.sub(r"[^A-Za-z0-9-]", "_", socket.gethostname())
+    assert first.name.startswith(f".x.bin.{host}.{os.getpid()}.") and first.name.endswith(".tmp")
+    assert first != second and first.parent == tmp_path
+
