@@ -15,6 +15,7 @@ APT_PACKAGES=(
   poppler-utils             # pdftotext, pdffonts, pdftoppm: the tests read the PDF back
   libreoffice-writer-nogui  # converts the Word edition to PDF for checks and the benchmark
   libreoffice-calc-nogui    # prints the Excel edition to PDF when checking how it prints
+  chromium                  # the tests print the HTML edition with headless Chromium (landscape list, page numbers)
 )
 
 missing=()
