@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -59,7 +60,8 @@ def build_source(source: Path, formats, out_dir: Path, options: BuildOptions,
 def content_hash(source: Path, fmt: str, options: BuildOptions) -> str:
     """Hash everything an output depends on: source bytes, templates, options, dutydocs version."""
     digest = hashlib.sha256()
-    digest.update(f"{__version__}\0{fmt}\0{options.page_numbers}\0{sorted(options.extra.items())}\0".encode())
+    digest.update(f"{__version__}\0{fmt}\0{options.page_numbers}\0{sorted(options.extra.items())}\0"
+                  f"{os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())  # it stamps the outputs
     digest.update(Path(source).read_bytes())
     templates = Path(options.templates)
     for path in sorted(p for p in templates.rglob("*") if p.is_file()):

@@ -1,6 +1,7 @@
 """The dutydocs command line: thin commands that each call one library function."""
 from __future__ import annotations
 
+import errno
 import json
 import signal
 import sys
@@ -12,9 +13,59 @@ from . import __version__
 from .builders import FORMATS, PROJECT_TEMPLATES, BuildOptions
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+INTERRUPTED = "已中断：输出文件保持原样"
 
 
-@click.group(context_settings=CONTEXT)
+_REFUSALS = {errno.EACCES: "无权读写", errno.EPERM: "不允许读写（文件或文件夹被锁定？）",
+             errno.EROFS: "文件系统是只读的", errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额",
+             errno.ENAMETOOLONG: "文件名过长"}
+
+
+class _Commands(click.Group):
+    """The command group: Ctrl-C ends any command with 已中断 and exit status 130."""
+
+    def invoke(self, ctx):
+        from .errors import DutydocsError, Interrupted
+
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted(INTERRUPTED) from None
+        except OSError as exc:  # the system refused a read or a write the checks could not foresee
+            if exc.filename is None or exc.errno not in _REFUSALS:
+                raise
+            raise DutydocsError(f"{exc.filename}: {_REFUSALS[exc.errno]}（请检查此位置的权限与剩余空间）") from None
+
+
+def _date_option(value: str | None, with_time: bool = False) -> str | None:
+    """Check a --date value and explain in words what is expected."""
+    import re
+    from datetime import date, datetime
+
+    from .errors import UsageMistake
+
+    if value is None:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            date.fromisoformat(value)
+            return value
+        if with_time and re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z?", value):
+            datetime.fromisoformat(value.rstrip("Z"))
+            return value
+    except ValueError:
+        pass
+    also = "，或加上时刻写成 2025-06-30T09:30:00Z" if with_time else ""
+    raise UsageMistake(f"--date {value}：不是有效的日期（应写成 年-月-日，四位年份、两位月份、两位日子，"
+                       f"如 2025-06-30{also}）")
+
+
+def _inputs(*specs) -> list[Path]:
+    """The files among command arguments (a git REV:path is not a file of the user's)."""
+    return [Path(s) for s in specs if s is not None and Path(s).exists()]
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="dutydocs")
 def main() -> None:
     """dutydocs：乡镇履职事项清单的发布与修订比对工具。
@@ -59,13 +110,41 @@ def build(sources, formats, out_dir, templates, page_numbers, jobs, force):
       dutydocs build source/yangmaogong.json -f pdf    # 只生成 PDF
       dutydocs build source/*.json --jobs 2 -o output  # 批量生成
     """
-    from .build import build_many
+    from .build import STATE_DIR, build_many
+    from .outputs import check_outputs
 
+    sources = list(sources) or _default_sources()
+    formats = formats or FORMATS
+    template_files = [p for p in Path(templates).rglob("*") if p.is_file()]
+    check_outputs(_build_outputs(sources, formats, out_dir), inputs=sources + template_files,
+                  folders=[out_dir, out_dir / STATE_DIR])
     options = BuildOptions(templates=templates, page_numbers=page_numbers)
-    ok = build_many(list(sources) or _default_sources(), formats or FORMATS, out_dir, options,
-                    jobs=jobs, force=force)
+    ok = build_many(sources, formats, out_dir, options, jobs=jobs, force=force)
     if not ok:
         sys.exit(1)
+
+
+def _build_outputs(sources, formats, out_dir: Path) -> list[Path]:
+    """The files a build may write for these sources: <title>.<format>, or <title>（<file>）.<format>."""
+    from collections import Counter
+
+    from .outputs import safe_filename
+
+    titles = {}
+    for source in sources:
+        try:
+            titles[source] = json.loads(Path(source).read_text("utf-8-sig")).get("title")
+        except (OSError, ValueError, AttributeError, RecursionError):  # the build reports it properly
+            continue
+    counts = Counter(t for t in titles.values() if isinstance(t, str))
+    paths = []
+    for source, title in titles.items():
+        if isinstance(title, str):
+            stem = safe_filename(title)
+            if counts[title] > 1:
+                stem += f"（{safe_filename(Path(source).stem)}）"
+            paths += [out_dir / f"{stem}.{fmt}" for fmt in formats]
+    return paths
 
 
 @main.command(context_settings=CONTEXT)
@@ -105,21 +184,36 @@ def check(sources, output_format, strict):
 @click.option("--corrections", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="（PDF 文本）导入后应用的人工校正文件。")
 @click.option("--base", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="（Excel）分发此副本时的源文件，用于保留标题、说明以外未在表格中的信息。")
-def import_(file, out, corrections, base):
-    """把 PDF 提取文本或部门修改后的 Excel 副本转换为源文件。
+              help="上一版源文件：保留表格中没有的信息（标题、地区、修订日期），沿用其中事项的 id。")
+@click.option("--departments", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="（PDF 文本）部门名称表，一行一个，帮助识别部门列。")
+@click.option("--date", "revision_date", help="导入所得修订版本的日期（年-月-日）；默认取校正文件或 --base 的日期。")
+@click.option("--label", "revision_label", help="导入所得修订版本的名称，如 第三轮征求意见稿。")
+def import_(file, out, corrections, base, departments, revision_date, revision_label):
+    """把 PDF 提取文本、部门修改后的 Excel 副本或 Word 文档（.docx）转换为源文件。
+
+    Word 文档可以是本工具生成的 Word 版，也可以是办公室自己排版的清单表格；
+    读不出的内容按“表格、行、列”报告，不写任何文件。
+
+    修订日期取 --date，否则取校正文件 document 中的 revision_date，否则取 --base 的日期；
+    都没有时必须给出 --date（导入结果不随导入当天变化）。
 
     \b
     例：
       dutydocs import source/import/yangmaogong.txt \\
           --corrections source/import/yangmaogong.corrections.json -o source/yangmaogong.json
-      dutydocs import 返回的副本.xlsx -o new.json
+      dutydocs import 返回的副本.xlsx --base source/yangmaogong.json -o new.json
+      dutydocs import 清单.txt --departments 部门.txt --date 2025-09-01 -o new.json
+      dutydocs import 清单.docx --base source/yangmaogong.json --label 第三轮征求意见稿 -o new.json
     """
     from .importers import import_file
-    from .outputs import write_atomic
+    from .outputs import check_outputs, write_atomic
     from .source import dumps
 
-    doc = import_file(file, corrections=corrections, base=base)
+    revision_date = _date_option(revision_date)
+    check_outputs([out], inputs=_inputs(file, corrections, base, departments))
+    doc = import_file(file, corrections=corrections, base=base, departments=departments,
+                      revision_date=revision_date, revision_label=revision_label)
     text = dumps(doc)
     if out is None:
         click.echo(text, nl=False)
@@ -144,7 +238,9 @@ def import_(file, out, corrections, base):
 @click.option("--date", "change_date", default=None, help="（docx）修订日期，默认取新版本的修订日期。")
 @click.option("--exit-code", is_flag=True, help="两个版本不同时退出码为 1（同 git diff）。")
 @click.option("--color/--no-color", default=None, help="终端着色（默认：终端时着色）。")
-def diff(old, new, output_format, out, author, change_date, exit_code, color):
+@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=PROJECT_TEMPLATES, show_default="项目的 templates/", help="（html、pdf、docx）模板文件夹。")
+def diff(old, new, output_format, out, author, change_date, exit_code, color, templates):
     """比较两个修订版本：新增、删除、修改、移动的事项。
 
     OLD 与 NEW 可以是源文件、Excel 副本，或 git 中的版本（REV:路径）。
@@ -154,10 +250,16 @@ def diff(old, new, output_format, out, author, change_date, exit_code, color):
       dutydocs diff HEAD~1:source/yangmaogong.json source/yangmaogong.json
       dutydocs diff old.json new.json --format docx -o 修订.docx
     """
-    from .diff import run_diff
+    from .diff import BINARY, run_diff
+    from .errors import UsageMistake
+    from .outputs import check_outputs
 
+    if output_format in BINARY and out is None:
+        raise UsageMistake(f"{output_format} 报告是二进制文件，请用 -o/--out 指定输出文件，例如 -o 修订对照.{output_format}")
+    change_date = _date_option(change_date, with_time=True)
+    check_outputs([out], inputs=_inputs(old, new))
     changed = run_diff(old, new, output_format=output_format, out=out, author=author,
-                       change_date=change_date, color=color)
+                       change_date=change_date, color=color, templates=templates)
     if exit_code and changed:
         sys.exit(1)
 
@@ -189,19 +291,53 @@ def ids(source, prefix):
     例：
       dutydocs ids source/yangmaogong.json
     """
+    from .fmt import rewrite
     from .ids import assign_ids
-    from .outputs import write_atomic
-    from .source import dumps, load
 
-    doc, count = assign_ids(load(source), prefix)
-    if count:
-        write_atomic(source, dumps(doc))
-    click.echo(f"已分配 {count} 个新 id", err=True)
+    counted = []
+
+    def assign(doc):
+        doc, count = assign_ids(doc, prefix)
+        counted.append(count)
+        return doc if count else None
+
+    rewrite(source, assign, numbers=False)
+    click.echo(f"已分配 {counted[0]} 个新 id", err=True)
+
+
+@main.command("fmt", context_settings=CONTEXT)
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="只检查，不改写：有文件需要整理时退出码为 1。")
+def fmt(sources, check):
+    """整理源文件：重排每个清单的序号，统一字段顺序与缩进（改写源文件本身）。
+
+    手工插入或删除事项后运行，其后各项的序号自动顺延；"$schema" 与其他字段保持不变。
+    重复运行结果不变。
+
+    \b
+    退出码：0 已整理或无需整理；1 有错误（或 --check 下有文件需要整理）；2 用法错误。
+    例：
+      dutydocs fmt source/yangmaogong.json
+      dutydocs fmt source/*.json --check
+    """
+    from .fmt import format_file
+
+    pending = 0
+    for path in sources:
+        changed = format_file(path, check=check)
+        if changed:
+            pending += 1
+            click.echo(f"{'需要整理' if check else '已整理'} {path}", err=True)
+    if check:
+        click.echo(f"{pending} 个文件需要整理，{len(sources) - pending} 个无需整理", err=True)
+        if pending:
+            sys.exit(1)
+    else:
+        click.echo(f"已整理 {pending} 个文件，{len(sources) - pending} 个无需改动", err=True)
 
 
 def _terminate(signum, frame):  # pragma: no cover - exercised through a subprocess in the tests
-    click.echo("已中止：输出文件保持原样", err=True)
-    sys.exit(130)
+    raise KeyboardInterrupt
 
 
 def run() -> None:
@@ -209,8 +345,8 @@ def run() -> None:
     signal.signal(signal.SIGTERM, _terminate)
     try:
         main(prog_name="dutydocs")
-    except KeyboardInterrupt:
-        click.echo("已中止：输出文件保持原样", err=True)
+    except KeyboardInterrupt:  # pressed before or after a command runs
+        click.echo(INTERRUPTED, err=True)
         sys.exit(130)
 
 

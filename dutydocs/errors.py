@@ -63,3 +63,15 @@ class DutydocsError(click.ClickException):
 
 class SourceError(DutydocsError):
     """A source file cannot be read or is not a valid duty list."""
+
+
+class UsageMistake(DutydocsError):
+    """A command called the wrong way (a missing option, a bad value, an output that is an input): exit status 2."""
+
+    exit_code = 2
+
+
+class Interrupted(DutydocsError):
+    """The user pressed Ctrl-C: exit status 130, as shells expect; outputs are written atomically, so none is half-written."""
+
+    exit_code = 130

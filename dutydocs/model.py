@@ -164,6 +164,8 @@ class Document:
     lists: tuple[DutyList, ...]
     region: str = ""
     schema_version: int = 1
+    provenance: str = ""
+    """Where this source came from (an import, its file): for maintainers, never printed in an output."""
 
     def list(self, key: str) -> DutyList:
         for duty_list in self.lists:

@@ -136,7 +136,12 @@ def _schema_problems(error, text: str, name: str) -> list[Problem]:
         best = min(error.context, key=lambda e: len(e.schema_path))
         return _schema_problems(best, text, name)
     pointer = to_pointer(error.absolute_path)
-    line, column = locate(text, list(error.absolute_path))
+    path = list(error.absolute_path)
+    if error.validator in ("additionalProperties", "unevaluatedProperties"):
+        extra = re.findall(r"'([^']+)'", error.message)
+        if extra:  # point at the unknown key itself, not at the object that holds it
+            path.append(extra[0])
+    line, column = locate(text, path)
     message, hint = _explain(error)
     return [Problem("error", name, message, pointer, line, column, hint, code="schema")]
 
@@ -160,7 +165,8 @@ def _explain(error) -> tuple[str, str]:
     if v in ("minLength", "pattern") and isinstance(value, str) and not value.strip():
         return "内容为空", "请填写内容或删除此项"
     if v == "pattern":
-        return f"格式不对：{json.dumps(value, ensure_ascii=False)[:60]}", f"应符合 {error.validator_value}"
+        return f"格式不对：{json.dumps(value, ensure_ascii=False)[:60]}", _PATTERN_WORDS.get(
+            error.validator_value, "请参照 README 中的源文件格式改正")
     if v == "minimum":
         return f"数值应不小于 {error.validator_value}，实际是 {value}", ""
     if v == "minItems":
@@ -170,6 +176,13 @@ def _explain(error) -> tuple[str, str]:
     if v == "anyOf":
         return "上级部门收回事项应有承接部门（department）或说明（note）", ""
     return error.message, ""
+
+
+_PATTERN_WORDS = {
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "日期应写成 年-月-日：四位年份、两位月份、两位日子，用半角短横线连接，如 2025-06-30",
+    "^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$": "id 只能用英文字母、数字和 . _ -，以字母或数字开头，最长 64 个字符，如 ymg-0042",
+}
+"""What each pattern of the schema asks for, in words a clerk reads (never the regular expression)."""
 
 
 def _known_fields(schema_part: dict) -> list[str]:
@@ -263,6 +276,7 @@ def from_data(data: dict) -> Document:
         ),
         lists=lists,
         schema_version=data["schema_version"],
+        provenance=data.get("provenance", ""),
     )
 
 
@@ -301,16 +315,19 @@ def to_data(doc: Document) -> dict:
     data["revision"] = {"date": doc.revision.date}
     if doc.revision.label:
         data["revision"]["label"] = doc.revision.label
+    if doc.provenance:
+        data["provenance"] = doc.provenance
     data["explanation"] = {
         "title": doc.explanation.title,
         "sections": [{"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in doc.explanation.sections],
     }
-    data["lists"] = {dl.key: {"title": dl.title, "items": [_item_data(item) for item in dl.items]}
+    data["lists"] = {dl.key: {"title": dl.title, "items": [item_data(item) for item in dl.items]}
                      for dl in doc.lists}
     return data
 
 
-def _item_data(item) -> dict:
+def item_data(item) -> dict:
+    """Return one item as plain JSON data in the canonical field order."""
     data: dict[str, Any] = {}
     if item.id is not None:
         data["id"] = item.id

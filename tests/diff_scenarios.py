@@ -143,3 +143,198 @@ def generated(n_items: int, seed: int = 1) -> dict:
         "explanation": {"title": "说明", "sections": [{"heading": "一、基本情况", "paragraphs": ["生成的测试数据。"]}]},
         "lists": {key: {"title": key, "items": items} for key, items in lists.items()},
     }
+
+
+# --- realistic revisions of the bundled source, each with its known answer ---------------------------
+
+class Revision:
+    """A revision being edited from old data, with the changes it must be reported as.
+
+    expect() records a change by the item dict (its places are read after renumbering), or by the old
+    place for a removal; expect_formatting() a formatting-only difference.
+    """
+
+    def __init__(self, old: dict):
+        self.new = copy.deepcopy(old)
+        self.where = {id(item): (key, item["no"]) for key, dl in self.new["lists"].items() for item in dl["items"]}
+        self.expected: list = []
+        self.formatting: list = []
+
+    def items(self, key: str) -> list:
+        return self.new["lists"][key]["items"]
+
+    def find(self, item_id: str) -> dict:
+        return next(item for dl in self.new["lists"].values() for item in dl["items"] if item.get("id") == item_id)
+
+    def take(self, item_id: str) -> dict:
+        item = self.find(item_id)
+        self.items(self.where[id(item)][0]).remove(item)
+        return item
+
+    def transfer(self, item: dict, key: str, at: int | None = None, **fields) -> dict:
+        """Put a taken item in another list as that list's kind of item (old place kept for the answer)."""
+        out = {k: item[k] for k in ("id", "no", "category", "name") if k in item}
+        out.update(fields)
+        self.where[id(out)] = self.where[id(item)]
+        items = self.items(key)
+        items.insert(len(items) if at is None else at, out)
+        return out
+
+    def expect(self, kind: str, item: dict | None = None, fields=(), old: tuple | None = None) -> None:
+        self.expected.append((kind, item, frozenset(fields), old))
+
+    def expect_formatting(self, item: dict, field: str, index: int | None = None) -> None:
+        self.formatting.append((item, field, index))
+
+    def answer(self) -> tuple[dict, set, set]:
+        """Renumber; return the new data, the expected changes and the expected formatting differences."""
+        renumber(self.new)
+        changes = set()
+        for kind, item, fields, old in self.expected:
+            if kind == "removed":
+                changes.add(("removed", old, None, fields))
+            else:
+                new = (_list_of(self.new, item), item["no"])
+                changes.add((kind, None if kind == "added" else self.where[id(item)], new, fields))
+        formatting = {("item", (_list_of(self.new, item), item["no"]), field, index)
+                      for item, field, index in self.formatting}
+        return self.new, changes, formatting
+
+
+def wording(r: Revision) -> None:
+    """A few words changed in a name, a duty point and a 承接方式."""
+    a = r.find("ymg-0021")
+    a["name"] = a["name"].replace("深化整治", "持续深化整治")
+    r.expect("modified", a, {"name"})
+    b = r.find("ymg-0134")
+    b["town_duties"][1]["point"] = b["town_duties"][1]["point"].replace("；", "，并及时上报；", 1)
+    r.expect("modified", b, {"town_duties"})
+    c = r.find("ymg-0233")
+    c["takeover"] = c["takeover"] + "，按季度报送工作情况"
+    r.expect("modified", c, {"takeover"})
+
+
+def split(r: Revision) -> None:
+    """One item split in two: the larger part modified in place, the other part added after it."""
+    a = r.find("ymg-0022")
+    a["name"] = "负责镇人大换届选举，履行镇人大主席团职责，做好人大代表的履职服务、保障等工作"
+    part = {"no": 0, "category": a["category"], "name": "负责人大代表联络站建设，做好交办的人大代表建议的办理工作"}
+    items = r.items("basic")
+    items.insert(items.index(a) + 1, part)
+    r.expect("modified", a, {"name"})
+    r.expect("added", part)
+
+
+def merge(r: Revision) -> None:
+    """Two neighbouring items merged into one: the more similar modified, the other removed."""
+    a, b = r.find("ymg-0025"), r.find("ymg-0026")
+    a["name"] = "加强基层团组织建设和少先队工作，做好青少年思想引领、组织动员和联系服务工作，加强基层妇联组织建设"
+    r.items("basic").remove(b)
+    r.expect("modified", a, {"name"})
+    r.expect("removed", old=r.where[id(b)])
+
+
+def department_renamed(r: Revision) -> None:
+    """A department renamed across every cooperative item that names it: one modification per item."""
+    for item in r.items("cooperative"):
+        if "米东区市场监督管理局" in item["departments"]:
+            item["departments"] = ["米东区市场监管局" if d == "米东区市场监督管理局" else d for d in item["departments"]]
+            r.expect("modified", item, {"departments"})
+
+
+def block_moved(r: Revision) -> None:
+    """The six 应急管理及消防 items moved as a block to the top of the basic list: those six moved."""
+    block = [r.take(f"ymg-{n:04d}") for n in range(113, 119)]
+    r.items("basic")[0:0] = block
+    for item in block:
+        r.expect("moved", item)
+
+
+def withdrawn_and_restored(r: Revision) -> None:
+    """A basic item taken back by a district department, and a withdrawn item given back to the township."""
+    gone = r.take("ymg-0101")
+    gone = r.transfer(gone, "withdrawn", department="米东区住房和城乡建设局", takeover="负责自建房安全隐患排查和报告工作")
+    r.expect("moved", gone, {"department", "takeover"})
+    back = r.take("ymg-0231")
+    back = r.transfer(back, "basic", at=60)
+    r.expect("moved", back, {"department", "takeover"})
+
+
+def points_inserted(r: Revision) -> None:
+    """A duty point inserted in the middle of a block, another at a block's start: one modified item each."""
+    a = r.find("ymg-0141")
+    a["department_duties"].insert(1, {"point": "负责建立信用信息归集共享机制，按月通报失信主体名单；"})
+    r.expect("modified", a, {"department_duties"})
+    b = r.find("ymg-0132")
+    b["town_duties"].insert(0, {"point": "制定年度工作计划，明确责任分工；"})
+    r.expect("modified", b, {"town_duties"})
+
+
+HEAVY_OLD = "加强基层工会组织建设，维护职工合法权益，做好先进典型的培育、推荐工作"
+HEAVY_NEW = "推进镇村两级工会组织建设，保障职工合法权益，组织开展劳动竞赛和先进典型推荐"
+LOOKALIKE = "加强基层工会组织规范化建设，维护农民工合法权益，做好先进典型选树工作"
+
+
+def heavy_rewrite(r: Revision) -> None:
+    """An item rewritten heavily in place, and a new item elsewhere worded like the old one: modified + added."""
+    a = r.find("ymg-0024")
+    assert a["name"] == HEAVY_OLD
+    a["name"] = HEAVY_NEW
+    lookalike = {"no": 0, "category": "社会保障", "name": LOOKALIKE}
+    items = r.items("basic")
+    items.insert(items.index(r.find("ymg-0090")), lookalike)
+    r.expect("modified", a, {"name"})
+    r.expect("added", lookalike)
+
+
+def moved_and_reworded(r: Revision) -> None:
+    """An item moved to another place and reworded: one move with its word changes (移动+修改)."""
+    a = r.take("ymg-0023")
+    a["name"] = a["name"].replace("建立基层政协联络工作机制", "健全政协委员联络工作机制")
+    items = r.items("basic")
+    items.insert(items.index(r.find("ymg-0080")), a)
+    r.expect("moved", a, {"name"})
+
+
+def explanation_edits(r: Revision) -> None:
+    """A sentence changed in one paragraph and a paragraph added: explanation changes, no item changes."""
+    sections = r.new["explanation"]["sections"]
+    sections[1]["paragraphs"][0] = sections[1]["paragraphs"][0].replace("分三个阶段", "分四个阶段")
+    sections[0]["paragraphs"].append("清单实行动态调整，每年评估一次。")
+
+
+def formatting_only(r: Revision) -> None:
+    """Full-width digits, a stray space and a half-width comma: listed as formatting, not as changes."""
+    a = r.find("ymg-0130")
+    a["name"] = a["name"].replace("12345", "１２３４５")
+    r.expect_formatting(a, "name")
+    b = r.find("ymg-0141")
+    b["town_duties"][1]["point"] = " " + b["town_duties"][1]["point"]
+    r.expect_formatting(b, "town_duties", 1)
+    c = r.find("ymg-0104")
+    c["name"] = c["name"].replace("、", "、 ")
+    r.expect_formatting(c, "name")
+    paragraphs = r.new["explanation"]["sections"][0]["paragraphs"]
+    paragraphs[0] = paragraphs[0].replace("19.3", "１９．３")
+
+
+SCENARIOS = {f.__name__: f for f in (wording, split, merge, department_renamed, block_moved, withdrawn_and_restored,
+                                     points_inserted, heavy_rewrite, moved_and_reworded, explanation_edits,
+                                     formatting_only)}
+
+
+def revised(old: dict, *names: str) -> tuple[dict, set, set]:
+    """Apply the named scenarios to a copy of old; return new data, expected changes, expected formatting."""
+    r = Revision(old)
+    for name in names:
+        SCENARIOS[name](r)
+    return r.answer()
+
+
+def reported_formatting(diff) -> set:
+    return {(f.part, (f.new.list, f.new.no), f.field, f.index) for f in diff.formatting if f.part == "item"}
+
+
+def with_ids(old: dict, new: dict, ids: str) -> tuple[dict, dict]:
+    """Return the pair as compared: ids on both sides, on neither, or on the old side only."""
+    return (strip_ids(old) if ids == "neither" else old), (new if ids == "both" else strip_ids(new))

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from dutydocs.cli import main
 from dutydocs.diff import load_revision, render
-from dutydocs.diff.compare import _longest_increasing, compare, text_ops
+from dutydocs.diff.compare import compare, text_ops
+from dutydocs.diff.moves import longest_increasing
 from dutydocs.errors import DutydocsError
 
 from diff_scenarios import NEW_NAME, data_of, doc_of, generated, renumber, reported, scripted, strip_ids
@@ -76,13 +77,13 @@ def test_swap_marks_one_item_moved():
     assert diff.summary()["renumbered"] == 1  # the other of the two kept its place and changed number
 
 
-def test_longest_increasing_subsequence():
-    assert _longest_increasing([]) == set()
-    assert _longest_increasing([0, 1, 2]) == {0, 1, 2}
+def testlongest_increasing_subsequence():
+    assert longest_increasing([]) == set()
+    assert longest_increasing([0, 1, 2]) == {0, 1, 2}
     values = [1, 2, 3, 4, 0]
-    assert sorted(values[k] for k in _longest_increasing(values)) == [1, 2, 3, 4]
+    assert sorted(values[k] for k in longest_increasing(values)) == [1, 2, 3, 4]
     values = [0, 5, 1, 2, 3]
-    assert sorted(values[k] for k in _longest_increasing(values)) == [0, 1, 2, 3]
+    assert sorted(values[k] for k in longest_increasing(values)) == [0, 1, 2, 3]
 
 
 def test_chinese_edit_shows_only_the_changed_characters():
@@ -167,7 +168,7 @@ def test_git_revision_input(small_path, tmp_path, monkeypatch):
 
 def test_binary_format_needs_out(small_path):
     result = CliRunner().invoke(main, ["diff", str(small_path), str(small_path), "--format", "docx"])
-    assert result.exit_code == 1 and "-o/--out" in result.output
+    assert result.exit_code == 2 and "-o/--out" in result.output
 
 
 def test_renders_every_format_of_an_empty_diff(small_doc):

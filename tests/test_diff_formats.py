@@ -199,7 +199,7 @@ def test_pdf_fetcher_reads_only_templates(tmp_path):
 def test_xlsx_report_marks_rows_and_cells(scenario):
     diff, expected = scenario
     wb = load_workbook(io.BytesIO(render(diff, "xlsx")), rich_text=True)
-    assert wb.sheetnames == ["摘要", "基本履职事项清单", "配合履职事项清单", "上级部门收回事项清单", "说明的变化"]
+    assert wb.sheetnames == ["摘要", "基本履职事项清单", "配合履职事项清单", "上级部门收回事项清单", "说明的变化", "仅格式变化"]
     marks = []
     for name in wb.sheetnames[1:4]:
         ws = wb[name]

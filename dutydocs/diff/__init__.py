@@ -43,10 +43,14 @@ def _load_file(path: Path, name: str | None = None) -> Document:
 
 
 def _load_git(rev: str, rel: str, spec: str) -> Document:
-    """Read path as it was at rev, with git run in the folder that holds it."""
-    target = Path(rel) if Path(rel).is_absolute() else Path.cwd() / rel
-    folder = next(p for p in target.parents if p.is_dir())
-    inside = "./" + target.relative_to(folder).as_posix()
+    """Read path as it was at rev, as git reads REV:path: from the repository's root, or from the
+    current folder when the path starts with ./ or ../; an absolute path from the folder holding it."""
+    target = Path(rel)
+    if target.is_absolute():
+        folder = next(p for p in target.parents if p.is_dir())
+        inside = "./" + target.relative_to(folder).as_posix()
+    else:
+        folder, inside = Path.cwd(), rel
     try:
         result = subprocess.run(["git", "show", f"{rev}:{inside}"], cwd=folder, capture_output=True, check=False)
     except FileNotFoundError:
@@ -64,8 +68,14 @@ def _load_git(rev: str, rel: str, spec: str) -> Document:
 
 
 def render(diff: Diff, output_format: str, author: str = "dutydocs", change_date: str | None = None,
-           color: bool = False) -> bytes | str:
-    """Return the report in one format: str for text, html and json, bytes for the others."""
+           color: bool = False, templates: Path | None = None) -> bytes | str:
+    """Return the report in one format: str for text, html and json, bytes for the others.
+
+    templates: the templates folder (--templates) for the html, pdf and docx reports; the project's by default.
+    """
+    from ..builders import PROJECT_TEMPLATES, BuildOptions
+
+    templates = templates or PROJECT_TEMPLATES
     if output_format == "text":
         from .text import render_text
 
@@ -77,15 +87,15 @@ def render(diff: Diff, output_format: str, author: str = "dutydocs", change_date
     if output_format == "html":
         from .html import render_html
 
-        return render_html(diff)
+        return render_html(diff, templates)
     if output_format == "pdf":
         from .html import render_pdf
 
-        return render_pdf(diff)
+        return render_pdf(diff, templates)
     if output_format == "docx":
         from .docx import render_docx
 
-        return render_docx(diff, author=author, change_date=change_date)
+        return render_docx(diff, author=author, change_date=change_date, options=BuildOptions(templates=templates))
     if output_format == "xlsx":
         from .xlsx import render_xlsx
 
@@ -94,7 +104,8 @@ def render(diff: Diff, output_format: str, author: str = "dutydocs", change_date
 
 
 def run_diff(old: str, new: str, output_format: str = "text", out: Path | None = None,
-             author: str = "dutydocs", change_date: str | None = None, color: bool | None = None) -> bool:
+             author: str = "dutydocs", change_date: str | None = None, color: bool | None = None,
+             templates: Path | None = None) -> bool:
     """Compare two revisions, write the report (stdout or out) and return True when they differ."""
     if output_format in BINARY and out is None:
         raise DutydocsError(f"{output_format} 报告是二进制文件，请用 -o/--out 指定输出文件，例如 -o 修订对照.{output_format}")
@@ -104,7 +115,7 @@ def run_diff(old: str, new: str, output_format: str = "text", out: Path | None =
     if color is None:
         color = sys.stdout.isatty()
     color = bool(color) and out is None and output_format == "text"
-    data = render(diff, output_format, author=author, change_date=change_date, color=color)
+    data = render(diff, output_format, author=author, change_date=change_date, color=color, templates=templates)
     if out is None:
         click.echo(data, nl=False, color=color)
     else:

@@ -4,24 +4,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import jinja2
-from markupsafe import Markup
-
-from ..builders import PROJECT_TEMPLATES
-from ..errors import DutydocsError
+from ..builders import PROJECT_TEMPLATES, BuildOptions
+from ..builders.web import inline_text, render_template
 from ..model import LIST_KEYS, LIST_TITLES, CooperativeItem, Item, WithdrawnItem
-from .compare import FIELD_TITLES, KIND_TITLES, LIST_SHORT, Diff, DutiesChange, ListChange, TextChange
+from .changes import DOCUMENT_TITLES, FIELD_TITLES, KIND_TITLES, LIST_SHORT, Diff, DutiesChange, ListChange, TextChange
+from .formatting import NOTE, SECTION_TITLE, formatting_rows
 
 TEMPLATE = "diff.html.j2"
 STYLESHEET = "diff.css"
-STATE_TITLES = {"added": "新增", "removed": "删除", "modified": "修改", "moved-in": "移入", "moved-out": "移出"}
-
-
-def _template_path(templates: Path, name: str) -> Path:
-    path = templates / name
-    if not path.is_file():
-        raise DutydocsError(f"模板文件不存在：{path}")
-    return path
 
 
 def _item_lines(item: Item) -> list[tuple[str, str]]:
@@ -69,6 +59,7 @@ def context(diff: Diff) -> dict:
                 continue
             changes.append({
                 "kind": change.kind, "kind_title": KIND_TITLES[change.kind],
+                "kinds": [(k, KIND_TITLES[k]) for k in change.kinds],
                 "old": change.old, "new": change.new, "item": change.item,
                 "moved_list": bool(change.old and change.new and change.old.list != change.new.list),
                 "fields": [_field(name, value) for name, value in change.fields.items()],
@@ -80,24 +71,18 @@ def context(diff: Diff) -> dict:
     return {
         "diff": diff, "summary": summary, "lists": lists, "categories": categories,
         "kinds": KIND_TITLES, "list_titles": LIST_TITLES, "list_short": LIST_SHORT,
-        "document": [({"title": "标题", "township": "乡镇", "region": "地区"}[k], v.ops) for k, v in diff.document.items()],
+        "document": [(DOCUMENT_TITLES[k], v.ops) for k, v in diff.document.items()],
         "sections": [s for s in diff.sections if s.changed],
         "explanation_title": diff.explanation_title,
+        "formatting": formatting_rows(diff), "formatting_title": SECTION_TITLE, "formatting_note": NOTE,
     }
 
 
 def render_html(diff: Diff, templates: Path = PROJECT_TEMPLATES) -> str:
-    """Return the self-contained HTML report (stylesheet inlined)."""
-    css = _template_path(templates, STYLESHEET).read_text("utf-8")
-    if "</style" in css.lower():
-        raise DutydocsError(f"模板 {STYLESHEET} 不能包含 </style>")
-    _template_path(templates, TEMPLATE)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    try:
-        return env.get_template(TEMPLATE).render(css=Markup(css), **context(diff))
-    except jinja2.TemplateError as exc:
-        raise DutydocsError(f"模板 {TEMPLATE} 有误：{exc}") from None
+    """Return the self-contained HTML report (stylesheet inlined), from the templates folder given (--templates)."""
+    options = BuildOptions(templates=templates)
+    css = inline_text(options, STYLESHEET, "</style")
+    return render_template(options, TEMPLATE, css=css, **context(diff))
 
 
 def render_pdf(diff: Diff, templates: Path = PROJECT_TEMPLATES) -> bytes:

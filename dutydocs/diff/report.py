@@ -2,12 +2,21 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from typing import Any
 
-from ..source import _item_data
-from .compare import Change, Diff, DutiesChange, ListChange, TextChange
+from ..source import item_data
+from .changes import Change, Diff, DutiesChange, FormattingChange, ListChange, TextChange
 
+REPORT_VERSION = 2
+"""Version of the JSON report's shape (schema/diff-report.schema.json); it only gains additions."""
+SCHEMA_NAME = "diff-report.schema.json"
 OP_NAMES = {-1: "-", 0: "=", 1: "+"}
+
+
+def schema() -> dict:
+    """Return the JSON Schema of the report, shipped in the package next to the source schema."""
+    return json.loads(resources.files("dutydocs").joinpath("schema").joinpath(SCHEMA_NAME).read_text("utf-8"))
 
 
 def ops_data(ops) -> list[list[str]]:
@@ -51,9 +60,25 @@ def change_data(change: Change) -> dict[str, Any]:
     data["name"] = change.item.name
     data["fields"] = {name: field_data(value) for name, value in change.fields.items()}
     if change.kind in ("added", "removed"):
-        data["item"] = {k: v for k, v in _item_data(change.item).items() if k != "no"}
+        data["item"] = {k: v for k, v in item_data(change.item).items() if k != "no"}
     if change.match:
         data["match"] = change.match
+    return data
+
+
+def formatting_data(f: FormattingChange) -> dict[str, Any]:
+    """Return one formatting-only difference: where it is, and the old and new text."""
+    data: dict[str, Any] = {"part": f.part, "field": f.field}
+    if f.part == "item":
+        data.update(old=f.old.as_dict(), new=f.new.as_dict())
+        if f.item.id:
+            data["id"] = f.item.id
+        data.update(category=f.item.category, name=f.item.name)
+    if f.index is not None:
+        data["index"] = f.index
+    if f.paragraph is not None:
+        data["paragraph"] = f.paragraph
+    data.update({"old_text": f.old_text, "new_text": f.new_text, "diff": ops_data(f.ops)})
     return data
 
 
@@ -70,14 +95,16 @@ def diff_data(diff: Diff) -> dict[str, Any]:
             explanation.append({"change": section.op, "part": "heading",
                                 "old": section.old_heading, "new": section.new_heading})
         for p in section.paragraphs:
-            if p.op != "same":
+            if p.op not in ("same", "formatting"):
                 explanation.append({"change": p.op, "part": "paragraph", "section": p.section,
                                     "old": p.old, "new": p.new, "diff": ops_data(p.ops)})
     return {
+        "report_version": REPORT_VERSION,
         "summary": diff.summary(),
         "document": {name: field_data(value) for name, value in diff.document.items()},
         "explanation": explanation,
         "changes": [change_data(c) for c in diff.changes],
+        "formatting": [formatting_data(f) for f in diff.formatting],
     }
 
 

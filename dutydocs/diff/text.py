@@ -4,7 +4,8 @@ from __future__ import annotations
 import click
 
 from ..model import LIST_KEYS, LIST_TITLES
-from .compare import FIELD_TITLES, KIND_TITLES, Change, Diff, DutiesChange, ListChange, TextChange
+from .changes import FIELD_TITLES, KIND_TITLES, Change, Diff, DutiesChange, ListChange, TextChange
+from .formatting import NOTE, SECTION_TITLE, formatting_rows
 
 KIND_MARKS = {"added": "+", "removed": "-", "modified": "~", "moved": ">"}
 KIND_COLOURS = {"added": "green", "removed": "red", "modified": "yellow", "moved": "cyan"}
@@ -48,9 +49,11 @@ def render_text(diff: Diff, color: bool = False) -> str:
     w.add(w.style(f"  → {_revision(summary['new'])}", bold=True))
     if not diff.changed:
         w.add("两个版本内容相同" + (f"（{summary['renumbered']} 项仅序号变化）" if summary["renumbered"] else "") + "。")
+        _formatting(w, diff)
         return "\n".join(w.lines) + "\n"
     counts = "，".join(f"{KIND_TITLES[k]} {summary[k]} 项" for k in KIND_TITLES if summary[k]) or "事项无变化"
-    w.add(f"事项：{counts}；{summary['renumbered']} 项仅序号变化")
+    w.add(f"事项：{counts}；{summary['renumbered']} 项仅序号变化"
+          + (f"；{SECTION_TITLE} {summary['formatting']} 处" if summary["formatting"] else ""))
     for key in LIST_KEYS:
         s = summary["lists"][key]
         parts = [f"{KIND_TITLES[k]} {s[k]}" for k in KIND_TITLES if s[k]]
@@ -72,7 +75,19 @@ def render_text(diff: Diff, color: bool = False) -> str:
             w.add()
             w.add(w.style(LIST_TITLES[current], bold=True))
         _change(w, change)
+    _formatting(w, diff)
     return "\n".join(w.lines) + "\n"
+
+
+def _formatting(w: _Writer, diff: Diff) -> None:
+    rows = formatting_rows(diff)
+    if not rows:
+        return
+    w.add()
+    w.add(w.style(f"{SECTION_TITLE}（{len(rows)} 处）", bold=True))
+    w.add(f"  {NOTE}")
+    for where, what, ops in rows:
+        w.add(f"  · {where}" + (f" {what}" if what else "") + f"：{w.ops(ops)}")
 
 
 def _explanation(w: _Writer, diff: Diff) -> None:
@@ -97,7 +112,7 @@ def _explanation(w: _Writer, diff: Diff) -> None:
         for p in section.paragraphs:
             if p.new is not None:
                 number += 1
-            if p.op == "same":
+            if p.op in ("same", "formatting"):
                 continue
             where = f"第 {number} 段" if p.new is not None else f"原第 {number + 1} 段后"
             w.add(w.style(f"    {KIND_MARKS.get(p.op, '~')} {where}{KIND_TITLES[p.op]}：", fg=KIND_COLOURS[p.op])
@@ -116,7 +131,7 @@ def _change(w: _Writer, change: Change) -> None:
         where = f"{change.old.label()} → {change.new.no}"
     else:
         where = f"{change.old.label()} → {change.new.label()}"
-    head = w.style(f"{mark} {KIND_TITLES[change.kind]}  {where}", fg=colour, bold=True)
+    head = w.style(f"{mark} {change.title}  {where}", fg=colour, bold=True)
     w.add(f"{head}  [{change.item.category}] {change.item.name}")
     for name, field in change.fields.items():
         title = FIELD_TITLES[name]

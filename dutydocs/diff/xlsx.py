@@ -2,18 +2,24 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 from ..builders.xlsx import (
     BODY_FONT, BORDER, COLUMNS, HEADER_FILL, HEADER_FONT, LIST_SHEETS, MAX_ROW_POINTS, cell_values, text_lines,
 )
+from ..builders import revision_datetime
+from ..builders.docx_xml import normalized_zip
 from ..model import LIST_KEYS, LIST_TITLES
-from .compare import KIND_TITLES, LIST_SHORT, Diff, Row, text_ops
+from .changes import KIND_TITLES, LIST_SHORT, Diff, Row
+from .textdiff import text_ops
+from .formatting import formatting_rows
 
 STATE_TITLES = {"same": "", "added": "新增", "removed": "删除", "modified": "修改", "moved-in": "移入",
                 "moved-out": "移出"}
@@ -79,6 +85,8 @@ def _list_sheet(ws, key: str, rows: list[Row]) -> None:
             mark = f"移入\n（{LIST_SHORT[row.old.list]} {row.old.no}）" if row.old.list != key else "移动"
         elif row.state == "moved-out":
             mark = f"移出\n（{LIST_SHORT[row.new.list]} {row.new.no}）" if row.new.list != key else "移动"
+        if row.state in ("moved-in", "moved-out") and row.change.fields:
+            mark += "\n+修改"
         _set(ws.cell(row=r, column=1), mark, _font(bold=True), fill, centre=True)
         old_no = "" if row.old is None else row.old.no if row.old.list == key else row.old.label()
         _set(ws.cell(row=r, column=2), old_no, fill=fill, centre=True)
@@ -120,7 +128,7 @@ def _print_setup(ws) -> None:
 def _summary_sheet(ws, diff: Diff) -> None:
     summary = diff.summary()
     ws.column_dimensions["A"].width = 26
-    for letter in "BCDEFGHI":
+    for letter in "BCDEFGHIJ":
         ws.column_dimensions[letter].width = 11
     ws.column_dimensions["D"].width = 60
     ws["A1"] = f"{diff.new.title} 修订对照"
@@ -129,7 +137,7 @@ def _summary_sheet(ws, diff: Diff) -> None:
         ws.cell(row=r, column=1, value=label).font = _font(bold=True)
         detail = " ".join(x for x in (side["revision"], side["label"]) if x)
         ws.cell(row=r, column=2, value=f"{side['source']}（{detail}）" if detail else side["source"]).font = _font()
-    headers = ["清单", "原项数", "新项数", *KIND_TITLES.values(), "移出", "仅序号变化"]
+    headers = ["清单", "原项数", "新项数", *KIND_TITLES.values(), "移出", "仅序号变化", "仅格式变化"]
     r = 5
     for k, header in enumerate(headers, 1):
         _set(ws.cell(row=r, column=k), header, _font(name=HEADER_FONT), HEADER_FILL, centre=True)
@@ -138,12 +146,14 @@ def _summary_sheet(ws, diff: Diff) -> None:
         r += 1
         s = summary["lists"][key]
         values = [LIST_TITLES[key], s["items"]["old"], s["items"]["new"], *(s[k] or "" for k in KIND_TITLES),
-                  s["moved_out"] or "", s["renumbered"] or ""]
+                  s["moved_out"] or "", s["renumbered"] or "",
+                  sum(1 for f in diff.formatting if f.part == "item" and f.new.list == key) or ""]
         for k, value in enumerate(values, 1):
             _set(ws.cell(row=r, column=k), value, centre=k > 1)
     r += 2
     ws.cell(row=r, column=1, value="说明：序号变化而内容、位置未变的事项不标为变化，只计入“仅序号变化”。"
-            "移动指换了清单，或在本清单中相对前后事项的次序改变。").font = _font(size=10)
+            "移动指换了清单，或在本清单中相对前后事项的次序改变；移动且内容改变的事项同时计入“移动”与“修改”。"
+            "只差空白或全角半角的文字不算修改，列在“仅格式变化”表。").font = _font(size=10)
     _print_setup(ws)
 
 
@@ -167,15 +177,40 @@ def _explanation_sheet(ws, diff: Diff) -> None:
     _print_setup(ws)
 
 
+def _formatting_sheet(ws, diff: Diff) -> None:
+    """List the formatting-only differences: where, and the text with the differing characters marked."""
+    for k, (header, width) in enumerate((("位置", 24), ("内容", 16), ("文字（绿色下划线为新增，红色删除线为删除）", 90)), 1):
+        _set(ws.cell(row=1, column=k), header, _font(name=HEADER_FONT), HEADER_FILL, centre=True)
+        ws.column_dimensions[get_column_letter(k)].width = width
+    for r, (where, what, ops) in enumerate(formatting_rows(diff), 2):
+        _set(ws.cell(row=r, column=1), where)
+        _set(ws.cell(row=r, column=2), what)
+        _set(ws.cell(row=r, column=3), None)
+        ws.cell(row=r, column=3).value = rich(ops)
+        ws.row_dimensions[r].height = row_height([("".join(text for _, text in ops), 90), (where, 24)])
+    ws.freeze_panes = "A2"
+    _print_setup(ws)
+
+
 def render_xlsx(diff: Diff) -> bytes:
-    """Return the workbook: 摘要, the three lists with changes marked, then 说明的变化."""
+    """Return the workbook: 摘要, the three lists with changes marked, 说明的变化, then 仅格式变化.
+
+    No clock: the package's dates are the new revision's (SOURCE_DATE_EPOCH wins), so the same
+    inputs give the same bytes.
+    """
     wb = Workbook()
     wb.active.title = "摘要"
     _summary_sheet(wb.active, diff)
     for key in LIST_KEYS:
         _list_sheet(wb.create_sheet(LIST_SHEETS[key]), key, diff.rows[key])
     _explanation_sheet(wb.create_sheet("说明的变化"), diff)
+    _formatting_sheet(wb.create_sheet("仅格式变化"), diff)
+    stamp = revision_datetime(diff.new).replace(tzinfo=None)
     wb.properties.creator = "dutydocs"
+    wb.properties.created = wb.properties.modified = stamp
     buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()  # not openpyxl's save(), which stamps the time of saving
+    stamp = stamp.replace(year=min(max(stamp.year, 1980), 2107))
+    return normalized_zip(buffer.getvalue(), (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute,
+                                              stamp.second))

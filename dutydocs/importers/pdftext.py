@@ -11,21 +11,29 @@ The table cells of the cooperative list come out column by column: name, departm
 ends, and whether a short line is a heading are decided by the rules below; where the rules guess
 wrong, the corrections file (``*.corrections.json``, reviewed by a person) says what is right, so
 the canonical source is exactly import + corrections.
+
+No place is written into the rules: the areas that begin department names (某某区, 某某市) are
+learned from the document, and a user may list department names (``--departments FILE`` or the
+corrections file's ``departments``). The result is validated like any source and against the
+counts the explanation states; an incomplete reading is refused, saying what was found and what
+is missing, and nothing is written.
 """
 from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 
-from ..errors import DutydocsError
+from ..errors import DutydocsError, UsageMistake
 from ..ids import assign_ids
+from ..source import load
 from ..model import (
     LIST_TITLES, BasicItem, CooperativeItem, Document, Duties, DutyList, Entry, Explanation,
     Revision, Section, WithdrawnItem,
 )
+from .common import ids_from, validate
 
 FOOTER = re.compile(r"^\s*第\s*\d+\s*页，共\s*\d+\s*页\s*$")
 BASIC_HEADER = re.compile(r"^\s*序号 事项类别 事项名称\s*$")
@@ -35,7 +43,12 @@ ROW_START = re.compile(r"^\s*(\d{1,4}) (\S+)(?: (.+))?$")
 POINT = re.compile(r"^(\d{1,2})[.．、](?!\d)\s*")
 TOPIC = re.compile(r"^[一二三四五六七八九十]+、")
 SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+、\S{2,12}$")
-DEPARTMENT_PREFIX = re.compile(r"^(米东区|乌鲁木齐市|市(?!场)|自治区|新疆)")
+AREA_LEVELS = "省市区县旗州盟"
+"""The last character of the name of an administrative area: 某某市, 某某区, 某某县…"""
+LEVEL_PREFIX = r"自治区|市(?!场)"
+"""A department of the next level up may be named by its level alone: 市交通运输局, 自治区…"""
+SHORT_CELL = 6  # the department column holds at most this many characters a line
+AREA_REPEATS = 3  # an area name that begins this many short lines is one the document uses for its departments
 DEPARTMENT_SUFFIX = "部委局办室会队院所站心团社行司处科组庭联协台门"
 END_PUNCTUATION = "。；！？"
 SHORT_LINE = 12  # a cell line this short that does not end a sentence is a heading, not a wrap
@@ -76,6 +89,7 @@ class Corrections:
     items: dict[str, ItemCorrection] = field(default_factory=dict)
     explanation_breaks: list = field(default_factory=list)
     document: dict = field(default_factory=dict)
+    departments: list = field(default_factory=list)  # department names, as --departments lists them
 
     def item(self, key: str, no: int) -> ItemCorrection:
         return self.items.get(f"{key}/{no}", ItemCorrection())
@@ -95,40 +109,114 @@ class Corrections:
             if unknown:
                 raise DutydocsError(f"{path}: items/{key} 有未知字段 {sorted(unknown)}（可用：{sorted(known)}）")
             items[key] = ItemCorrection(**raw)
-        return cls(items, data.get("explanation_breaks", []), data.get("document", {}))
+        return cls(items, data.get("explanation_breaks", []), data.get("document", {}), data.get("departments", []))
+
+
+# --- departments ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Departments:
+    """How this document's department names begin: the areas it names, and names a user listed.
+
+    No place is known in advance. The areas are read from the document itself: an area name
+    (ending 市, 区, 县…) that begins several short lines is the prefix of its departments, as
+    the department column's narrow lines start 某某区委组/织部, 某某市自然/资源局. Names a user lists
+    (the corrections file's "departments", or --departments FILE) are recognised as they are.
+    """
+
+    areas: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+
+    @classmethod
+    def learn(cls, lines: list[str], names=()) -> "Departments":
+        counts: Counter = Counter()
+        for line in lines:
+            line = line.strip()
+            if len(line) <= SHORT_CELL:
+                counts.update(line[:n] for n in range(3, len(line) + 1) if line[n - 1] in AREA_LEVELS)
+        found = [area for area, count in counts.items() if count >= AREA_REPEATS]
+        areas = [a for a in found if not any(a != b and a.startswith(b) for b in found)]
+        return cls(tuple(sorted(areas, key=len, reverse=True)), tuple(n.strip() for n in names if n.strip()))
+
+    def _prefix(self) -> re.Pattern:
+        return re.compile("^(" + "|".join([re.escape(a) for a in self.areas] + [LEVEL_PREFIX]) + ")")
+
+    def starts(self, line: str) -> bool:
+        """Whether a line of the department column begins a department."""
+        return bool(self._prefix().match(line)) or len(line) >= 2 and any(
+            name.startswith(line) or line.startswith(name) for name in self.names)
+
+    def continues(self, previous: str, line: str) -> bool:
+        """某某市自然资源局 + 某某区分局: a city bureau's branch in the district is one department."""
+        cities = [a for a in self.areas if a.endswith("市")] + ["市"]
+        districts = [a for a in self.areas if not a.endswith(("市", "省"))]
+        return previous.startswith(tuple(cities)) and line.startswith(tuple(districts)) \
+            and line.endswith(("分局", "大队", "支队"))
+
+
+def read_department_list(path: Path | None) -> list[str]:
+    """Return the department names of a --departments file: one a line, blank lines ignored."""
+    if path is None:
+        return []
+    try:
+        return [line.strip() for line in Path(path).read_text("utf-8-sig").splitlines() if line.strip()]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DutydocsError(f"{path}: 无法读取部门名称表（应为 UTF-8 文本，一行一个部门）：{exc}") from None
 
 
 # --- the import -------------------------------------------------------------------------------
 
-def import_text(path: Path, corrections_path: Path | None = None) -> Document:
-    """Read pdftotext output of a duty list PDF and return the document."""
+def import_text(path: Path, corrections_path: Path | None = None, base: Path | None = None,
+                departments: Path | None = None, revision_date: str | None = None,
+                revision_label: str | None = None) -> Document:
+    """Read pdftotext output of a duty list PDF and return the document.
+
+    The revision date is revision_date, else the corrections file's ``document.revision_date``,
+    else the date of the base source; never the day of the import, so an import is repeatable.
+    """
     try:
         text = Path(path).read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise DutydocsError(f"{path}: 无法读取 PDF 提取文本（应为 UTF-8）：{exc}") from None
     corrections = Corrections.load(corrections_path)
-    doc = parse(text, corrections, source_name=str(path))
-    return doc
+    meta = corrections.document
+    date = revision_date or meta.get("revision_date")
+    if not date and base is not None:
+        date = load(base).revision.date
+    label = meta.get("revision_label", "") if revision_label is None else revision_label
+    doc = parse(text, corrections, source_name=str(path), revision=Revision(date or "", label),
+                departments=read_department_list(departments))
+    if base is not None:
+        doc = ids_from(load(base), doc)
+        if corrections.document.get("id_prefix"):
+            doc, _ = assign_ids(doc, corrections.document["id_prefix"])
+    validate(doc if date else replace(doc, revision=Revision("2000-01-01", label)), str(path))
+    if not date:
+        raise UsageMistake("导入需要修订日期：请用 --date 年-月-日 指定（或在校正文件 document 中写 revision_date，"
+                           "或用 --base 指定上一版源文件）")
+    return replace(doc, provenance=meta.get("provenance") or f"dutydocs import 导入自 PDF 提取文本 {Path(path).name}")
 
 
-def parse(text: str, corrections: Corrections | None = None, source_name: str = "<text>") -> Document:
-    """Return the document read from extracted text."""
+def parse(text: str, corrections: Corrections | None = None, source_name: str = "<text>",
+          revision: Revision | None = None, departments=()) -> Document:
+    """Return the document read from extracted text (revision: default from the corrections)."""
     corrections = corrections or Corrections()
     lines = [line.rstrip() for line in text.splitlines() if not FOOTER.match(line)]
     parts = split_parts(lines, source_name)
+    known = Departments.learn(parts["cooperative"] + parts["withdrawn"],
+                              list(corrections.departments) + list(departments))
     explanation = parse_explanation(parts["explanation"], corrections)
     basic = parse_basic(strip_headers(parts["basic"]), corrections)
     basic_categories = {item.category for item in basic}
-    cooperative = parse_cooperative(strip_headers(parts["cooperative"]), corrections, basic_categories)
-    withdrawn = parse_withdrawn(strip_headers(parts["withdrawn"]), corrections)
+    cooperative = parse_cooperative(strip_headers(parts["cooperative"]), corrections, basic_categories, known)
+    withdrawn = parse_withdrawn(strip_headers(parts["withdrawn"]), corrections, known)
     meta = corrections.document
     title = meta.get("title") or _guess_title(explanation)
     doc = Document(
         title=title,
         township=meta.get("township") or title.split("履职事项清单")[0] or title,
         region=meta.get("region", ""),
-        revision=Revision(date=meta.get("revision_date") or date.today().isoformat(),
-                          label=meta.get("revision_label", "")),
+        revision=revision or Revision(meta.get("revision_date", ""), meta.get("revision_label", "")),
         explanation=explanation,
         lists=(
             DutyList("basic", LIST_TITLES["basic"], tuple(basic)),
@@ -248,7 +336,7 @@ def parse_basic(lines: list[str], corrections: Corrections) -> list[BasicItem]:
     return items
 
 
-def parse_withdrawn(lines: list[str], corrections: Corrections) -> list[WithdrawnItem]:
+def parse_withdrawn(lines: list[str], corrections: Corrections, known: Departments) -> list[WithdrawnItem]:
     items = []
     for row in split_rows(lines):
         body = [clean(x) for x in row.fragments[0] if x.strip()]
@@ -265,7 +353,7 @@ def parse_withdrawn(lines: list[str], corrections: Corrections) -> list[Withdraw
                 takeover.append(line[len(TAKEOVER_LABEL):])
             elif state == "takeover":
                 takeover.append(line)
-            elif DEPARTMENT_PREFIX.match(line) and department is None and state != "note":
+            elif known.starts(line) and department is None and state != "note":
                 department = line
                 state = "department"
             elif state == "name":
@@ -291,7 +379,8 @@ def _apply_fields(item, correction: ItemCorrection):
 
 # --- the cooperative list ---------------------------------------------------------------------
 
-def parse_cooperative(lines: list[str], corrections: Corrections, categories: set[str]) -> list[CooperativeItem]:
+def parse_cooperative(lines: list[str], corrections: Corrections, categories: set[str],
+                      known: Departments) -> list[CooperativeItem]:
     items = []
     for row in split_rows(lines):
         correction = corrections.item("cooperative", row.no)
@@ -299,7 +388,7 @@ def parse_cooperative(lines: list[str], corrections: Corrections, categories: se
         town_entries: list[Entry] = []
         header = None
         for index, fragment in enumerate(row.fragments):
-            category, name, departments, duty_lines = _split_row_cells(row, fragment, categories)
+            category, name, departments, duty_lines = _split_row_cells(row, fragment, categories, known)
             if header is None:
                 header = (category, name, departments)
             starts = correction.town_duties_start
@@ -315,7 +404,7 @@ def parse_cooperative(lines: list[str], corrections: Corrections, categories: se
     return items
 
 
-def _split_row_cells(row: Row, fragment: list[str], categories: set[str]):
+def _split_row_cells(row: Row, fragment: list[str], categories: set[str], known: Departments):
     """Return category, name, departments and the duty lines of one page fragment of a row."""
     lines = [clean(x) for x in fragment if x.strip()]
     category = row.category
@@ -324,7 +413,7 @@ def _split_row_cells(row: Row, fragment: list[str], categories: set[str]):
     if category not in categories and lines and (category + lines[0] in categories or len(lines[0]) <= 3):
         category += lines[0]  # a category wrapped in its narrow column: 文化和/旅游, 应急管理/及消防
         index = 1
-    while index < len(lines) and not DEPARTMENT_PREFIX.match(lines[index]):
+    while index < len(lines) and not known.starts(lines[index]):
         name_lines.append(lines[index])
         index += 1
     departments: list[str] = []
@@ -332,10 +421,10 @@ def _split_row_cells(row: Row, fragment: list[str], categories: set[str]):
         line = lines[index]
         if len(line) > 6 or POINT.match(line) or TOPIC.match(line):
             break
-        if departments and _continues_city_department(departments[-1], line):
+        if departments and known.continues(departments[-1], line):
             departments[-1] += line
-        elif not departments or DEPARTMENT_PREFIX.match(line) and departments[-1][-1] in DEPARTMENT_SUFFIX:
-            if departments and not DEPARTMENT_PREFIX.match(line):
+        elif not departments or known.starts(line) and departments[-1][-1] in DEPARTMENT_SUFFIX:
+            if departments and not known.starts(line):
                 break
             departments.append(line)
         elif departments[-1][-1] not in DEPARTMENT_SUFFIX:
@@ -368,6 +457,8 @@ class RawEntry:
 
     def complete(self) -> bool:
         """Whether the entry has ended: closing punctuation, or a short last line (a heading)."""
+        if not self.text:  # a bare "1." line: the point's text is on the next line
+            return False
         if self.text[-1] in END_PUNCTUATION:
             return True
         if self.kind == "heading" and TOPIC.match(self.text):
@@ -376,7 +467,7 @@ class RawEntry:
 
 
 def _unprefixed_department(lines: list[str], index: int) -> int:
-    """Return how many short lines from index make a department without a 米东区 prefix (负有安全监/管职责的其/他部门)."""
+    """Return how many short lines from index make a department without an area prefix (负有安全监/管职责的其/他部门)."""
     text = ""
     for count, line in enumerate(lines[index:index + 4], start=1):
         if len(line) > 5 or line.startswith("区") or re.search(r"[，。、；：]", line):
@@ -385,12 +476,6 @@ def _unprefixed_department(lines: list[str], index: int) -> int:
         if count > 1 and text[-1] in DEPARTMENT_SUFFIX + "门":
             return count
     return 0
-
-
-def _continues_city_department(previous: str, line: str) -> bool:
-    """乌鲁木齐市自然资源局 + 米东区分局: a city bureau's district branch is one department."""
-    return bool(re.match(r"^(乌鲁木齐市|市)", previous)) and line.startswith("米东区") \
-        and line.endswith(("分局", "大队", "支队"))
 
 
 def parse_entries(lines: list[str], correction: ItemCorrection) -> list[RawEntry]:
@@ -425,13 +510,13 @@ def _undotted_point(line: str, previous: RawEntry | None):
     """A point printed without its dot ("2区教育局…") when 2 is the next number and the last point ended."""
     m = re.match(r"^(\d{1,2})(?=[\u4e00-\u9fff])", line)
     if m and previous is not None and previous.kind == "point" and previous.number is not None \
-            and int(m.group(1)) == previous.number + 1 and previous.text[-1] in END_PUNCTUATION:
+            and int(m.group(1)) == previous.number + 1 and previous.text.endswith(tuple(END_PUNCTUATION)):
         return m
     return None
 
 
 def _looks_like_heading(text: str) -> bool:
-    return len(text) <= 16 and text[-1] not in END_PUNCTUATION + "，、：" and not POINT.match(text)
+    return 0 < len(text) <= 16 and text[-1] not in END_PUNCTUATION + "，、：" and not POINT.match(text)
 
 
 def _split_duties(entries: list[RawEntry], town_start: str | None) -> tuple[list[Entry], list[Entry]]:
@@ -480,7 +565,7 @@ def _town_index(entries: list[RawEntry], town_start: str | None) -> int:
     last_point = max((i for i, e in enumerate(entries) if e.kind == "point"), default=None)
     if last_point is not None and last_point + 1 < len(entries) \
             and all(e.kind == "paragraph" for e in entries[last_point + 1:]) \
-            and entries[last_point].text[-1] == "。":
+            and entries[last_point].text.endswith("。"):
         return last_point + 1
     # nothing but paragraphs: the last one is the town's
     if len(entries) >= 2 and all(e.kind == "paragraph" for e in entries):

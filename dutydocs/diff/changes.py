@@ -1,0 +1,234 @@
+"""The change model: what a diff reports about items, rows, texts and formatting, as plain data classes."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from ..model import Document, Entry, Item
+
+FIELDS = ("category", "name", "departments", "department_duties", "town_duties",
+          "department", "takeover", "note")
+FIELD_TITLES = {
+    "category": "事项类别", "name": "事项名称", "departments": "对应上级部门",
+    "department_duties": "上级部门职责", "town_duties": "镇配合职责", "department": "承接部门",
+    "takeover": "承接方式", "note": "备注",
+}
+KIND_TITLES = {"added": "新增", "removed": "删除", "modified": "修改", "moved": "移动"}
+LIST_SHORT = {"basic": "基本", "cooperative": "配合", "withdrawn": "收回"}
+DOCUMENT_TITLES = {"title": "标题", "township": "乡镇", "region": "地区"}
+EXPLANATION_TITLES = {"title": "说明标题", "heading": "小节标题", "paragraph": "说明段落"}
+
+Ops = tuple[tuple[int, str], ...]
+"""diff-match-patch operations: (-1 deleted | 0 kept | 1 inserted, text)."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an item is in one revision: its list, printed number and 0-based position."""
+
+    list: str
+    no: int
+    index: int
+
+    def as_dict(self) -> dict:
+        return {"list": self.list, "no": self.no}
+
+    def label(self) -> str:
+        return f"{LIST_SHORT[self.list]} {self.no}"
+
+
+@dataclass(frozen=True)
+class TextChange:
+    """A changed text field: old and new value and the character-level operations between them."""
+
+    old: str | None
+    new: str | None
+    ops: Ops
+
+
+@dataclass(frozen=True)
+class ListChange:
+    """A changed list of names (对应上级部门): each name kept, removed or added, in order."""
+
+    old: tuple[str, ...]
+    new: tuple[str, ...]
+    ops: Ops
+
+
+@dataclass(frozen=True)
+class EntryChange:
+    """One entry of a duty cell aligned with its counterpart: op is same|added|removed|modified."""
+
+    op: str
+    old: Entry | None
+    new: Entry | None
+    old_label: str = ""
+    new_label: str = ""
+    ops: Ops = ()
+
+
+@dataclass(frozen=True)
+class BlockChange:
+    """One heading block of a duty cell aligned with its counterpart, with its entries aligned."""
+
+    op: str
+    old_heading: str | None
+    new_heading: str | None
+    heading_ops: Ops
+    entries: tuple[EntryChange, ...]
+
+    @property
+    def changed(self) -> bool:
+        return self.op != "same" or any(e.op != "same" for e in self.entries)
+
+
+@dataclass(frozen=True)
+class DutiesChange:
+    """A duty cell compared block by block."""
+
+    blocks: tuple[BlockChange, ...]
+
+
+FieldChange = TextChange | ListChange | DutiesChange
+
+
+@dataclass(frozen=True)
+class FormattingChange:
+    """A difference of whitespace or character width only (equal under whitespace removal + NFKC).
+
+    Not a modification: reports list it apart ("仅格式变化"); the tracked Word edition tracks it inline.
+    part is item | document | explanation. For an item, field is one of FIELDS, old/new its places,
+    item the new item, and index the position of the entry in the duty cell (Duties.entries) or of the
+    name in departments (None for a text field). For the document, field is title | township | region.
+    For the explanation, field is title | heading | paragraph, index the section (in the new revision)
+    and paragraph the paragraph's position in it.
+    """
+
+    part: str
+    field: str
+    old_text: str
+    new_text: str
+    ops: Ops
+    old: Place | None = None
+    new: Place | None = None
+    item: Item | None = None
+    index: int | None = None
+    paragraph: int | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One reported change of an item.
+
+    kind is added | removed | modified | moved. A moved item keeps the fields whose content changed,
+    so it is both moved and modified when fields is not empty.
+    """
+
+    kind: str
+    old: Place | None
+    new: Place | None
+    old_item: Item | None
+    new_item: Item | None
+    fields: dict[str, FieldChange]
+    match: str = ""  # id | exact | name | similar, for matched items
+
+    @property
+    def item(self) -> Item:
+        return self.new_item or self.old_item
+
+    @property
+    def list(self) -> str:
+        return (self.new or self.old).list
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """Return every kind the change counts under: ("moved", "modified") for a moved, reworded item."""
+        if self.kind == "moved" and self.fields:
+            return ("moved", "modified")
+        return (self.kind,)
+
+    @property
+    def title(self) -> str:
+        """Return the badge text, e.g. 移动+修改."""
+        return "+".join(KIND_TITLES[k] for k in self.kinds)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row of a list as a reader of the new edition with changes marked sees it.
+
+    state is same | added | removed | modified | moved-in | moved-out; a moved item appears twice:
+    removed (moved-out) at its old place and inserted (moved-in) at its new place. formatting holds
+    the item's formatting-only differences (on the row of its new place).
+    """
+
+    state: str
+    old: Place | None
+    new: Place | None
+    old_item: Item | None
+    new_item: Item | None
+    change: Change | None
+    formatting: tuple[FormattingChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParagraphChange:
+    """One paragraph of the explanation aligned with its counterpart: op is same|added|removed|modified|formatting."""
+
+    op: str
+    section: str
+    old: str | None
+    new: str | None
+    ops: Ops = ()
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    """One section of the explanation aligned with its counterpart (op of its heading as for paragraphs)."""
+
+    op: str
+    old_heading: str | None
+    new_heading: str | None
+    heading_ops: Ops
+    paragraphs: tuple[ParagraphChange, ...]
+
+    @property
+    def changed(self) -> bool:
+        return self.op not in ("same", "formatting") or any(p.op not in ("same", "formatting")
+                                                             for p in self.paragraphs)
+
+
+@dataclass
+class Diff:
+    """Everything that changed between two revisions, and how their items correspond."""
+
+    old: Document
+    new: Document
+    old_label: str
+    new_label: str
+    changes: list[Change]
+    rows: dict[str, list[Row]]
+    document: dict[str, TextChange]
+    explanation_title: TextChange | None
+    sections: list[SectionChange]
+    renumbered: dict[str, int] = field(default_factory=dict)
+    unchanged: int = 0
+    formatting: list[FormattingChange] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """True when the content differs; formatting-only differences do not count."""
+        return bool(self.changes or self.document or self.explanation_title
+                    or any(s.changed for s in self.sections))
+
+    def explanation_changes(self) -> Iterator[ParagraphChange]:
+        for section in self.sections:
+            for paragraph in section.paragraphs:
+                if paragraph.op not in ("same", "formatting"):
+                    yield paragraph
+
+    def summary(self) -> dict[str, Any]:
+        """Return counts per kind, per list and per category (see summary.py)."""
+        from .summary import summary
+
+        return summary(self)

@@ -1,0 +1,125 @@
+"""Comparing two values of one field: character-level text diffs, name lists, duty cells, formatting-only differences.
+
+diff-match-patch runs without a time limit (``Diff_Timeout = 0``), so the same texts give the same
+operations on any machine; the texts compared are cells and paragraphs, short enough for that.
+"""
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+from diff_match_patch import diff_match_patch
+
+from ..model import Duties, Item
+from .align import align, normalise
+from .changes import FIELDS, BlockChange, DutiesChange, EntryChange, FieldChange, ListChange, Ops, TextChange
+
+_dmp = diff_match_patch()
+_dmp.Diff_Timeout = 0  # no clock: the result must not depend on the machine's speed
+
+
+def text_ops(old: str, new: str) -> Ops:
+    """Return the character-level diff of two texts after diff-match-patch's semantic clean-up."""
+    ops = _dmp.diff_main(old, new)
+    _dmp.diff_cleanupSemantic(ops)
+    return tuple((op, text) for op, text in ops)
+
+
+def compare_text(old: str | None, new: str | None) -> TextChange | None:
+    if (old or None) == (new or None):
+        return None
+    return TextChange(old, new, text_ops(old or "", new or ""))
+
+
+def compare_names(old: tuple[str, ...], new: tuple[str, ...]) -> ListChange | None:
+    if tuple(old) == tuple(new):
+        return None
+    ops: list[tuple[int, str]] = []
+    matcher = SequenceMatcher(None, list(old), list(new), autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            ops.extend((0, name) for name in old[i1:i2])
+        else:
+            ops.extend((-1, name) for name in old[i1:i2])
+            ops.extend((1, name) for name in new[j1:j2])
+    return ListChange(tuple(old), tuple(new), tuple(ops))
+
+
+def compare_duties(old: Duties | None, new: Duties | None) -> DutiesChange | None:
+    """Compare two duty cells block by block (blocks paired by heading), entries aligned inside each."""
+    old, new = old or Duties(), new or Duties()
+    if old.entries == new.entries:
+        return None
+    old_blocks, new_blocks = old.blocks(), new.blocks()
+    blocks = []
+    for i, j in align([b.heading or "" for b in old_blocks], [b.heading or "" for b in new_blocks]):
+        ob = old_blocks[i] if i is not None else None
+        nb = new_blocks[j] if j is not None else None
+        old_entries = list(ob.numbered()) if ob else []
+        new_entries = list(nb.numbered()) if nb else []
+        entries = []
+        for a, b in align([e.text for _, e in old_entries], [e.text for _, e in new_entries]):
+            (ol, oe) = old_entries[a] if a is not None else ("", None)
+            (nl, ne) = new_entries[b] if b is not None else ("", None)
+            if oe is None:
+                entries.append(EntryChange("added", None, ne, "", nl, ((1, ne.text),)))
+            elif ne is None:
+                entries.append(EntryChange("removed", oe, None, ol, "", ((-1, oe.text),)))
+            elif oe == ne:
+                entries.append(EntryChange("same", oe, ne, ol, nl, ((0, ne.text),)))
+            else:
+                entries.append(EntryChange("modified", oe, ne, ol, nl, text_ops(oe.text, ne.text)))
+        if ob is None:
+            op = "added"
+        elif nb is None:
+            op = "removed"
+        else:
+            op = "same" if ob.heading == nb.heading else "modified"
+        oh, nh = (ob.heading if ob else None), (nb.heading if nb else None)
+        blocks.append(BlockChange(op, oh, nh, text_ops(oh or "", nh or "") if oh != nh else (), tuple(entries)))
+    return DutiesChange(tuple(blocks))
+
+
+def _parts(name: str, value) -> list[tuple[str, str]]:
+    """Return a field's value as (kind, text) parts, the unit of formatting-only differences."""
+    if value is None:
+        return []
+    if name == "departments":
+        return [("name", text) for text in value]
+    if name.endswith("_duties"):
+        return [(entry.kind, entry.text) for entry in value.entries]
+    return [("text", value)]
+
+
+def formatting_only(name: str, old, new) -> list[tuple[int | None, str, str]] | None:
+    """Return the differing parts (index, old, new) when two values of a field differ in formatting only, else None.
+
+    Formatting only: equal after whitespace removal and Unicode NFKC, part by part (index None for a text field).
+    """
+    a, b = _parts(name, old), _parts(name, new)
+    if a == b or len(a) != len(b) or any(ka != kb or normalise(ta) != normalise(tb)
+                                         for (ka, ta), (kb, tb) in zip(a, b)):
+        return None
+    single = name not in ("departments",) and not name.endswith("_duties")
+    return [(None if single else k, ta, tb) for k, ((_, ta), (_, tb)) in enumerate(zip(a, b)) if ta != tb]
+
+
+def compare_fields(old: Item, new: Item) -> tuple[dict[str, FieldChange], dict[str, list[tuple[int | None, str, str]]]]:
+    """Return the fields whose content differs, and apart those that differ in formatting only."""
+    fields: dict[str, FieldChange] = {}
+    formatting: dict[str, list[tuple[int | None, str, str]]] = {}
+    for name in FIELDS:
+        a, b = getattr(old, name, None), getattr(new, name, None)
+        if name == "departments":
+            change = compare_names(a or (), b or ())
+        elif name.endswith("_duties"):
+            change = compare_duties(a, b)
+        else:
+            change = compare_text(a, b)
+        if change is None:
+            continue
+        parts = formatting_only(name, a, b)
+        if parts:
+            formatting[name] = parts
+        else:
+            fields[name] = change
+    return fields, formatting

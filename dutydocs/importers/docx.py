@@ -1,0 +1,428 @@
+"""Import a duty list from a Word document: our own Word edition, or a list laid out as an office lays it out.
+
+What is read, and how:
+
+- The tables are recognised by their header row, whatever the wording: a column whose header
+  names 配合 and 职责 holds the town's duties, 职责 alone the department's, 承接 the withdrawn
+  item's department and how it is taken over, 部门 the departments, 类别 the category, 名称 the
+  name, 序号 the number. A table with duty columns is the cooperative list, one with 承接 the
+  withdrawn list, any other the basic list; consecutive tables of one kind are one list, and a
+  header row repeated inside a table is skipped.
+- 序号 may be typed or produced by Word numbering; items are numbered by their order. A category
+  cell merged down over several rows, or left empty, is the category above.
+- A row whose number, category and name are empty (or repeat the row above's number and name)
+  continues the item above: a cell split across pages.
+- In a duty cell, a paragraph in a heading style or in bold, or opening with 一、, is a heading; a
+  paragraph opening with a typed "1." or carrying Word numbering is a point (stored without its
+  number); any other paragraph is a paragraph. Where the document has no heading style and no
+  bold, a short line without closing punctuation that more text follows is a heading (区卫健委).
+- The 承接部门及工作方式 cell: a paragraph opening with 承接方式： is the takeover, the paragraph
+  before it the department and any after it a note. Without 承接方式：, a first paragraph that
+  reads as a department name (short, no punctuation, ending as bodies end: 局, 委, 办…) is the
+  department and the rest a note; with --base, the base's reading of the same item decides.
+- Paragraphs before the first table are the title and the explanation (一、… headings).
+
+What cannot be placed is reported by table, row and cell, and nothing is written.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..errors import DutydocsError, Problem, UsageMistake
+from ..model import (
+    LIST_KEYS, LIST_TITLES, BasicItem, CooperativeItem, Document, Duties, DutyList, Entry, Explanation,
+    Revision, Section, WithdrawnItem,
+)
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MAX_FILE_BYTES = 64 * 2**20
+MAX_UNPACKED_BYTES = 256 * 2**20
+MAX_ENTRIES = 2000
+TOPIC = re.compile(r"^[一二三四五六七八九十]+、")
+POINT = re.compile(r"^\s*(\d{1,2})\s*[.．、]\s*(?!\d)")
+END_PUNCTUATION = "。；！？;!?"
+BODY_ENDINGS = "部委局办室会队院所站心团社行司处科组庭联协台门"
+TAKEOVER_LABEL = "承接方式："
+SHORT_HEADING = 16
+
+
+# --- the package ---------------------------------------------------------------------------------
+
+def check_package(path: Path) -> None:
+    """Refuse anything that is not a sound .docx package before python-docx parses it."""
+    name = str(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise DutydocsError(f"{name}: 文件过大（{size // 2**20} MiB），不像是履职事项清单")
+    with path.open("rb") as handle:
+        if handle.read(8).startswith(b"\xd0\xcf\x11\xe0"):
+            raise DutydocsError(f"{name}: 这是旧版 .doc 或加密的文档（请在 Word/WPS 中取消密码，另存为 .docx 后再导入）")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+                raise DutydocsError(f"{name}: 解压后过大或文件过多，疑似压缩炸弹，拒绝读取")
+            if "word/document.xml" not in {i.filename for i in infos}:
+                raise DutydocsError(f"{name}: 压缩包中没有 word/document.xml，不是 Word .docx 文件")
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")) and re.search(rb"<!(DOCTYPE|ENTITY)", archive.read(info)):
+                    raise DutydocsError(f"{name}: {info.filename} 含 XML 文档类型声明（DOCTYPE/ENTITY），拒绝读取")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        raise DutydocsError(f"{name}: 文件已损坏或不是 .docx 文件（{exc}）（请在 Word/WPS 中另存为 .docx）") from None
+
+
+# --- paragraphs and cells as printed --------------------------------------------------------------
+
+@dataclass
+class Para:
+    """A paragraph as printed: its text, and whether Word numbers it, styles it as a heading or bolds it.
+
+    A line break inside the paragraph is kept as "\n": in a name or a department it is where the
+    narrow column wraps (某某区委/组织部), in a duty cell it separates entries (see lines).
+    """
+
+    text: str
+    numbered: bool = False
+    heading_style: bool = False
+    bold: bool = False
+
+    def lines(self) -> list["Para"]:
+        """Return the paragraph as one Para per line."""
+        parts = [line.strip() for line in self.text.split("\n") if line.strip()]
+        return [replace(self, text=line) for line in parts] or ([replace(self, text="")] if self.numbered else [])
+
+
+def flat(paragraphs: list[Para]) -> str:
+    """Return the text of paragraphs printed as one wrapped text (a name, a category)."""
+    return "".join(p.text.replace("\n", "") for p in paragraphs).strip()
+
+
+def lines(paragraphs: list[Para]) -> list[Para]:
+    return [line for p in paragraphs for line in p.lines()]
+
+
+@dataclass
+class Cell:
+    paragraphs: list[Para]
+    merged: bool = False  # a vertically merged cell continuing the one above
+
+    def text(self) -> str:
+        return flat(self.paragraphs)
+
+
+class _Reader:
+    """Read a body's paragraphs and tables with what the rules need to know about each paragraph."""
+
+    def __init__(self, word):
+        self.style_names = {s.style_id: (s.name or "") for s in word.styles}
+        self.numbered_styles = {s.style_id for s in word.styles
+                                if s.element.find(f"{W}pPr/{W}numPr") is not None}
+        self.bold_styles = {s.style_id for s in word.styles if _bold(s.element.find(f"{W}rPr"))}
+        self.uses_heading_style = False
+
+    def paragraphs(self, p) -> list[Para]:
+        """Return a w:p as a Para (none for an empty paragraph that Word does not number)."""
+        ppr = p.find(f"{W}pPr")
+        style = ppr.find(f"{W}pStyle").get(f"{W}val") if ppr is not None and ppr.find(f"{W}pStyle") is not None else ""
+        num = ppr.find(f"{W}numPr") if ppr is not None else None
+        num_id = num.find(f"{W}numId") if num is not None else None
+        numbered = (num_id is not None and num_id.get(f"{W}val") != "0") or (num is None and style in self.numbered_styles)
+        name = self.style_names.get(style, style)
+        heading_style = "标题" in name or name.lower().startswith("heading")
+        self.uses_heading_style |= heading_style
+        lines, bold_runs, plain_runs = [""], 0, 0
+        for run in p.iter(f"{W}r"):
+            text = ""
+            for child in run:
+                if child.tag == f"{W}t":
+                    text += child.text or ""
+                elif child.tag in (f"{W}br", f"{W}cr") and child.get(f"{W}type", "textWrapping") == "textWrapping":
+                    lines[-1] += text
+                    text = ""
+                    lines.append("")
+                elif child.tag == f"{W}tab":
+                    text += " "
+            lines[-1] += text
+            if text.strip():
+                if _bold(run.find(f"{W}rPr")) or style in self.bold_styles:
+                    bold_runs += 1
+                else:
+                    plain_runs += 1
+        bold = bold_runs > 0 and plain_runs == 0
+        text = "\n".join(line.strip() for line in lines if line.strip())
+        return [Para(text, numbered, heading_style, bold)] if text or numbered else []
+
+    def rows(self, tbl) -> list[list[Cell]]:
+        """Return the rows of a w:tbl as lists of cells by grid column, with merges made explicit."""
+        rows = []
+        for tr in tbl.findall(f"{W}tr"):
+            cells: list[Cell] = []
+            for tc in tr.findall(f"{W}tc"):
+                tcpr = tc.find(f"{W}tcPr")
+                span, merged = 1, False
+                if tcpr is not None:
+                    grid = tcpr.find(f"{W}gridSpan")
+                    span = int(grid.get(f"{W}val", "1")) if grid is not None else 1
+                    vmerge = tcpr.find(f"{W}vMerge")
+                    merged = vmerge is not None and vmerge.get(f"{W}val", "continue") != "restart"
+                paragraphs = [para for p in tc.findall(f"{W}p") for para in self.paragraphs(p)]
+                cells.append(Cell(paragraphs, merged))
+                cells.extend(Cell([], True) for _ in range(span - 1))
+            rows.append(cells)
+        return rows
+
+
+def _bold(rpr) -> bool:
+    if rpr is None:
+        return False
+    b = rpr.find(f"{W}b")
+    return b is not None and b.get(f"{W}val", "true") not in ("0", "false", "off")
+
+
+# --- columns and lists ------------------------------------------------------------------------------
+
+def column_role(header: str) -> str | None:
+    """Return which field a column holds, from its header text in any of the usual wordings."""
+    text = re.sub(r"\s+", "", header)
+    if "职责" in text:
+        return "town_duties" if "配合" in text or "镇" in text or "街道" in text else "department_duties"
+    rules = (("承接", "handover"), ("部门", "departments"), ("类别", "category"), ("名称", "name"),
+             ("序号", "no"), ("编号", "no"))
+    return next((role for word, role in rules if word in text), None)
+
+
+def list_kind(roles: set[str]) -> str | None:
+    if {"department_duties", "town_duties"} & roles:
+        return "cooperative"
+    if "handover" in roles:
+        return "withdrawn"
+    return "basic" if "name" in roles else None
+
+
+@dataclass
+class _Row:
+    """One item being read: where it starts, and its cells' paragraphs by role."""
+
+    place: str
+    cells: dict[str, list[Para]] = field(default_factory=dict)
+    category: str = ""
+    typed_no: str = ""
+
+
+@dataclass
+class Problems:
+    name: str
+    found: list[Problem] = field(default_factory=list)
+
+    def add(self, where: str, message: str, hint: str = "") -> None:
+        self.found.append(Problem("error", self.name, message, pointer=where, hint=hint, code="docx"))
+
+
+def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
+    """Return (list kind, rows of items) of one table, or (None, []) with a problem when its header is unknown."""
+    if not rows:
+        return None, []
+    header_texts = [c.text() for c in rows[0]]
+    roles = [column_role(h) for h in header_texts]
+    kind = list_kind({r for r in roles if r})
+    if kind is None or "name" not in roles:
+        problems.add(f"表格 {t_no} 第 1 行", f"无法识别表头：{' | '.join(header_texts)[:80]}",
+                     "清单表格的第一行应是表头，如 序号、事项类别、事项名称……")
+        return None, []
+    items: list[_Row] = []
+    category_above = ""
+    for r_no, row in enumerate(rows[1:], start=2):
+        texts = [c.text() for c in row]
+        if texts == header_texts:
+            continue  # the header repeated on a new page
+        if not any(texts) and all(not c.paragraphs for c in row):
+            continue
+        cells: dict[str, list[Para]] = {}
+        for c_no, (cell, role) in enumerate(zip(row, roles), start=1):
+            if role is None:
+                if cell.text() and not cell.merged:
+                    problems.add(f"表格 {t_no} 第 {r_no} 行 第 {c_no} 列",
+                                 f"这一列的表头“{header_texts[c_no - 1]}”无法识别，其内容无处归入：{cell.text()[:30]}")
+                continue
+            cells[role] = [] if cell.merged and role not in ("category",) else cell.paragraphs
+        if len(row) > len(roles) and any(c.text() for c in row[len(roles):]):
+            problems.add(f"表格 {t_no} 第 {r_no} 行", "这一行的单元格比表头多，多出的内容无处归入")
+        category, name, typed_no = (flat(cells.get(role, [])) for role in ("category", "name", "no"))
+        merged_category = any(c.merged for c, role in zip(row, roles) if role == "category")
+        continues = items and not name and not typed_no and (not category or merged_category
+                                                            or category == items[-1].category)
+        repeats = items and name and typed_no and typed_no == items[-1].typed_no and \
+            name == flat(items[-1].cells.get("name", []))
+        if continues or repeats:
+            last = items[-1]
+            for role in ("department_duties", "town_duties", "handover"):
+                last.cells.setdefault(role, []).extend(cells.get(role, []))
+            known = {p.text for p in last.cells.get("departments", [])}
+            last.cells.setdefault("departments", []).extend(
+                p for p in cells.get("departments", []) if p.text not in known)
+            continue
+        if not name:
+            problems.add(f"表格 {t_no} 第 {r_no} 行", "事项名称为空，这一行既不是新事项也不是上一事项的续行",
+                         "请填写事项名称，或清空序号与类别使它成为上一行的续行")
+            continue
+        if typed_no and not re.fullmatch(r"\d{1,4}[.．、]?", typed_no):
+            problems.add(f"表格 {t_no} 第 {r_no} 行 第 {roles.index('no') + 1} 列", f"序号“{typed_no}”不是数字")
+        if not category and not merged_category:
+            category = category_above
+        if merged_category and not category:
+            category = category_above
+        if not category:
+            problems.add(f"表格 {t_no} 第 {r_no} 行", "事项类别为空，上方也没有类别可沿用")
+            continue
+        category_above = category
+        items.append(_Row(f"表格 {t_no} 第 {r_no} 行", cells, category, typed_no))
+    return kind, items
+
+
+# --- cells to the model --------------------------------------------------------------------------------
+
+def duties(paragraphs: list[Para], guess_headings: bool) -> Duties:
+    """Return a duty cell's paragraphs as headings, points and paragraphs."""
+    entries: list[Entry] = []
+    paragraphs = lines(paragraphs)
+    for index, para in enumerate(paragraphs):
+        text = para.text
+        typed = POINT.match(text)
+        if para.heading_style or para.bold or TOPIC.match(text):
+            entries.append(Entry("heading", text))
+        elif typed:
+            entries.append(Entry("point", text[typed.end():].strip()))
+        elif para.numbered:
+            entries.append(Entry("point", text))
+        elif guess_headings and index + 1 < len(paragraphs) and len(text) <= SHORT_HEADING \
+                and text[-1] not in END_PUNCTUATION + "，、：,:":
+            entries.append(Entry("heading", text))
+        else:
+            entries.append(Entry("paragraph", text))
+    return Duties(tuple(e for e in entries if e.text))
+
+
+def departments(paragraphs: list[Para]) -> tuple[str, ...]:
+    names = [n for p in paragraphs for n in re.split(r"[、，,；;\s]+", p.text.replace("\n", "")) if n]
+    return tuple(dict.fromkeys(names))
+
+
+def looks_like_department(text: str) -> bool:
+    return len(text) <= 30 and not re.search(r"[，。；：,;:！？]", text) and text[-1:] in BODY_ENDINGS
+
+
+def handover(paragraphs: list[Para], base_item: WithdrawnItem | None = None) -> dict:
+    """Read the 承接部门及工作方式 cell into department, takeover and note (see the module's rule)."""
+    texts = [p.text for p in lines(paragraphs) if p.text]
+    label = next((i for i, t in enumerate(texts) if t.startswith(TAKEOVER_LABEL)), None)
+    if label is not None:
+        department = "".join(texts[:label]) or None
+        takeover = "".join([texts[label][len(TAKEOVER_LABEL):]]).strip() or None
+        note = "".join(texts[label + 1:]) or None
+    elif texts and (base_item.department is not None if base_item is not None
+                    else looks_like_department(texts[0])):
+        department, takeover, note = texts[0], None, "".join(texts[1:]) or None
+    else:
+        department, takeover, note = None, None, "".join(texts) or None
+    return {"department": department, "takeover": takeover, "note": note}
+
+
+# --- the document -----------------------------------------------------------------------------------
+
+def import_docx(path: Path, base: Path | None = None, revision_date: str | None = None,
+                revision_label: str | None = None) -> Document:
+    """Read a Word document and return the document; raise listing what cannot be placed."""
+    import docx
+
+    from ..source import load
+    from .common import ids_from, validate
+
+    path = Path(path)
+    check_package(path)
+    try:
+        word = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises many kinds for a damaged package
+        raise DutydocsError(f"{path}: 无法读取 Word 文档：{type(exc).__name__}: {exc}（请在 Word/WPS 中另存为 .docx）") from None
+    base_doc = load(base) if base is not None else None
+    reader = _Reader(word)
+    problems = Problems(str(path))
+    before: list[Para] = []
+    found: dict[str, list[_Row]] = {key: [] for key in LIST_KEYS}
+    tables = 0
+    for child in word.element.body:
+        if child.tag == f"{W}p":
+            paras = lines(reader.paragraphs(child))
+            if not tables:
+                before.extend(paras)
+            else:
+                for para in paras:
+                    if para.text and not para.text.endswith("清单"):
+                        problems.add(f"表格 {tables} 之后的段落", f"表格之间的文字无处归入：{para.text[:30]}")
+        elif child.tag == f"{W}tbl":
+            tables += 1
+            kind, rows = _read_table(reader.rows(child), tables, problems)
+            if kind:
+                found[kind].extend(rows)
+    title, explanation = _explanation(before, problems)
+    guess = not reader.uses_heading_style and not any(
+        p.bold for rows in found.values() for row in rows for p in row.cells.get("department_duties", []))
+    base_withdrawn = {item.name: item for item in base_doc.list("withdrawn").items} if base_doc else {}
+    lists = []
+    for key in LIST_KEYS:
+        items = []
+        for no, row in enumerate(found[key], start=1):
+            name = flat(row.cells.get("name", []))
+            common = dict(no=no, category=row.category, name=name)
+            if key == "basic":
+                items.append(BasicItem(**common))
+            elif key == "cooperative":
+                items.append(CooperativeItem(**common, departments=departments(row.cells.get("departments", [])),
+                                             department_duties=duties(row.cells.get("department_duties", []), guess),
+                                             town_duties=duties(row.cells.get("town_duties", []), guess)))
+            else:
+                items.append(WithdrawnItem(**common, **handover(row.cells.get("handover", []),
+                                                                base_withdrawn.get(name))))
+        lists.append(DutyList(key, base_doc.list(key).title if base_doc else LIST_TITLES[key], tuple(items)))
+    if problems.found:
+        raise DutydocsError(f"{path}: {len(problems.found)} 处内容无法归入清单，未写入任何文件", problems.found)
+    props = word.core_properties
+    title = (base_doc.title if base_doc else None) or props.title or title or ""
+    township = base_doc.township if base_doc else (title.split("履职事项清单")[0] or props.author or "")
+    doc = Document(title=title or "履职事项清单", township=township or title,
+                   region=base_doc.region if base_doc else (props.category or ""),
+                   revision=Revision(revision_date or (base_doc.revision.date if base_doc else ""),
+                                     revision_label or ""),
+                   explanation=explanation, lists=tuple(lists),
+                   provenance=f"dutydocs import 导入自 Word 文档 {path.name}")
+    if base_doc is not None:
+        doc = ids_from(base_doc, doc)
+    validate(doc if doc.revision.date else replace(doc, revision=Revision("2000-01-01")), str(path),
+             hint="请核对 Word 文档的表格，或用 --base 指定上一版源文件")
+    if not doc.revision.date:
+        raise UsageMistake("导入需要修订日期：请用 --date 年-月-日 指定（或用 --base 指定上一版源文件）")
+    return doc
+
+
+def _explanation(paragraphs: list[Para], problems: Problems) -> tuple[str | None, Explanation]:
+    """Return the document title (if printed) and the explanation from the paragraphs before the tables."""
+    texts = [p.text for p in paragraphs if p.text and p.text not in LIST_TITLES.values()]
+    title = None
+    if texts and texts[0].endswith("清单"):
+        title = texts.pop(0)
+    heading = "说明"
+    if texts and len(re.sub(r"\s+", "", texts[0])) <= 6 and not TOPIC.match(texts[0]):
+        heading = re.sub(r"\s+", "", texts.pop(0))
+    sections: list[Section] = []
+    for index, text in enumerate(texts):
+        if TOPIC.match(text) and len(text) <= 30:
+            sections.append(Section(text, ()))
+        elif not sections:
+            problems.add(f"说明第 {index + 1} 段", f"这一段不在任何“一、……”标题之下：{text[:30]}",
+                         "说明的每一部分应以“一、”“二、”……开头的标题开始")
+        else:
+            sections[-1] = Section(sections[-1].heading, sections[-1].paragraphs + (text,))
+    return title, Explanation(heading, tuple(sections))

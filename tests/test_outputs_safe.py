@@ -1,0 +1,155 @@
+"""No command destroys a user's file: outputs that are inputs are refused, unwritable places found first."""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dutydocs.cli import main
+
+FIXTURE = Path(__file__).parent / "fixtures" / "small.json"
+
+
+def run(args, cwd: Path):
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, [str(a) for a in args])
+    finally:
+        os.chdir(old)
+
+
+@pytest.fixture
+def two(tmp_path):
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    shutil.copy(FIXTURE, a)
+    data = json.loads(FIXTURE.read_text("utf-8"))
+    data["lists"]["basic"]["items"][0]["name"] += "（改）"
+    b.write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
+    return a, b
+
+
+def _link(kind: str, target: Path, name: Path) -> Path:
+    if kind == "symlink":
+        name.symlink_to(target.name)
+    elif kind == "hardlink":
+        os.link(target, name)
+    else:
+        return target
+    return name
+
+
+@pytest.mark.parametrize("kind", ["same", "symlink", "hardlink"])
+@pytest.mark.parametrize("fmt, which", [("html", 0), ("json", 1), ("text", 0), ("xlsx", 1)])
+def test_diff_refuses_to_write_over_an_input(two, tmp_path, kind, fmt, which):
+    before = [p.read_bytes() for p in two]
+    out = _link(kind, two[which], tmp_path / "report.out")
+    result = run(["diff", two[0].name, two[1].name, "--format", fmt, "-o", out.name], tmp_path)
+    assert result.exit_code == 2, result.output
+    assert "输出文件就是输入文件" in result.output and len(result.output.strip().splitlines()) == 1
+    assert [p.read_bytes() for p in two] == before
+
+
+def test_import_refuses_to_write_over_its_inputs(tmp_path, small_xlsx, small_path):
+    copy = tmp_path / "copy.xlsx"
+    copy.write_bytes(small_xlsx)
+    result = run(["import", copy, "-o", copy], tmp_path)
+    assert result.exit_code == 2 and "输出文件就是输入文件" in result.output
+    assert copy.read_bytes() == small_xlsx
+    base = tmp_path / "base.json"
+    shutil.copy(small_path, base)
+    link = _link("symlink", base, tmp_path / "link.json")
+    result = run(["import", copy, "--base", base, "-o", link], tmp_path)
+    assert result.exit_code == 2 and base.read_bytes() == small_path.read_bytes()
+
+
+def test_build_refuses_an_output_that_is_its_source(tmp_path, small_path):
+    """A source saved under the name the build would give its HTML edition, in the output folder."""
+    title = json.loads(small_path.read_text("utf-8"))["title"]
+    source = tmp_path / f"{title}.html"
+    shutil.copy(small_path, source)
+    result = run(["build", source, "-f", "html", "-o", tmp_path], tmp_path)
+    assert result.exit_code == 2 and "输出文件就是输入文件" in result.output
+    assert source.read_bytes() == small_path.read_bytes()
+
+
+@contextlib.contextmanager
+def immutable(path: Path):
+    """chattr +i: not even root may write (NOTES.md); undone whatever happens."""
+    subprocess.run(["chattr", "+i", str(path)], check=True)
+    try:
+        yield path
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def _one_clear_line(result, place: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "内部错误" not in result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and place in lines[0] and "无法写入" in lines[0], result.output
+
+
+def test_unwritable_output_folder_is_found_before_any_rendering(two, tmp_path, monkeypatch):
+    import dutydocs.build
+
+    def never(fmt):
+        raise AssertionError("rendered although the output folder cannot be written")
+
+    monkeypatch.setattr(dutydocs.build, "builder", never)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    with immutable(locked):
+        _one_clear_line(run(["build", two[0], "-o", locked], tmp_path), str(locked))
+        _one_clear_line(run(["build", two[0], "-o", locked / "new" / "deeper"], tmp_path), str(locked))
+        _one_clear_line(run(["diff", two[0], two[1], "--format", "html", "-o", locked / "r.html"], tmp_path),
+                        str(locked))
+        _one_clear_line(run(["import", two[0], "-o", locked / "x.json"], tmp_path), str(locked))
+    assert not any(locked.iterdir())
+
+
+def test_in_place_commands_report_a_locked_source(two, tmp_path):
+    source = two[0]
+    before = source.read_bytes()
+    with immutable(source):
+        _one_clear_line(run(["ids", source], tmp_path), str(source))
+        _one_clear_line(run(["fmt", source], tmp_path), str(source))
+    assert source.read_bytes() == before
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    inside = folder / "s.json"
+    shutil.copy(source, inside)
+    with immutable(folder):  # the file is writable, but its folder cannot take the replacement
+        _one_clear_line(run(["ids", inside], tmp_path), str(folder))
+
+
+def test_a_device_is_not_an_output_file(two, tmp_path):
+    result = run(["diff", two[0], two[1], "--format", "json", "-o", "/dev/null"], tmp_path)
+    assert result.exit_code == 1 and "不是普通文件" in result.output
+    assert Path("/dev/null").is_char_device()
+
+
+def test_fmt_through_a_symbolic_link_rewrites_the_file_and_keeps_the_link(tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text(json.dumps(json.loads(FIXTURE.read_text("utf-8")), ensure_ascii=False), "utf-8")  # one line
+    link = tmp_path / "link.json"
+    link.symlink_to(real.name)
+    assert run(["fmt", link], tmp_path).exit_code == 0
+    assert link.is_symlink() and real.read_text("utf-8").count("\n") > 10
+
+
+def test_a_write_the_system_refuses_late_is_one_line(two, tmp_path, monkeypatch):
+    import dutydocs.diff
+
+    def refuse(path, data):
+        raise PermissionError(13, "Permission denied", str(path))
+    monkeypatch.setattr(dutydocs.diff, "write_atomic", refuse)
+    result = run(["diff", two[0], two[1], "--format", "json", "-o", "r.json"], tmp_path)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.strip().splitlines() == ["r.json: 无权读写（请检查此位置的权限与剩余空间）"]
