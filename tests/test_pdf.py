@@ -249,6 +249,17 @@ def test_a_cut_leaves_two_lines_on_each_side():
     assert entry_counts(plan, "department_duties") == [3] and plan.pages == [1]  # one line alone may not open
 
 
+def test_what_no_page_can_hold_is_set_whole_and_the_plan_ends():
+    """A name taller than a page, or one paragraph taller than a page: one row, which WeasyPrint splits."""
+    row = one_row([("point", "甲")] * 3, [("point", "乙")])
+    tall_name = heights_for(row, {"department_duties": [1, 1, 1], "town_duties": [1]})
+    tall_name = replace(tall_name, identity=((500.0, 500.0),))
+    plan = paginate.plan([row], tall_name)
+    assert [r.part for r in plan.rows] == [0] and plan.pages == [1]
+    long_point = heights_for(row, {"department_duties": [2, 30, 2], "town_duties": [2]})
+    assert entry_counts(paginate.plan([row], long_point), "department_duties") == [1, 1, 1]
+
+
 def test_a_block_continued_in_the_next_part_repeats_its_heading():
     row = one_row([("heading", "一、标题")] + [("point", "甲")] * 5, [("point", "乙")])
     plan = paginate.plan([row], heights_for(row, {"department_duties": [1, 2, 2, 2, 2, 2], "town_duties": [2]}))
@@ -280,6 +291,7 @@ def test_fonts_are_embedded_and_subset(bundled):
     for row in rows:
         assert row[-5:-2] == ["yes", "yes", "yes"], row  # emb, sub, uni
         assert re.match(r"^[A-Z]{6}\+", row[0]), row
+        assert not re.search(r"CJK-?(JP|KR|TC|HK)", row[0], re.I), row  # Simplified Chinese glyph forms only
 
 
 def test_outline_has_explanation_lists_and_categories(bundled, bundled_doc):

@@ -142,8 +142,11 @@ def plan(rows, heights: Heights) -> Plan:
                 place(_part(row, part, cols, [len(c.places) for c in cols]), need)
                 break
             ends = _cut(cols, room - EPSILON - heights.frame, identity)
-            if ends is None and room == heights.page:  # a whole page cannot take one paragraph: give it one
-                ends = [c.start + (not c.done) for c in cols]
+            if ends is None and room == heights.page:  # not even a whole page holds a part
+                if identity + heights.frame > room - EPSILON or all(c.start + 1 >= len(c.places) for c in cols):
+                    place(_part(row, part, cols, [len(c.places) for c in cols]), need)  # WeasyPrint splits it
+                    break
+                ends = [c.start + (not c.done) for c in cols]  # one paragraph a column, and go on
             if ends is None:
                 new_page()
                 continue

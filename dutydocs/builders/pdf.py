@@ -11,8 +11,9 @@ from ..model import Document
 from . import BuildOptions
 from . import paginate, trial
 from .layout import load_layout
+from .measure import Estimator
 from .templating import render_template
-from .web import context
+from .web import context, places
 
 SUFFIX = "pdf"
 TEMPLATE = "document.html.j2"
@@ -90,7 +91,9 @@ def measure(ctx: dict, view, options: BuildOptions) -> paginate.Heights:
     trial_view = replace(view, rows=trial.trial_rows(view.rows))
     html = render_template(options, TEMPLATE, **{**ctx, "lists": [trial_view]})
     fetcher = templates_only_fetcher(options.templates)
-    tall = CSS(string=trial.tall_page_css(page_width, view.landscape), url_fetcher=fetcher)
+    estimate = Estimator(layout, view.key, view.columns, places(ctx["doc"]))
+    tall_mm = trial.tall_page_mm(sum(estimate.row(row) for row in trial_view.rows))
+    tall = CSS(string=trial.tall_page_css(page_width, tall_mm, view.landscape), url_fetcher=fetcher)
     laid = HTML(string=html, base_url=_base(options), url_fetcher=fetcher).render(
         stylesheets=stylesheets(options) + [tall])
     return trial.heights(laid, view.key, view.rows, height)

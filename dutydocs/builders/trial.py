@@ -1,6 +1,6 @@
 """A trial layout of the cooperative list's whole rows in WeasyPrint, read back as the heights paginate needs.
 
-The trial sets the list on one page as tall as needed and as wide as the real one, with the same
+The trial sets the list on one page as tall as needed (from the row estimate) and as wide as the real one, with the same
 stylesheets, so every paragraph has its real height. For each item it lays out the whole row and a
 probe of its continuation (name with （续）, each heading with （续））.
 """
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..errors import DutydocsError
 from .paginate import DUTY_KEYS, Heights, Paragraph
 
 PX_PER_MM = 96 / 25.4
 IDENTITY_KEYS = ("no", "category", "name", "departments")
-TALL_PAGE_MM = 20000
 
 
 def probe(row):
@@ -29,10 +29,15 @@ def trial_rows(rows) -> list:
     return [r for row in rows for r in (row, probe(row))]
 
 
-def tall_page_css(width_mm: float, landscape: bool) -> str:
-    """Return CSS that sets the list's pages as one tall page and hides everything but the list."""
-    return (f"@page{' landscape' if landscape else ''} {{ size: {width_mm}mm {TALL_PAGE_MM}mm; }}\n"
+def tall_page_css(width_mm: float, height_mm: float, landscape: bool) -> str:
+    """Return CSS that sets the list's pages as one page of the given height and hides everything but the list."""
+    return (f"@page{' landscape' if landscape else ''} {{ size: {width_mm}mm {height_mm:.0f}mm; }}\n"
             ".explanation { display: none; }\n")
+
+
+def tall_page_mm(estimated_rows_mm: float) -> float:
+    """Return a page height that holds the trial in one page: twice the estimate, and a margin."""
+    return 2 * estimated_rows_mm + 1000
 
 
 def heights(document, key: str, rows, text_height_mm: float) -> Heights:
@@ -40,9 +45,12 @@ def heights(document, key: str, rows, text_height_mm: float) -> Heights:
     page = document.pages[0]._page_box
     section = _find(page, lambda b: _element_class(b, "list-" + key))
     table = _find(section, lambda b: type(b).__name__ == "TableBox")
-    header = next(g for g in table.children if g.is_header)
+    header = next((g for g in table.children if g.is_header), None)
+    if header is None or len(document.pages) != 1:
+        raise _mismatch()
     body = [r for g in table.children if not g.is_header for r in g.children]
-    assert len(body) == 2 * len(rows), "the trial has a whole row and a probe per item"
+    if len(body) != 2 * len(rows):
+        raise _mismatch()
     text_height = text_height_mm * PX_PER_MM
     header_height = sum(r.height for r in header.children)
     title = header.position_y - page.content_box_y()
@@ -51,8 +59,10 @@ def heights(document, key: str, rows, text_height_mm: float) -> Heights:
         cells = {_cell_key(c): c for c in whole.children}
         cont_cells = {_cell_key(c): c for c in cont.children}
         frames.append(whole.height - max(_content_height(c) for c in cells.values()))
-        identity.append((max(_content_height(cells[k]) for k in IDENTITY_KEYS if k in cells),
-                         max(_content_height(cont_cells[k]) for k in IDENTITY_KEYS if k in cont_cells)))
+        if any(k not in cells or k not in cont_cells for k in DUTY_KEYS):
+            raise _mismatch()
+        identity.append((max((_content_height(cells[k]) for k in IDENTITY_KEYS if k in cells), default=0.0),
+                         max((_content_height(cont_cells[k]) for k in IDENTITY_KEYS if k in cont_cells), default=0.0)))
         paragraphs.append({k: tuple(_paragraph(p) for p in cells[k].children) for k in DUTY_KEYS})
         continued.append({k: tuple(_paragraph(p) for p in cont_cells[k].children) for k in DUTY_KEYS})
     frame = max(frames, default=0.0)
@@ -89,4 +99,9 @@ def _find(box, test):
         if test(current):
             return current
         stack.extend(getattr(current, "children", None) or [])
-    raise LookupError("trial layout: element not found")
+    raise _mismatch()
+
+
+def _mismatch() -> DutydocsError:
+    return DutydocsError("模板 document.html.j2 中配合事项清单的结构与预期不符（需要 section.list-cooperative 中的"
+                         " table，每个事项一行，单元格的 class 为列名），无法试排分页；请对照项目自带的模板修改")
