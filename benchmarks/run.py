@@ -10,6 +10,7 @@ start-up), except for the CLI and LibreOffice rows, which are whole commands as 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -84,6 +85,41 @@ def large_pair(total: int = 3000):
     return doc, edited_revision(doc, edits=40, seed=4)
 
 
+def renamed_pair(total: int = 3000):
+    """The large pair without ids, every cooperative and withdrawn item's name rewritten, its duties kept."""
+    old = average_township(basic=total * 12 // 35, cooperative=total * 10 // 35, withdrawn=total * 13 // 35, seed=3)
+    lists = {dl.key: [replace(item, id=None) for item in dl.items] for dl in old.lists}
+    new = old
+    for key, items in lists.items():
+        old = old.with_list(key, items)
+        if key != "basic":
+            items = [replace(item, name="落实" + item.name[len(item.name) // 2:] + "相关要求") for item in items]
+        new = new.with_list(key, items)
+    return old, new
+
+def returned_copies(count: int) -> list[Path]:
+    """Department copies of the bundled list as departments return them: one cell edited in each."""
+    import openpyxl
+
+    from dutydocs import load
+    from dutydocs.copies import departments, render_copy
+
+    doc = load(BUNDLED)
+    folder = WORK / "returned"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    names = list(departments(doc))
+    paths = []
+    for n in range(count):
+        department = names[n % len(names)]
+        wb = openpyxl.load_workbook(io.BytesIO(render_copy(doc, department)))
+        ws = next(ws for ws in wb.worksheets[3:5] if ws.max_row >= 3)
+        ws["C3"].value = f"{ws['C3'].value}（{department}改）"
+        paths.append(folder / f"{n:02d}-{department}.xlsx")
+        wb.save(paths[-1])
+    return paths
+
+
 # --- one measurement, run in a child process ---------------------------------------------------
 
 def _time(job) -> float:
@@ -98,6 +134,12 @@ def one(name: str) -> float:
     from dutydocs.builders import BuildOptions, render
 
     options = BuildOptions()
+    if name == "ofd-seed":  # the OFD beyond the PDF: converting the PDF edition that is already made
+        from dutydocs.builders import builder
+
+        doc = load(BUNDLED)
+        pdf = render(doc, "pdf", options)
+        return _time(lambda: builder("ofd").convert(doc, options, pdf))
     if name.startswith("render-"):
         _, size, fmt = name.split("-")
         doc = load(BUNDLED) if size == "seed" else average_township()
@@ -108,9 +150,32 @@ def one(name: str) -> float:
         if name == "diff-seed":
             old = load(BUNDLED)
             new = edited_revision(old, edits=12)
+        elif name.startswith("diff-renamed"):
+            from collections import Counter
+
+            old, new = renamed_pair()
+            direct = {"direct_pairs": 10 ** 9} if name == "diff-renamed-direct" else {}
+            result = {}
+            seconds = _time(lambda: result.update(diff=compare(old, new, **direct)))
+            counts = Counter(k for c in result["diff"].changes for k in c.kinds)
+            print(f"{name}: " + ", ".join(f"{k} {counts[k]}" for k in ("added", "removed", "modified", "moved")),
+                  file=sys.stderr)
+            return seconds
         else:
             old, new = large_pair()
         return _time(lambda: render_report(compare(old, new), "json"))
+    if name == "copies-seed":
+        from dutydocs.copies import write_copies
+
+        doc = load(BUNDLED)
+        shutil.rmtree(WORK / "copies", ignore_errors=True)
+        return _time(lambda: write_copies(doc, WORK / "copies"))
+    if name == "merge-40":
+        from dutydocs import dumps
+        from dutydocs.merge import merge, read_copies
+
+        base, paths = load(BUNDLED), returned_copies(40)
+        return _time(lambda: dumps(merge(base, read_copies(base, paths)).doc))
     raise SystemExit(f"unknown measurement {name}")
 
 
@@ -136,9 +201,20 @@ def main() -> None:
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median is reported)")
     parser.add_argument("--write", action="store_true", help="write benchmarks/RESULTS.md")
+    parser.add_argument("--diff", action="store_true", help="measure only the comparisons (no RESULTS.md)")
     args = parser.parse_args()
     if args.one:
         print(one(args.one))
+        return
+    if args.diff:
+        py = sys.executable
+        for label, name in (("比较：随附清单与编辑后的修订（12 处修改）", "diff-seed"),
+                            ("比较：3,000 项（40 处修改）", "diff-large"),
+                            ("比较：3,000 项，无 id，配合与收回事项改名、职责不变（候选索引）", "diff-renamed"),
+                            ("同上，强制全部配对打分（直接路径）", "diff-renamed-direct")):
+            subprocess.run([py, __file__, "--one", name], cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
+            seconds, peak = measure([py, __file__, "--one", name], args.runs)
+            print(f"| {label} | {seconds:.2f} s | {peak:.0f} MiB |")
         return
 
     py, cli = sys.executable, str(Path(sys.executable).parent / "dutydocs")
@@ -161,6 +237,7 @@ def main() -> None:
 
     for fmt in ("pdf", "docx", "xlsx", "html"):
         row(f"{fmt}，随附清单（273 项）", job(f"render-seed-{fmt}"))
+    ofd_seconds = row("ofd，随附清单：PDF 之外的转换（读回 PDF、字体转 TrueType、写包）", job("ofd-seed"))
     whole = row("dutydocs build 全部格式，随附清单（命令行，含启动）",
                 [cli, "build", str(BUNDLED), "-o", str(WORK / "out"), "--force"])
     docx = WORK / "out" / "羊毛工镇履职事项清单.docx"
@@ -187,6 +264,8 @@ def main() -> None:
     row("dutydocs diff 3,000 项 --format json（命令行，含启动与校验）",
         [cli, "diff", str(large_old), str(large_new), "--format", "json", "-o", str(WORK / "d2.json")])
     row("重新生成未变化的随附清单（增量，命令行）", [cli, "build", str(BUNDLED), "-o", str(WORK / "out")])
+    row("部门副本：随附清单的全部 48 份（仅生成）", job("copies-seed"))
+    row("合并 40 份交回的部门副本（读取、三方合并、写出）", job("merge-40"))
 
     batch = WORK / "batch"
     batch.mkdir()
@@ -205,6 +284,7 @@ def main() -> None:
         lines.append(f"- PDF（随附清单）与 LibreOffice 转换之比：**{pdf_seconds / lo:.2f}**（目标 < 1.0，力争 0.7）")
         lines.append(f"- 全部格式与 LibreOffice 转换之比：**{whole / lo:.2f}**（目标 < 2.0）")
     lines.append(f"- 批量吞吐量 --jobs 2 相对 --jobs 1：**{one_job / two_jobs:.2f}×**（目标 ≥ 1.7×）")
+    lines.append(f"- OFD 在 PDF 之外的用时：**{ofd_seconds:.2f} s**（目标 < 5 s）")
     header = (f"机器：{platform.machine()}，{os.cpu_count()} 核，Python {platform.python_version()}；"
               f"每项 {args.runs} 次运行取中位数；命令：`.venv/bin/python benchmarks/run.py --write`")
     table = "\n".join([header, ""] + lines)

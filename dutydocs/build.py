@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import time
 import traceback
@@ -48,10 +47,12 @@ def build_source(source: Path, formats, out_dir: Path, options: BuildOptions,
                  stem: str | None = None) -> tuple[Document, list[Path], int]:
     """Load one source and write each format; nothing is written unless the source is valid."""
     doc, warnings = load_checked(source)
-    written = []
+    written, made = [], {}
     for fmt, path in output_paths(doc, formats, out_dir, stem).items():
-        data = builder(fmt).render(doc, options)
-        written.append(write_atomic(path, data))
+        module = builder(fmt)
+        base = getattr(module, "BASED_ON", None)
+        made[fmt] = module.convert(doc, options, made[base]) if base in made else module.render(doc, options)
+        written.append(write_atomic(path, made[fmt]))
     return doc, written, len(warnings)
 
 
@@ -60,7 +61,7 @@ def build_source(source: Path, formats, out_dir: Path, options: BuildOptions,
 def content_hash(source: Path, fmt: str, options: BuildOptions) -> str:
     """Hash everything an output depends on: source bytes, templates, options, dutydocs version."""
     digest = hashlib.sha256()
-    digest.update(f"{__version__}\0{fmt}\0{options.page_numbers}\0{sorted(options.extra.items())}\0"
+    digest.update(f"{__version__}\0{fmt}\0{options.page_numbers}\0"
                   f"{os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())  # it stamps the outputs
     digest.update(Path(source).read_bytes())
     templates = Path(options.templates)
@@ -109,8 +110,6 @@ def _remember(source: Path, formats, written: list[Path], out_dir: Path, options
 def build_one(source: str, formats: list[str], out_dir: str, options: BuildOptions, force: bool = False,
               stem: str | None = None) -> BuildResult:
     """Build one source and report the outcome instead of raising: the unit a batch engine calls."""
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
     started = time.perf_counter()
     result = BuildResult(source=str(source))
     try:

@@ -1,8 +1,8 @@
 """The dutydocs command line: thin commands that each call one library function."""
 from __future__ import annotations
 
-import errno
 import json
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -10,15 +10,10 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .builders import FORMATS, PROJECT_TEMPLATES, BuildOptions
+from .builders import DEFAULT_FORMATS, FORMATS, PROJECT_TEMPLATES, BuildOptions
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 INTERRUPTED = "已中断：输出文件保持原样"
-
-
-_REFUSALS = {errno.EACCES: "无权读写", errno.EPERM: "不允许读写（文件或文件夹被锁定？）",
-             errno.EROFS: "文件系统是只读的", errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额",
-             errno.ENAMETOOLONG: "文件名过长"}
 
 
 class _Commands(click.Group):
@@ -32,9 +27,11 @@ class _Commands(click.Group):
         except KeyboardInterrupt:
             raise Interrupted(INTERRUPTED) from None
         except OSError as exc:  # the system refused a read or a write the checks could not foresee
-            if exc.filename is None or exc.errno not in _REFUSALS:
+            from .outputs import OS_REASONS, os_reason
+
+            if exc.filename is None or exc.errno not in OS_REASONS:
                 raise
-            raise DutydocsError(f"{exc.filename}: {_REFUSALS[exc.errno]}（请检查此位置的权限与剩余空间）") from None
+            raise DutydocsError(f"{exc.filename}: {os_reason(exc)}（请检查此位置的权限与剩余空间）") from None
 
 
 def _date_option(value: str | None, with_time: bool = False) -> str | None:
@@ -91,7 +88,7 @@ def _default_sources() -> list[Path]:
 @main.command(context_settings=CONTEXT)
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="只生成这些格式（可重复）；默认全部：pdf、docx、xlsx、html。")
+              help="只生成这些格式（可重复）；默认 pdf、docx、xlsx、html。ofd（GB/T 33190，随公文归档、报送用）须指定才生成。")
 @click.option("-o", "--out", "out_dir", default="output", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="输出文件夹。")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -102,19 +99,20 @@ def _default_sources() -> list[Path]:
               help="并行进程数（批量生成多个源文件时）。")
 @click.option("--force", is_flag=True, help="即使源文件与模板都没有变化也重新生成。")
 def build(sources, formats, out_dir, templates, page_numbers, jobs, force):
-    """把源文件发布为正式文本（PDF、Word、Excel、HTML）。
+    """把源文件发布为正式文本（PDF、Word、Excel、HTML；OFD 须用 -f ofd 指定）。
 
     \b
     例：
       dutydocs build                                   # source/ 下全部清单
       dutydocs build source/yangmaogong.json -f pdf    # 只生成 PDF
+      dutydocs build -f pdf -f ofd                     # PDF 与 OFD（公文附件归档、报送用）
       dutydocs build source/*.json --jobs 2 -o output  # 批量生成
     """
     from .build import STATE_DIR, build_many
     from .outputs import check_outputs
 
     sources = list(sources) or _default_sources()
-    formats = formats or FORMATS
+    formats = formats or DEFAULT_FORMATS
     template_files = [p for p in Path(templates).rglob("*") if p.is_file()]
     check_outputs(_build_outputs(sources, formats, out_dir), inputs=sources + template_files,
                   folders=[out_dir, out_dir / STATE_DIR])
@@ -265,6 +263,61 @@ def diff(old, new, output_format, out, author, change_date, exit_code, color, te
 
 
 @main.command(context_settings=CONTEXT)
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", default="copies", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="副本写入此文件夹。")
+def copies(source, out_dir):
+    """为清单中出现的每个部门生成一份只含其事项的 Excel 副本，供部门核对修改后交回。
+
+    \b
+    例：
+      dutydocs copies source/yangmaogong.json -o 第三轮副本
+    """
+    from .copies import write_copies
+    from .outputs import check_outputs
+    from .source import load
+
+    check_outputs(folders=[out_dir])
+    written = write_copies(load(source), out_dir)
+    click.echo(f"已写入 {len(written)} 份部门副本到 {out_dir}", err=True)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("returned", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="合并结果写入此 JSON 源文件（不会覆盖 BASE 以外的输入）。")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="合并报告：.html、.xlsx 或 .json（按扩展名）。")
+@click.option("--accept-deletions", is_flag=True, help="同时执行部门删除的事项（默认只作为建议列出）。")
+def merge(base, returned, out, report, accept_deletions):
+    """把各部门交回的副本三方合并到 BASE，写出新的源文件。
+
+    \b
+    退出码：0 全部合并、无待办；3 已写出，但有冲突、删除建议或被拒收的副本待办公室决定；1 错误，未写出任何文件。
+    例：
+      dutydocs merge source/yangmaogong.json 交回/*.xlsx -o source/new.json --report 合并报告.html
+    """
+    from .merge import run_merge
+
+    from .outputs import check_outputs
+
+    check_outputs([out, report], inputs=_inputs(base, *returned))
+    result = run_merge(base, returned, out, report=report, accept_deletions=accept_deletions)
+    if report is None:
+        from .merge.report import waiting_lines
+
+        for line in waiting_lines(result):
+            click.echo(line, err=True)
+    refused = sum(1 for c in result.copies if c.refused)
+    proposals = sum(1 for d in result.deletions if not d.applied)
+    click.echo(f"已写入 {out}：合并 {len(result.applied)} 处，冲突 {len(result.conflicts)} 处，删除建议 {proposals} 项，"
+               f"拒收副本 {refused} 份，未交回 {len(result.missing)} 个部门", err=True)
+    if result.waiting:
+        sys.exit(3)
+
+
+@main.command(context_settings=CONTEXT)
 def doctor():
     """报告本机环境：各字体角色由哪个字体承担、HarfBuzz 子集库、LibreOffice、版本。
 
@@ -320,20 +373,25 @@ def fmt(sources, check):
       dutydocs fmt source/yangmaogong.json
       dutydocs fmt source/*.json --check
     """
-    from .fmt import format_file
+    from .fmt import format_files
 
-    pending = 0
-    for path in sources:
-        changed = format_file(path, check=check)
-        if changed:
-            pending += 1
+    outcomes = format_files(sources, check=check)
+    for path, outcome in outcomes.items():
+        if isinstance(outcome, str):
+            click.echo(outcome, err=True)
+        elif outcome:
             click.echo(f"{'需要整理' if check else '已整理'} {path}", err=True)
-    if check:
-        click.echo(f"{pending} 个文件需要整理，{len(sources) - pending} 个无需整理", err=True)
-        if pending:
-            sys.exit(1)
-    else:
-        click.echo(f"已整理 {pending} 个文件，{len(sources) - pending} 个无需改动", err=True)
+        elif len(outcomes) == 1:
+            click.echo(f"无需整理 {path}", err=True)
+    changed = sum(1 for o in outcomes.values() if o is True)
+    failed = sum(1 for o in outcomes.values() if isinstance(o, str))
+    same = len(outcomes) - changed - failed
+    if len(outcomes) > 1:
+        errors = f"，{failed} 个有错误未改动" if failed else ""
+        click.echo(f"{changed} 个文件需要整理，{same} 个无需整理{errors}" if check
+                   else f"已整理 {changed} 个文件，{same} 个无需改动{errors}", err=True)
+    if failed or (check and changed):
+        sys.exit(1)
 
 
 def _terminate(signum, frame):  # pragma: no cover - exercised through a subprocess in the tests
@@ -341,8 +399,14 @@ def _terminate(signum, frame):  # pragma: no cover - exercised through a subproc
 
 
 def run() -> None:
-    """Console entry: a terminate signal unwinds like Ctrl-C, so temporary files are removed."""
+    """Console entry: a terminate signal unwinds like Ctrl-C, so temporary files are removed.
+
+    The command, not the library, decides what reaches the terminal: the PDF libraries' warnings
+    (unsupported CSS, font subsetting notes) are for developers, so only their errors are shown.
+    """
     signal.signal(signal.SIGTERM, _terminate)
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     try:
         main(prog_name="dutydocs")
     except KeyboardInterrupt:  # pressed before or after a command runs

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from .errors import SourceError
+from .errors import DutydocsError, SourceError
 from .model import Document
 from .outputs import check_outputs, write_atomic
 from .source import dumps, from_data, parse_json, problems_in_data, read_text
@@ -78,3 +78,14 @@ def rewrite(path: str | Path, change: Change | None = None, check: bool = False,
 def format_file(path: str | Path, check: bool = False) -> bool:
     """Format one source (``dutydocs fmt``); return True when it changed or, with check, would change."""
     return rewrite(path, check=check)
+
+
+def format_files(paths, check: bool = False) -> dict:
+    """Format each source on its own: path → True (changed, or would change), False, or the error's message."""
+    outcomes: dict = {}
+    for path in paths:
+        try:
+            outcomes[path] = format_file(path, check=check)
+        except DutydocsError as exc:
+            outcomes[path] = exc.format_message()
+    return outcomes

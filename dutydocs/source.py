@@ -27,10 +27,6 @@ def schema() -> dict:
     return json.loads(resources.files("dutydocs").joinpath("schema").joinpath(SCHEMA_NAME).read_text("utf-8"))
 
 
-def schema_path() -> Path:
-    return Path(str(resources.files("dutydocs").joinpath("schema").joinpath(SCHEMA_NAME)))
-
-
 # --- reading -----------------------------------------------------------------------------------
 
 def read_text(path: Path) -> str:

@@ -8,6 +8,7 @@ replaced at every build. Run: .venv/bin/python scripts/make_docx_template.py
 from __future__ import annotations
 
 import io
+import math
 import sys
 import tempfile
 import zipfile
@@ -46,13 +47,23 @@ def para_style(style_id, name, based, ppr, rpr, outline=None, next_id=None):
     outline_xml = f'<w:outlineLvl w:val="{outline}"/>' if outline is not None else ""
     return (f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{style_id}"><w:name w:val="{name}"/>'
             f'<w:basedOn w:val="{based}"/><w:next w:val="{next_id or "Normal"}"/><w:qFormat/>'
-            f'<w:pPr>{ppr}{outline_xml}</w:pPr><w:rPr>{rpr}</w:rPr></w:style>')
+            f'<w:pPr>{ppr}{outline_xml}</w:pPr><w:rPr>{rpr}{LANG}</w:rPr></w:style>')
+
+
+LANG = '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
+"""zh-CN on the text, so LibreOffice and WPS choose Simplified Chinese fallbacks (not the JP forms)."""
 
 
 def size(pt: float) -> str:
     return f'<w:sz w:val="{round(pt * 2)}"/><w:szCs w:val="{round(pt * 2)}"/>'
 
 
+CONDENSED = '<w:spacing w:val="-10"/>'
+"""28 三号 characters are 158 mm, 2 mm more than the 156 mm line, so the body is set 0.5 pt closer: 28 a line
+in Word and LibreOffice (a character grid gives each 三号 character two cells in LibreOffice). At 0.25 pt
+LibreOffice 7.4 loses a 、 or ， that ends a full justified line; at 0.5 pt it hangs it in the margin."""
+UNCONDENSED = '<w:spacing w:val="0"/>'
+NO_GRID = '<w:snapToGrid w:val="0"/>'
 NO_INDENT = '<w:ind w:left="0" w:right="0" w:firstLine="0" w:firstLineChars="0"/>'
 TABLE_LINE = '<w:spacing w:before="0" w:after="0" w:line="360" w:lineRule="exact"/>'  # 18 pt
 
@@ -63,21 +74,24 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
  <w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>
 </w:docDefaults>
 <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>
- <w:pPr><w:spacing w:before="0" w:after="0" w:line="{LINE}" w:lineRule="exact"/><w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="both"/></w:pPr>
- <w:rPr>{fonts(FANG)}{size(16)}</w:rPr></w:style>
+ <w:pPr><w:spacing w:before="0" w:after="0" w:line="{LINE}" w:lineRule="exact"/><w:overflowPunct w:val="0"/><w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="both"/></w:pPr>
+ <w:rPr>{fonts(FANG)}{CONDENSED}{size(16)}{LANG}</w:rPr></w:style>
 <w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>
 <w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/>
  <w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
 {para_style("DocTitle", "公文标题", "Normal",
-            f'<w:keepNext/><w:spacing w:before="0" w:after="{LINE}" w:line="{LINE}" w:lineRule="exact"/>{NO_INDENT}<w:jc w:val="center"/>',
-            fonts(TITLE) + size(22), outline=0)}
-{para_style("Heading1CN", "一级标题", "Normal", '<w:keepNext/>', fonts(HEI), outline=1)}
+            f'<w:keepNext/>{NO_GRID}<w:spacing w:before="0" w:after="{LINE}" w:line="{round(LINE * 1.5)}" w:lineRule="exact"/>{NO_INDENT}<w:jc w:val="center"/>',
+            fonts(TITLE) + UNCONDENSED + size(22), outline=0)}
+{para_style("ExplanationTitle", "说明标题", "Normal",
+            f'<w:keepNext/>{NO_GRID}<w:spacing w:before="0" w:after="{LINE}" w:line="{LINE}" w:lineRule="exact"/>{NO_INDENT}<w:jc w:val="center"/>',
+            fonts(HEI) + '<w:spacing w:val="320"/>' + size(16), outline=1)}
+{para_style("Heading1CN", "一级标题", "Normal", '<w:keepNext/>', fonts(HEI), outline=2)}
 {para_style("ListTitle", "清单标题", "Normal",
             f'<w:keepNext/><w:spacing w:before="0" w:after="240" w:line="{LINE}" w:lineRule="exact"/>{NO_INDENT}<w:jc w:val="center"/>',
-            fonts(TITLE) + size(22), outline=0)}
+            fonts(TITLE) + UNCONDENSED + size(22), outline=0)}
 {para_style("TableHead", "表头文字", "Normal", f'<w:keepNext/>{TABLE_LINE}{NO_INDENT}<w:jc w:val="center"/>',
-            fonts(HEI) + size(12))}
-{para_style("TableText", "表格文字", "Normal", f'<w:keepLines/>{TABLE_LINE}{NO_INDENT}<w:jc w:val="left"/>', fonts(FANG) + size(12),
+            fonts(HEI) + UNCONDENSED + size(12))}
+{para_style("TableText", "表格文字", "Normal", f'<w:keepLines/>{TABLE_LINE}{NO_INDENT}<w:jc w:val="left"/>', fonts(FANG) + UNCONDENSED + size(12),
             next_id="TableText")}
 {para_style("TableCenter", "表格居中", "TableText", '<w:jc w:val="center"/>', "", next_id="TableCenter")}
 {para_style("DutyHeading", "职责小标题", "TableText", "<w:keepNext/>", fonts(HEI), next_id="TableText")}
@@ -85,9 +99,9 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             f'<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>{NO_INDENT}', size(1))}
 <w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>
  <w:pPr><w:spacing w:line="240" w:lineRule="auto"/>{NO_INDENT}<w:jc w:val="center"/></w:pPr>
- <w:rPr>{fonts(SONG)}{size(14)}</w:rPr></w:style>
+ <w:rPr>{fonts(SONG)}{UNCONDENSED}{size(14)}{LANG}</w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="Header"><w:name w:val="header"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>
- <w:pPr><w:spacing w:line="240" w:lineRule="auto"/>{NO_INDENT}<w:jc w:val="center"/></w:pPr><w:rPr>{fonts(SONG)}{size(10.5)}</w:rPr></w:style>
+ <w:pPr><w:spacing w:line="240" w:lineRule="auto"/>{NO_INDENT}<w:jc w:val="center"/></w:pPr><w:rPr>{fonts(SONG)}{UNCONDENSED}{size(10.5)}{LANG}</w:rPr></w:style>
 <w:style w:type="table" w:customStyle="1" w:styleId="ListTable"><w:name w:val="清单表格"/><w:basedOn w:val="TableNormal"/><w:qFormat/>
  <w:tblPr><w:tblBorders>
   <w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/>
@@ -97,15 +111,28 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </w:styles>"""
 
 
-def sect_pr(width, height, top, right, bottom, left, footer, landscape, refs=""):
+def sect_pr(width, height, top, right, bottom, left, footer, landscape, refs="", grid=""):
     orient = ' w:orient="landscape"' if landscape else ""
     return (f'<w:sectPr>{refs}<w:type w:val="nextPage"/><w:pgSz w:w="{width}" w:h="{height}"{orient}/>'
             f'<w:pgMar w:top="{tw(top)}" w:right="{tw(right)}" w:bottom="{tw(bottom)}" w:left="{tw(left)}" '
-            f'w:header="{tw(15)}" w:footer="{tw(footer)}" w:gutter="0"/><w:cols w:space="425"/></w:sectPr>')
+            f'w:header="{tw(15)}" w:footer="{tw(footer)}" w:gutter="0"/><w:cols w:space="425"/>{grid}</w:sectPr>')
+
+
+def document_grid(text_width: int, chars: int = 28, font_pt: float = 16, kind: str = "lines") -> str:
+    """Return Word's document grid: lines LINE apart (GB/T 9704: 22 a page) and the pitch of chars a line.
+
+    Word's character pitch is the default font size plus charSpace/4096 pt. The grid is of lines only:
+    with a character grid LibreOffice gives every 三号 character two cells (14 a line); the body's
+    condensed spacing sets 28 a line in Word and LibreOffice alike.
+    """
+    pitch_pt = text_width / 20 / chars
+    return (f'<w:docGrid w:type="{kind}" w:linePitch="{LINE}" '
+            f'w:charSpace="{math.floor((pitch_pt - font_pt) * 4096)}"/>')
 
 
 A4_W, A4_H = 11906, 16838
-PORTRAIT = sect_pr(A4_W, A4_H, 37, 26, 35, 28, 23, False, '<w:footerReference w:type="default" r:id="rIdFooter1"/>')
+PORTRAIT = sect_pr(A4_W, A4_H, 37, 26, 35, 28, 23, False, '<w:footerReference w:type="default" r:id="rIdFooter1"/>',
+                   document_grid(A4_W - tw(28) - tw(26)))
 # The landscape text block is the portrait one turned: 225 × 156 mm.
 LANDSCAPE = sect_pr(A4_H, A4_W, 28, 35, 26, 37, 14, True)
 
@@ -204,7 +231,8 @@ def sample() -> Document:
             "页码的字体字号由样式“页脚”决定，页码格式（第 X 页，共 Y 页 或 — X —）在生成时选择。",
             "修改后直接保存为 .docx，下次生成即按新模板排版。",
         )),
-        Section("二、样式示例", ("本段是正文（仿宋_GB2312，三号）。上一行是一级标题（黑体，三号），最上方是公文标题（方正小标宋简体，二号）。",)),
+        Section("二、样式示例", ("本段是正文（仿宋_GB2312，三号，每行 28 字、每页 22 行的文档网格）。上一行是一级标题（黑体，三号），"
+                               "最上方是公文标题（方正小标宋简体，二号），其下是说明标题（黑体，三号，字间加宽）。",)),
     ))
     coop = Duties((Entry("heading", "一、职责小标题（黑体）"), P("要点按标题分块编号，编号由程序生成；"),
                    P("表格文字为仿宋_GB2312，小四。"), Entry("paragraph", "不编号的段落。")))
@@ -226,6 +254,10 @@ def fontconfig_aliases() -> str:
         for i, name in enumerate(chain[:-1]):
             accept = "".join(f"<family>{f}</family>" for f in chain[i + 1:])
             rules.append(f'  <alias binding="same"><family>{name}</family><accept>{accept}</accept></alias>')
+    title = next(chain for role, chain in ROLES.items() if role.startswith("title"))
+    for name in title[:-1]:  # 小标宋 is a heavy face: its free stand-in is taken in bold
+        rules.append(f'  <match target="pattern"><test name="family"><string>{name}</string></test>'
+                     '<edit name="weight" mode="assign"><const>bold</const></edit></match>')
     return ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
             "<!-- dutydocs: show the official GB/T 9704 font names with free fonts where they are missing. -->\n"
             "<fontconfig>\n" + "\n".join(rules) + "\n</fontconfig>\n")

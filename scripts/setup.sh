@@ -15,6 +15,7 @@ APT_PACKAGES=(
   poppler-utils             # pdftotext, pdffonts, pdftoppm: the tests read the PDF back
   libreoffice-writer-nogui  # converts the Word edition to PDF for checks and the benchmark
   libreoffice-calc-nogui    # prints the Excel edition to PDF when checking how it prints
+  python3-uno               # drives LibreOffice from the tests: accept / reject tracked changes (tests/lo_uno.py)
   chromium                  # the tests print the HTML edition with headless Chromium (landscape list, page numbers)
 )
 
@@ -50,5 +51,6 @@ fi
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+# constraints.txt pins the versions the tests passed on; bash scripts/update_constraints.sh moves them up.
+.venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
 echo "dutydocs 已安装：.venv/bin/dutydocs"

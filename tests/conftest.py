@@ -48,6 +48,15 @@ def small_xlsx(small_doc) -> bytes:
 
 
 @pytest.fixture(scope="session")
+def bundled(bundled_path):
+    """The bundled source's data, and its document parsed once per id mode of the diff tests (old side)."""
+    from diff_scenarios import data_of, doc_of, strip_ids
+
+    data = data_of(bundled_path)
+    return data, {"both": doc_of(data), "old-only": doc_of(data), "neither": doc_of(strip_ids(data))}
+
+
+@pytest.fixture(scope="session")
 def bundled_xlsx(bundled_doc) -> bytes:
     return render(bundled_doc, "xlsx")
 

@@ -318,9 +318,22 @@ def formatting_only(r: Revision) -> None:
     paragraphs[0] = paragraphs[0].replace("19.3", "１９．３")
 
 
+def formatting_beside_a_change(r: Revision) -> None:
+    """In one cell a point reworded and another re-spaced, in one list of names a name re-spaced and one added:
+    the item is modified in those fields, and the re-spacings are listed as formatting, not as changes."""
+    a = r.find("ymg-0133")
+    a["town_duties"][0]["point"] = a["town_duties"][0]["point"].replace("；", "，按月报送；", 1)
+    a["town_duties"][2]["point"] = a["town_duties"][2]["point"] + "　"
+    a["departments"] = [d.replace("米东区", "米东区 ", 1) for d in a["departments"]] + ["米东区财政局"]
+    r.expect("modified", a, {"town_duties", "departments"})
+    r.expect_formatting(a, "town_duties", 2)
+    for k in range(len(a["departments"]) - 1):
+        r.expect_formatting(a, "departments", k)
+
+
 SCENARIOS = {f.__name__: f for f in (wording, split, merge, department_renamed, block_moved, withdrawn_and_restored,
                                      points_inserted, heavy_rewrite, moved_and_reworded, explanation_edits,
-                                     formatting_only)}
+                                     formatting_only, formatting_beside_a_change)}
 
 
 def revised(old: dict, *names: str) -> tuple[dict, set, set]:

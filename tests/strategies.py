@@ -12,19 +12,28 @@ from dutydocs.model import (
 
 _alphabet = st.sampled_from(list("甲乙丙丁区局镇一二、（）()【】.．'1２①：= -+@\t\u3000\u2028"))
 _chinese = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF) | st.sampled_from(list("，。、；：“”‘’（）《》—…！？·"))
-_text = st.one_of(
-    st.text(_alphabet, min_size=1, max_size=10),   # look-alikes of numbering, markers and formulas
-    st.text(_chinese, min_size=1, max_size=40),     # ordinary Chinese text with its punctuation
-    st.text(_chinese, min_size=1, max_size=40),
-    st.text(_chinese, min_size=2, max_size=6).map(lambda s: (s * 200)[:500]),  # long names
-).filter(lambda s: s.strip())
-_duties = st.lists(st.builds(Entry, st.sampled_from(["heading", "point", "paragraph"]), _text), max_size=6)
-_maybe = st.one_of(st.none(), _text)
+
+
+def texts(long: int = 500):
+    """Short look-alikes, ordinary Chinese, and long names of up to ``long`` characters."""
+    return st.one_of(
+        st.text(_alphabet, min_size=1, max_size=10),  # look-alikes of numbering, markers and formulas
+        st.text(_chinese, min_size=1, max_size=40),  # ordinary Chinese text with its punctuation
+        st.text(_chinese, min_size=1, max_size=40),
+        st.text(_chinese, min_size=2, max_size=6).map(lambda s: (s * 200)[:long]),  # long names
+    ).filter(lambda s: s.strip())
 
 
 @st.composite
-def documents(draw) -> Document:
-    """Any document the source format allows, with unique (or missing) ids and consecutive numbers."""
+def documents(draw, long: int = 500) -> Document:
+    """Any document the source format allows, with unique (or missing) ids and consecutive numbers.
+
+    ``long`` caps the long texts: the PDF property lays out a hundred documents and keeps them short
+    enough to stay cheap, while still wrapping over many lines.
+    """
+    _text = texts(long)
+    _duties = st.lists(st.builds(Entry, st.sampled_from(["heading", "point", "paragraph"]), _text), max_size=6)
+    _maybe = st.one_of(st.none(), _text)
     counter = iter(range(10_000))
 
     def item_id():

@@ -8,7 +8,7 @@ from dutydocs import __version__
 from dutydocs.cli import main
 
 
-@pytest.mark.parametrize("command", ["build", "check", "diff", "import", "ids", "doctor"])
+@pytest.mark.parametrize("command", ["build", "check", "diff", "import", "ids", "fmt", "doctor"])
 def test_every_command_has_help_with_an_example(command):
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0

@@ -11,7 +11,7 @@ import pytest
 
 from dutydocs.diff.align import ENTRY_THRESHOLD, similarity
 from dutydocs.diff.compare import compare
-from dutydocs.diff.matching import BODY_THRESHOLD, NAME_THRESHOLD, REWRITE_THRESHOLD, body
+from dutydocs.diff.matching import BODY_THRESHOLD, KEPT_THRESHOLD, NAME_THRESHOLD, REWRITE_THRESHOLD, body
 
 from diff_scenarios import data_of, doc_of, renumber, reported, strip_ids
 
@@ -101,7 +101,7 @@ _SKELETON = {"schema_version": 1, "title": "t", "township": "t", "revision": {"d
              "explanation": {"title": "说明", "sections": []}}
 
 
-# --- REWRITE_THRESHOLD, CATEGORY_BONUS and PLACE_BONUS ------------------------------------------
+# --- REWRITE_THRESHOLD and PLACE_BONUS ----------------------------------------------------------
 
 def test_heavy_rewrite_in_place_stays_paired(pair):
     old = pair[0]["lists"]["basic"]["items"][23]["name"]
@@ -119,7 +119,9 @@ def test_unrelated_replacement_in_place_is_removal_and_addition(pair):
     assert kinds == [("added", ()), ("removed", ())]
 
 
-def test_heavy_rewrite_is_not_stolen_by_a_lookalike_elsewhere(pair):
+@pytest.mark.parametrize("category, at", [("社会保障", 95), ("社会保障", 24), ("党的建设", 95)],
+                         ids=["other-category-far", "other-category-next-to-it", "same-category-far"])
+def test_heavy_rewrite_is_not_stolen_by_a_lookalike(pair, category, at):
     """The lookalike is more similar to the old item than the rewrite is; category and place decide."""
     old = pair[0]["lists"]["basic"]["items"][23]["name"]
     rewrite = "推进镇村两级工会组织建设，保障职工合法权益，组织开展劳动竞赛和先进典型推荐"
@@ -129,17 +131,17 @@ def test_heavy_rewrite_is_not_stolen_by_a_lookalike_elsewhere(pair):
     def edit(lists):
         items = lists["basic"]["items"]
         items[23]["name"] = rewrite
-        items.insert(95, {"no": 0, "category": "社会保障", "name": lookalike})
+        items.insert(at, {"no": 0, "category": category, "name": lookalike})
 
     kinds, diff = kinds_after(pair, edit)
     assert kinds == [("added", ()), ("modified", ("name",))]
-    assert [c.new.no for c in diff.changes if c.kind == "added"] == [96]
+    assert [c.new.no for c in diff.changes if c.kind == "added"] == [at + 1]
 
 
 def test_moved_item_is_not_taken_by_a_weaker_rewrite_in_its_place(pair):
     """Place is evidence, not a verdict: a new item at the old place, much less similar, does not win."""
     old = pair[0]["lists"]["basic"]["items"][20]["name"]
-    moved = "推动监察职能向村延伸，强化对村级“小微权力”运行情况的监督检查，整治群众身边不正之风"
+    moved = "推动监察职能向村延伸，加强对“小微权力”运行情况的监督检查，整治群众身边不正之风和腐败问题"
     in_place = "推动监察职能向村延伸，开展村级财务运行情况的监督检查和审计"
     assert REWRITE_THRESHOLD <= similarity(old, in_place) < NAME_THRESHOLD <= similarity(old, moved)
 
@@ -185,6 +187,43 @@ def test_merge_keeps_the_more_similar_item(pair):
                               ("removed", ("basic", 25), None, frozenset())}
 
 
+# --- KEPT_THRESHOLD -----------------------------------------------------------------------------
+
+SHORT = "做好“双拥”工作"  # basic 29
+
+
+def _kept(old: str, new: str) -> float:
+    from rapidfuzz import fuzz
+
+    from dutydocs.diff.align import normalise
+
+    return fuzz.partial_ratio(normalise(old), normalise(new))
+
+
+def test_short_name_expanded_in_place_stays_paired(pair):
+    new = "做好“双拥”共建工作，落实退役军人优抚安置政策，开展拥军优属、拥政爱民活动"
+    assert similarity(SHORT, new) < REWRITE_THRESHOLD <= KEPT_THRESHOLD <= _kept(SHORT, new) < 90
+    kinds, _ = kinds_after(pair, lambda lists: lists["basic"]["items"][28].update(name=new))
+    assert kinds == [("modified", ("name",))]
+    cut = pair[0]["lists"]["basic"]["items"][21]["name"].split("，")[0]
+    kinds, _ = kinds_after(pair, lambda lists: lists["basic"]["items"][21].update(name=cut))
+    assert kinds == [("modified", ("name",))]
+
+
+def test_short_name_mostly_replaced_in_place_is_removal_and_addition(pair):
+    new = "做好“拥军优属”工作，落实退役军人优抚安置政策，开展拥政爱民活动"
+    assert similarity(SHORT, new) < REWRITE_THRESHOLD and 60 <= _kept(SHORT, new) < KEPT_THRESHOLD
+    kinds, _ = kinds_after(pair, lambda lists: lists["basic"]["items"][28].update(name=new))
+    assert kinds == [("added", ()), ("removed", ())]
+
+
+def test_short_name_expanded_elsewhere_is_removal_and_addition(pair):
+    new = SHORT + "，落实退役军人优抚安置政策，开展拥军优属、拥政爱民活动"
+    assert _kept(SHORT, new) == 100 and similarity(SHORT, new) < REWRITE_THRESHOLD
+    kinds, _ = kinds_after(pair, lambda lists: _move_far(lists["basic"]["items"], 28, new))
+    assert kinds == [("added", ()), ("removed", ())]
+
+
 # --- ENTRY_THRESHOLD ----------------------------------------------------------------------------
 
 def _entry_ops(pair, text):
@@ -207,3 +246,29 @@ def test_unrelated_point_is_removed_and_added(pair):
     new = "按月汇总失信被执行人名单并上报；"
     assert 0 < similarity(old, new) < ENTRY_THRESHOLD
     assert sorted(_entry_ops(pair, new)) == ["added", "removed"]
+
+
+# --- the indexed candidate path -----------------------------------------------------------------
+
+def test_indexed_path_gives_the_direct_paths_report():
+    """A few hundred items without ids, names rewritten, duties kept: the index finds what scoring all pairs finds."""
+    import random
+
+    from diff_scenarios import generated
+
+    base = strip_ids(generated(400, seed=5))
+    new = copy.deepcopy(base)
+    rng = random.Random(9)
+    for key in ("cooperative", "withdrawn"):
+        for item in new["lists"][key]["items"]:
+            item["name"] = rng.choice(["统筹", "推进", "做好", "落实"]) + "本镇" + item["name"][::-1][:8] + "事项"
+    basic = new["lists"]["basic"]["items"]
+    basic.insert(40, basic.pop(5))
+    old_doc, new_doc = doc_of(base), doc_of(new)
+    direct = compare(old_doc, new_doc)
+    indexed = compare(old_doc, new_doc, direct_pairs=0)
+    assert reported(indexed) == reported(direct)
+    kinds = sorted((c.kind, tuple(c.fields)) for c in direct.changes)
+    assert kinds.count(("modified", ("name",))) >= 200 and ("moved", ()) in kinds
+    assert {c.kind for c in direct.changes} <= {"modified", "moved", "added", "removed"}
+    assert sum(c.kind in ("added", "removed") for c in direct.changes) <= 2

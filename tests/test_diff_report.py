@@ -43,8 +43,8 @@ def test_json_report_validates_against_the_shipped_schema(realistic, small_doc):
 def test_json_keeps_formatting_apart_and_moved_items_keep_fields(realistic):
     data = diff_data(realistic)
     assert {(f["part"], f["field"]) for f in data["formatting"]} == {
-        ("item", "name"), ("item", "town_duties"), ("explanation", "paragraph")}
-    assert len(data["formatting"]) == data["summary"]["formatting"] == 4
+        ("item", "name"), ("item", "town_duties"), ("item", "departments"), ("explanation", "paragraph")}
+    assert len(data["formatting"]) == data["summary"]["formatting"] == 7
     assert all(c["kind"] != "formatting" and c["fields"] or c["kind"] != "modified" for c in data["changes"])
     moved_modified = [c for c in data["changes"] if c["kind"] == "moved" and c["fields"]]
     assert data["summary"]["modified"] == sum(1 for c in data["changes"] if c["kind"] == "modified") + len(moved_modified)
@@ -53,13 +53,13 @@ def test_json_keeps_formatting_apart_and_moved_items_keep_fields(realistic):
 
 def test_every_format_shows_moved_and_modified_and_the_formatting_section(realistic, tmp_path):
     text = render(realistic, "text")
-    assert "移动+修改" in text and "仅格式变化（4 处）" in text and "１２３４５" in text
+    assert "移动+修改" in text and "仅格式变化（7 处）" in text and "１２３４５" in text
     html = render(realistic, "html")
     assert '<span class="badge moved">移动</span><span class="badge modified">修改</span>' in html
     assert "<h2>仅格式变化</h2>" in html and "<ins>１２３４５</ins>" in html
     wb = load_workbook(io.BytesIO(render(realistic, "xlsx")))
     rows = [[c.value for c in row] for row in wb["仅格式变化"].iter_rows(min_row=2)]
-    assert len(rows) == 4 and any(str(r[0]).startswith("基本 ") and r[1] == "事项名称" for r in rows)
+    assert len(rows) == 7 and any(str(r[0]).startswith("基本 ") and r[1] == "事项名称" for r in rows)
     marks = [c.value for c in wb["基本履职事项清单"]["A"]]
     assert any(m and m.startswith("移动") and m.endswith("+修改") for m in marks)
     header = [c.value for c in wb["摘要"][5]]
@@ -77,7 +77,7 @@ def test_same_inputs_give_the_same_bytes_whatever_the_clock(realistic, bundled_p
     """A slow machine is a fast clock: time jumps a minute at every look, and the reports do not change."""
     data = data_of(bundled_path)
     new, _, _ = revised(data, *SCENARIOS)
-    first = {fmt: render(realistic, fmt) for fmt in ("text", "json", "html", "xlsx")}
+    first = {fmt: render(realistic, fmt) for fmt in ("text", "json", "html", "xlsx", "docx", "pdf")}
     dmp_module = inspect.getmodule(__import__("diff_match_patch").diff_match_patch)
     ticks = itertools.count(0, 60)
     monkeypatch.setattr(dmp_module, "time", SimpleNamespace(time=lambda: float(next(ticks))))
@@ -93,3 +93,22 @@ def test_xlsx_report_is_dated_by_the_revision_not_the_clock(realistic):
     assert wb.properties.modified.date().isoformat() == wb.properties.created.date().isoformat() == stamp
     with zipfile.ZipFile(io.BytesIO(report)) as archive:
         assert {"%04d-%02d-%02d" % info.date_time[:3] for info in archive.infolist()} == {stamp}
+
+
+def test_diff_command_uses_the_templates_folder_given(small_path, templates_copy, tmp_path):
+    from click.testing import CliRunner
+
+    from dutydocs.cli import main
+
+    css = templates_copy / "diff.css"
+    css.write_text(css.read_text("utf-8") + "\n/* 本地样式标记 */\n", "utf-8")
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(main, ["diff", str(small_path), str(small_path), "--format", "html",
+                                       "-o", str(out), "--templates", str(templates_copy)])
+    assert result.exit_code == 0, result.output
+    assert "本地样式标记" in out.read_text("utf-8")
+    (templates_copy / "diff.html.j2").write_text("{% for x in %}", "utf-8")
+    result = CliRunner().invoke(main, ["diff", str(small_path), str(small_path), "--format", "html",
+                                       "--templates", str(templates_copy)])
+    assert result.exit_code == 1 and "diff.html.j2" in result.output and "语法错误" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1

@@ -1,23 +1,20 @@
 """Realistic revisions of the bundled source with known answers: every change reported once, nothing else.
 
 Each scenario runs with ids on both sides, on neither (a revision back through Word or Excel), and on
-the old side only. The old side is parsed once per id mode and reused.
+the old side only. The old side is parsed once per id mode and shared (conftest.py's bundled).
 """
 from __future__ import annotations
 
+import copy
+
 import pytest
 
+from dutydocs.diff import render
 from dutydocs.diff.compare import compare
 
-from diff_scenarios import SCENARIOS, data_of, doc_of, reported, reported_formatting, revised, strip_ids, with_ids
+from diff_scenarios import SCENARIOS, doc_of, reported, reported_formatting, revised, with_ids
 
 IDS = ["both", "neither", "old-only"]
-
-
-@pytest.fixture(scope="module")
-def bundled(bundled_path):
-    data = data_of(bundled_path)
-    return data, {"both": doc_of(data), "old-only": doc_of(data), "neither": doc_of(strip_ids(data))}
 
 
 def run(bundled, ids: str, *names: str):
@@ -32,6 +29,7 @@ def run(bundled, ids: str, *names: str):
 def test_scenario_is_reported_exactly(bundled, name, ids):
     diff, expected, formatting = run(bundled, ids, name)
     assert reported(diff) == expected
+    assert len(diff.changes) == len(expected)  # each change once
     assert reported_formatting(diff) == formatting
     assert not diff.document and not diff.explanation_title and not list(diff.explanation_changes())
 
@@ -85,3 +83,27 @@ def test_formatting_only_is_not_a_change(bundled):
     assert "１９．３" in paragraph.new_text and "19.3" in paragraph.old_text
     row = next(r for r in diff.rows["basic"] if r.formatting)
     assert row.state == "same" and row.formatting[0].item is row.new_item
+
+
+def test_formatting_beside_a_change_is_not_shown_as_a_change(bundled):
+    diff, _, _ = run(bundled, "neither", "formatting_beside_a_change")
+    [change] = diff.changes
+    entries = [e.op for b in change.fields["town_duties"].blocks for e in b.entries]
+    assert entries == ["modified", "same", "formatting", "same", "same"]
+    assert [op for op, _ in change.fields["departments"].ops] == [0, 0, 1]
+    text = render(diff, "text")
+    assert text.count("镇配合职责：") == 1 and "{+　+}" not in text and "[-米东区委组织部-]" not in text
+
+
+def test_formatting_of_titles_and_headings_is_listed_apart(bundled):
+    data, olds = bundled
+    new = copy.deepcopy(data)
+    new["title"] = new["title"] + " "
+    new["explanation"]["title"] = new["explanation"]["title"].replace("说明", "说 明")
+    sections = new["explanation"]["sections"]
+    sections[1]["heading"] = sections[1]["heading"].replace("、", "、 ")
+    diff = compare(olds["both"], doc_of(new))
+    assert not diff.changed and not diff.document and diff.explanation_title is None
+    assert [(f.part, f.field, f.index) for f in diff.formatting] == [
+        ("document", "title", None), ("explanation", "title", None), ("explanation", "heading", 1)]
+    assert render(diff, "text").count("{+␣+}") == 3

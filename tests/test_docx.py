@@ -6,6 +6,7 @@ import html
 import io
 import os
 import re
+import unicodedata
 import shutil
 import subprocess
 import zipfile
@@ -36,8 +37,32 @@ def read(data: bytes):
     return docx.Document(io.BytesIO(data))
 
 
-def paragraphs(cell) -> list[tuple[str, str]]:
-    return [(p.text, p.style.name) for p in cell.paragraphs]
+def list_labels(word) -> dict:
+    """Return each list-numbered paragraph element's number as Word shows it ("3", "2."), counted per w:num."""
+    numbering = word.part.numbering_part.element
+    formats = {a.get(qn("w:abstractNumId")): a.find(f"{qn('w:lvl')}/{qn('w:lvlText')}").get(qn("w:val"))
+               for a in numbering.findall(qn("w:abstractNum"))}
+    starts, counts, labels = {}, {}, {}
+    for num in numbering.findall(qn("w:num")):
+        override = num.find(f"{qn('w:lvlOverride')}/{qn('w:startOverride')}")
+        starts[num.get(qn("w:numId"))] = (formats[num.find(qn("w:abstractNumId")).get(qn("w:val"))],
+                                          int(override.get(qn("w:val"))) if override is not None else 1)
+    for p in word.element.body.iter(qn("w:p")):
+        num = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+        if num is not None:
+            fmt, start = starts[num.get(qn("w:val"))]
+            counts[num.get(qn("w:val"))] = n = counts.get(num.get(qn("w:val")), start - 1) + 1
+            labels[p] = fmt.replace("%1", str(n))
+    return labels
+
+
+def shown(p, labels) -> str:
+    """Return a paragraph's text as Word shows it: its list number, then its text."""
+    return labels.get(p._p, "") + p.text
+
+
+def paragraphs(cell, labels) -> list[tuple[str, str]]:
+    return [(shown(p, labels), p.style.name) for p in cell.paragraphs]
 
 
 def item_rows(table):
@@ -166,18 +191,22 @@ def test_explanation_then_each_list_in_its_own_landscape_section(small_doc, smal
         assert abs(got - Mm(want)) < Mm(0.1)
     assert len(lists) == 3 and all(s.orientation == 1 and s.page_width > s.page_height for s in lists)
     body = [p for p in word.paragraphs if p.style.name != "分节段落"]
-    assert (body[0].text, body[0].style.name) == (small_doc.explanation.title, "公文标题")
+    assert (body[0].text, body[0].style.name) == (small_doc.title, "公文标题")
+    assert small_doc.township in body[0].text
+    assert (body[1].text, body[1].style.name) == (small_doc.explanation.title, "说明标题")
     assert [p.text for p in body if p.style.name == "一级标题"] == [s.heading for s in small_doc.explanation.sections]
     assert [p.text for p in body if p.style.name == "清单标题"] == [lst.title for lst in small_doc.lists]
 
 
 def test_bundled_tables_hold_every_item(bundled_doc, bundled_word):
     tables = bundled_word.tables
+    labels = list_labels(bundled_word)
     assert [len(item_rows(t)) for t in tables] == [130, 98, 45]
     for table, duty_list in zip(tables, bundled_doc.lists):
         rows = item_rows(table)
         assert [r.cells[2].text for r in rows] == [item.name for item in duty_list.items]
-        assert [r.cells[0].text for r in rows] == [str(item.no) for item in duty_list.items]
+        assert [shown(r.cells[0].paragraphs[0], labels) for r in rows] == [str(item.no) for item in duty_list.items]
+        assert all(r.cells[0].text == "" for r in rows), "序号 is Word's list number, not text"
 
 
 def test_header_rows_repeat_and_widths_are_fixed(bundled_word):
@@ -199,7 +228,7 @@ def test_rows_that_fit_on_a_page_never_split(bundled_doc, bundled_word):
         return row._tr.trPr.find(qn("w:cantSplit")) is None
     basic, cooperative, withdrawn = bundled_word.tables
     assert not any(can_split(r) for r in item_rows(basic) + item_rows(withdrawn))
-    long_rows = [int(r.cells[0].text) for r in item_rows(cooperative) if can_split(r)]
+    long_rows = [n for n, r in enumerate(item_rows(cooperative), 1) if can_split(r)]
     # Only the longest cooperative items may split (Word would clip a cantSplit row taller than a page).
     size = {i.no: len(i.department_duties.text()) + len(i.town_duties.text())
             for i in bundled_doc.list("cooperative").items}
@@ -208,18 +237,21 @@ def test_rows_that_fit_on_a_page_never_split(bundled_doc, bundled_word):
 
 
 def test_duties_are_paragraphs_with_headings_and_numbers(small_docx):
-    table = read(small_docx).tables[1]
-    assert paragraphs(item_rows(table)[1].cells[4]) == [
+    word = read(small_docx)
+    table, labels = word.tables[1], list_labels(word)
+    assert paragraphs(item_rows(table)[1].cells[4], labels) == [
         ("一、年度绩效考核", "职责小标题"), ("1.审核乡镇年度绩效考核指标；", "表格文字"), ("2.下发年度绩效考核指标。", "表格文字"),
         ("区人社局", "职责小标题"), ("负责乡镇推荐晋升事业单位九级职员人选的审批备案工作。", "表格文字")]
-    assert [p.text for p in item_rows(table)[1].cells[3].paragraphs] == ["某区委组织部", "某区人力资源和社会保障局"]
+    assert [p.text.replace("\n", "") for p in item_rows(table)[1].cells[3].paragraphs] == [
+        "某区委组织部", "某区人力资源和社会保障局"]
 
 
 def test_bundled_duties_match_the_source_line_for_line(bundled_doc, bundled_word):
     rows = item_rows(bundled_word.tables[1])
+    labels = list_labels(bundled_word)
     for row, item in zip(rows, bundled_doc.list("cooperative").items):
-        assert [p.text for p in row.cells[4].paragraphs] == (item.department_duties.as_lines() or [""])
-        assert [p.text for p in row.cells[5].paragraphs] == (item.town_duties.as_lines() or [""])
+        assert [shown(p, labels) for p in row.cells[4].paragraphs] == (item.department_duties.as_lines() or [""])
+        assert [shown(p, labels) for p in row.cells[5].paragraphs] == (item.town_duties.as_lines() or [""])
 
 
 def test_withdrawn_cell_has_department_then_takeover_or_the_note(small_docx):
@@ -237,7 +269,8 @@ def test_hostile_text_appears_as_typed(small_doc):
     doc = small_doc.with_list("basic", items).with_list("cooperative", [dataclasses.replace(coop, town_duties=duties)])
     word = read(render(doc, BuildOptions()))
     assert [r.cells[2].text for r in item_rows(word.tables[0])] == hostile[:len(items)]
-    assert [p.text for p in item_rows(word.tables[1])[0].cells[5].paragraphs] == ["{% raw %}", "1.@SUM(1+1)"]
+    labels = list_labels(word)
+    assert [shown(p, labels) for p in item_rows(word.tables[1])[0].cells[5].paragraphs] == ["{% raw %}", "1.@SUM(1+1)"]
 
 
 # --- footer, properties, reproducibility ----------------------------------------------------------
@@ -346,7 +379,186 @@ def test_libreoffice_shows_every_item_and_each_list_opens_a_page(bundled_doc, bu
     assert all(len(page_text(page)) > 40 for page in pages), "a section break must not leave an empty page"
 
 
-def test_libreoffice_uses_the_east_asian_fonts(converted):
+def test_libreoffice_uses_the_east_asian_fonts(converted, tmp_path):
+    """LibreOffice embeds the font fontconfig gives the official name on this machine: the real 仿宋_GB2312
+    where it is installed, else the free font templates/fonts.conf names; never an unrelated fallback."""
+    from dutydocs.fonts import ROLES
+
     _, fonts = converted
-    assert "FandolFang" in fonts  # 仿宋_GB2312 through templates/fonts.conf
-    assert "NotoSansCJK" in fonts  # 黑体
+    config = tmp_path / "fonts.conf"
+    config.write_text('<?xml version="1.0"?><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+                      f'<include>{PROJECT_TEMPLATES / "fonts.conf"}</include></fontconfig>', encoding="utf-8")
+    embedded = [line.split()[0].partition("+")[2] for line in fonts.splitlines()[2:]]
+    for official, role in (("仿宋_GB2312", "body（正文，仿宋）"), ("黑体", "heading（一级标题，黑体）")):
+        match = subprocess.run(["fc-match", "-f", "%{family}|%{file}", official], capture_output=True,
+                               text=True, check=True, env={**os.environ, "FONTCONFIG_FILE": str(config)}).stdout
+        families, file = match.split("|")
+        assert set(families.split(",")) & set(ROLES[role]), (official, families)
+        faces = subprocess.run(["fc-scan", "--format", "%{postscriptname}\n", file], capture_output=True, text=True,
+                               check=True).stdout.split()  # a collection (.ttc) holds several faces
+        assert any(name.startswith(face) for name in embedded for face in faces), (official, faces, embedded)
+
+
+# --- typesetting (issue 13) -----------------------------------------------------------------------
+
+def _style_value(style, path: str):
+    """Return the w:val-like element found at path in a style's XML, looking through the styles it is based on."""
+    while style is not None:
+        found = style.element.find(path)
+        if found is not None:
+            return found
+        style = style.base_style
+    return None
+
+
+def test_titles_and_headings_are_simplified_chinese_and_kept_with_what_follows(bundled_word):
+    for name in ("公文标题", "说明标题", "一级标题", "清单标题", "Normal", "表格文字", "表头文字", "Footer"):
+        lang = _style_value(bundled_word.styles[name], f"{qn('w:rPr')}/{qn('w:lang')}")
+        assert lang is not None and lang.get(qn("w:eastAsia")) == "zh-CN", name
+    for name in ("公文标题", "说明标题", "一级标题", "清单标题", "职责小标题"):
+        assert _style_value(bundled_word.styles[name], f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None, name
+
+
+def test_page_numbers_are_four_hao_in_both_styles(small_doc):
+    for style in ("total", "dash"):
+        word = read(render(small_doc, BuildOptions(page_numbers=style)))
+        footer = word.sections[0].footer.paragraphs[0]
+        assert footer.style.name == "Footer" and footer.style.font.size.pt == 14, style
+        assert all(r.font.size is None for r in footer.runs)
+        assert all(ord(c) < 0x2000 or c in "—页第共，" for c in footer.text), footer.text  # 半角 digits
+
+
+def test_the_explanation_has_a_grid_of_22_lines_and_28_characters(bundled_word):
+    section = bundled_word.sections[0]
+    grid = section._sectPr.find(qn("w:docGrid"))
+    assert grid is not None and int(grid.get(qn("w:linePitch"))) == 579  # 28.95 pt: 22 lines in 225 mm
+    width_pt = (section.page_width - section.left_margin - section.right_margin) / 12700
+    pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096  # Word: default size + charSpace / 4096 pt
+    assert int(width_pt / pitch) == 28
+    normal = bundled_word.styles["Normal"]
+    condensed = int(normal.element.find(f"{qn('w:rPr')}/{qn('w:spacing')}").get(qn("w:val"))) / 20
+    assert 27 * 16 < 28 * (16 + condensed) <= width_pt  # 28 三号 characters fit a line, 29 do not
+
+
+def test_the_document_ends_with_a_paragraph_after_the_last_table(bundled_docx):
+    body = read(bundled_docx).element.body
+    blocks = [child.tag for child in body]
+    assert blocks[-1] == qn("w:sectPr") and blocks[-2] == qn("w:p") and blocks[-3] == qn("w:tbl")
+
+
+def test_numbers_are_word_list_numbers_one_list_per_table_and_per_block(bundled_doc, bundled_word):
+    def num_id(p):
+        found = p._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+        return None if found is None else found.get(qn("w:val"))
+    tables = [{num_id(r.cells[0].paragraphs[0]) for r in item_rows(t)} for t in bundled_word.tables]
+    assert all(len(ids) == 1 and None not in ids for ids in tables) and len(set.union(*tables)) == 3
+    numbering = bundled_word.part.numbering_part.element
+    nums = {n.get(qn("w:numId")): n for n in numbering.findall(qn("w:num"))}
+    abstracts = [n.find(qn("w:abstractNumId")).get(qn("w:val")) for n in nums.values()]
+    assert len(abstracts) == len(set(abstracts)), "a list of its own: LibreOffice joins lists sharing a format"
+    assert all(n.find(f"{qn('w:lvlOverride')}/{qn('w:startOverride')}").get(qn("w:val")) == "1" for n in nums.values())
+    # every block of points is its own list: as many lists as blocks with points
+    blocks = sum(1 for item in bundled_doc.list("cooperative").items
+                 for duties in (item.department_duties, item.town_duties) for block in duties.blocks()
+                 if any(e.kind == "point" for e in block.entries))
+    point_lists = {num_id(p) for r in item_rows(bundled_word.tables[1]) for c in r.cells[4:] for p in c.paragraphs} - {None}
+    assert len(point_lists) == blocks
+
+
+def test_every_item_cell_is_top_aligned(bundled_word):
+    for table in bundled_word.tables:
+        for row in item_rows(table):
+            assert {c._tc.tcPr.find(qn("w:vAlign")).get(qn("w:val")) for c in row.cells} == {"top"}
+
+
+def test_department_names_break_between_words_only(bundled_doc, bundled_word):
+    from dutydocs import wordbreak
+    places = wordbreak.places(bundled_doc.region, bundled_doc.township)
+    table = bundled_word.tables[1]
+    width = int(table._tbl.tblGrid.gridCol_lst[3].get(qn("w:w")))
+    chars = (width - 170) / 240  # cell margins 85 + 85 twips, 小四 = 240 twips a character
+    names = [(p.text, item) for row, item in zip(item_rows(table), bundled_doc.list("cooperative").items)
+             for p in row.cells[3].paragraphs]
+    assert [text.replace("\n", "") for text, _ in names] == [n for i in bundled_doc.list("cooperative").items
+                                                            for n in i.departments]
+    longest = max(wordbreak.width(w) for text, _ in names for w in wordbreak.words(text.replace("\n", ""), places))
+    assert longest <= chars < longest + 2, "the column is as wide as the longest word"
+    for text, _ in names:
+        words = wordbreak.words(text.replace("\n", ""), places)
+        ends = {sum(len(w) for w in words[:k]) for k in range(len(words) + 1)}
+        lines = text.split("\n")
+        assert all(len(line) > 1 and wordbreak.width(line) <= chars for line in lines) or len(text) == 1, text
+        assert {sum(len(x) for x in lines[:k]) for k in range(len(lines))} <= ends, text
+
+
+def test_libreoffice_sets_the_explanation_28_characters_a_line(converted):
+    pages, _ = converted
+    lines: dict = {}
+    for n, page in enumerate(pages[:2]):
+        for x, y, word in page:
+            lines.setdefault((n, round(y)), []).append((x, word))
+    texts = ["".join(w for _, w in sorted(words)) for words in lines.values()]
+    chinese = [t for t in texts if t and all(unicodedata.east_asian_width(c) in "WF" for c in t)]
+    # LibreOffice 7.4 hangs a 、 or ， that follows a full line in the margin (Word compresses it)
+    lengths = [len(t) - (len(t) > 28 and t[-1] in "、，。；：") for t in chinese]
+    assert max(lengths) == 28 and lengths.count(28) >= 6, lengths  # 7 all-Chinese full lines in the bundled 说明
+
+
+def test_libreoffice_loses_no_character_of_the_explanation(bundled_doc, converted):
+    pages, _ = converted
+    shown = "".join(w for page in pages[:2] for _, _, w in sorted(page, key=lambda word: (round(word[1]), word[0])))
+    for section in bundled_doc.explanation.sections:
+        for text in section.paragraphs:
+            assert "".join(text.split()) in shown, text  # a 、 or ， at the end of a full line included
+
+
+# --- the tracked-changes diff ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def moved_pair(bundled_path):
+    import json
+    data = json.loads(bundled_path.read_text("utf-8"))
+    new = json.loads(json.dumps(data))
+    basic = new["lists"]["basic"]["items"]
+    moved = basic.pop(89)  # 基本第 90 项, reworded, to the top
+    moved["name"] = "认真" + moved["name"]
+    basic.insert(0, moved)
+    for no, item in enumerate(basic, 1):
+        item["no"] = no
+    from dutydocs import source
+    from dutydocs.diff.compare import compare
+    return compare(source.from_data(data), source.from_data(new)), moved["name"]
+
+
+def test_a_moved_row_says_where_it_came_from_in_a_comment(moved_pair):
+    from dutydocs.diff import render as render_diff
+    diff, name = moved_pair
+    data = render_diff(diff, "docx")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        comments = etree.fromstring(z.read("word/comments.xml"))
+    texts = ["".join(t.text for t in c.iter(W + "t")) for c in comments.iter(W + "comment")]
+    assert texts[0].startswith("原基本第 90 项") and "增“认真”" in texts[0]
+    assert texts[1] == "移至基本第 1 项"
+    assert {c.get(W + "date") for c in comments.iter(W + "comment")} == {diff.new.revision.date + "T00:00:00Z"}
+    word = read(data)
+    rows = item_rows(word.tables[0])
+    inserted = [r for r in rows if r._tr.trPr.find(qn("w:ins")) is not None]
+    assert len(inserted) == 1 and "".join(t.text for t in inserted[0].cells[2]._tc.iter(W + "t")) == name
+    assert inserted[0].cells[2].paragraphs[0]._p.find(qn("w:commentRangeStart")) is not None
+    assert "原基本" not in "".join(c.text for r in rows for c in r.cells), "where it came from is no text of the list"
+    body = [child.tag for child in word.element.body]
+    assert body[-3:] == [qn("w:tbl"), qn("w:p"), qn("w:sectPr")]
+    assert all(r.cells[0].paragraphs[0]._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None for r in rows)
+
+
+def test_the_title_font_is_a_bold_simplified_chinese_serif_where_the_official_one_is_missing(tmp_path):
+    config = tmp_path / "fonts.conf"
+    config.write_text('<?xml version="1.0"?><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+                      f'<include>{PROJECT_TEMPLATES / "fonts.conf"}</include></fontconfig>', encoding="utf-8")
+    matched = subprocess.run(["fc-match", "方正小标宋简体:lang=zh-cn", "family", "style"], capture_output=True, text=True,
+                             check=True, env={**os.environ, "FONTCONFIG_FILE": str(config)}).stdout
+    from dutydocs.fonts import ROLES
+    title = next(chain for role, chain in ROLES.items() if role.startswith("title"))
+    assert matched.split(":")[0] in title, matched  # the official face where installed, else its stand-in
+    if matched.startswith("Noto Serif CJK SC"):
+        assert "Bold" in matched, matched  # 小标宋 is heavy: its stand-in is taken bold

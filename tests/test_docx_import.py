@@ -54,6 +54,22 @@ def test_with_base_the_ids_come_from_the_base(edition, bundled_doc, bundled_path
     assert dumps(replace(load(out), provenance="")) == dumps(replace(bundled_doc, provenance=""))
 
 
+def saved_by_libreoffice(path: Path, folder: Path) -> Path:
+    """The document opened and saved again by LibreOffice Writer, as a clerk's office suite would."""
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{folder}/profile", "--headless",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(folder / "lo"), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    return folder / "lo" / path.name
+
+
+def test_our_word_edition_saved_by_libreoffice_imports_back(edition, bundled_doc, bundled_path, tmp_path):
+    out = tmp_path / "back.json"
+    result = invoke("import", saved_by_libreoffice(edition, tmp_path), "--base", bundled_path,
+                    "--label", bundled_doc.revision.label, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert dumps(replace(load(out), provenance="")) == dumps(replace(bundled_doc, provenance=""))
+
+
 def test_a_withdrawn_cell_with_only_a_note_is_read_as_a_note(bundled_doc):
     from dutydocs.importers.docx import Para, handover
 
@@ -172,12 +188,9 @@ def test_an_office_document_is_read(tmp_path):
 
 def test_an_office_document_saved_again_by_libreoffice_is_read(tmp_path):
     path = office_document(tmp_path / "typed.docx")
-    converted = tmp_path / "lo"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(converted), str(path)],
-                   check=True, capture_output=True, timeout=120)
     out = tmp_path / "new.json"
-    result = invoke("import", converted / "typed.docx", "--date", "2026-01-05", "--label", "部门返回稿", "-o", out)
+    result = invoke("import", saved_by_libreoffice(path, tmp_path), "--date", "2026-01-05", "--label", "部门返回稿",
+                    "-o", out)
     assert result.exit_code == 0, result.output
     assert content(load(out)) == content(EXPECTED)
 
@@ -210,3 +223,76 @@ def test_a_file_that_is_not_a_word_document_is_refused(tmp_path):
     path.write_bytes(b"not a zip at all")
     result = invoke("import", path, "--date", "2026-01-05", "-o", tmp_path / "x.json")
     assert result.exit_code == 1 and "不是 .docx" in result.output and "Traceback" not in result.output
+
+
+def another_office(path: Path) -> Path:
+    """Another office's habits: a title row in the table, a header of two rows repeated on the next
+    page, 附件 labels, numbers typed as （1）, department and takeover in one paragraph."""
+    word = docx.Document()
+    for text in ["示范镇履职事项清单", "说明", "一、清单内容", "共有基本履职事项 1 项。", "附件1"]:
+        word.add_paragraph(text)
+    basic = word.add_table(rows=3, cols=3)
+    basic.cell(0, 0).merge(basic.cell(0, 2)).text = "基本履职事项清单"
+    for cell, text in zip(basic.rows[1].cells, ["序 号", "事项\n类别", "事项名称"]):
+        cell.text = text
+    for cell, text in zip(basic.rows[2].cells, ["（1）", "党的建设", "宣传党的路线方针政策"]):
+        cell.text = text
+    word.add_paragraph("附件2")
+    coop = word.add_table(rows=6, cols=6)
+    for cell, text in zip(coop.rows[0].cells, ["序号", "事项类别", "事项名称", "对应上级部门", "职责", ""]):
+        cell.text = text
+    coop.cell(0, 4).merge(coop.cell(0, 5))
+    for cell, text in zip(coop.rows[1].cells, ["", "", "", "", "上级部门职责", "镇配合职责"]):
+        cell.text = text
+    for c in range(4):
+        coop.cell(0, c).merge(coop.cell(1, c))  # the first four headers span both header rows
+    for cell, text in zip(coop.rows[2].cells, ["1", "民生服务", "开展红十字会工作", "某某区红十字会",
+                                                "区红十字会", "协助做好宣传动员。"]):
+        cell.text = text
+    coop.cell(2, 4).add_paragraph("1.组织应急救护培训。")  # under a department heading typed plain
+    for r, texts in ((3, ["序号", "事项类别", "事项名称", "对应上级部门", "职责", "职责"]),
+                     (4, ["", "", "", "", "上级部门职责", "镇配合职责"])):
+        for cell, text in zip(coop.rows[r].cells, texts):
+            cell.text = text  # the header again, where a page break fell
+    for cell, text in zip(coop.rows[5].cells, ["", "", "", "", "指导开展无偿献血。", ""]):
+        cell.text = text
+    word.add_paragraph("附件3")
+    withdrawn = word.add_table(rows=2, cols=4)
+    for cell, text in zip(withdrawn.rows[0].cells, ["序号", "类别", "事项名称", "承接部门及工作方式"]):
+        cell.text = text
+    for cell, text in zip(withdrawn.rows[1].cells, ["1", "民生服务", "婚姻登记",
+                                                     "承接部门：某某区民政局；承接方式：负责婚姻登记工作"]):
+        cell.text = text
+    word.save(str(path))
+    return path
+
+
+def test_another_offices_habits_are_read(tmp_path):
+    path = another_office(tmp_path / "另一镇.docx")
+    out = tmp_path / "new.json"
+    result = invoke("import", path, "--date", "2026-01-05", "-o", out)
+    assert result.exit_code == 0, result.output
+    doc = load(out)
+    assert [(i.no, i.category, i.name) for i in doc.list("basic").items] == [(1, "党的建设", "宣传党的路线方针政策")]
+    (coop,) = doc.list("cooperative").items
+    assert coop.departments == ("某某区红十字会",)
+    assert [(e.kind, e.text) for e in coop.department_duties.entries] == [
+        ("heading", "区红十字会"), ("point", "组织应急救护培训。"), ("paragraph", "指导开展无偿献血。")]
+    assert [e.text for e in coop.town_duties.entries] == ["协助做好宣传动员。"]
+    (item,) = doc.list("withdrawn").items
+    assert (item.department, item.takeover, item.note) == ("某某区民政局", "负责婚姻登记工作", None)
+
+
+def test_a_word_file_with_entity_declarations_is_refused(tmp_path):
+    import zipfile
+
+    good = office_document(tmp_path / "good.docx")
+    bad = tmp_path / "bad.docx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]>' + data.split(b"?>", 1)[1]
+            dst.writestr(info, data)
+    result = invoke("import", bad, "--date", "2026-01-05", "-o", tmp_path / "x.json")
+    assert result.exit_code == 1 and "DOCTYPE" in result.output and "Traceback" not in result.output

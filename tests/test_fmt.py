@@ -57,19 +57,21 @@ def test_fmt_is_idempotent_and_check_writes_nothing(tmp_path):
     once = path.read_bytes()
     assert invoke("fmt", path).exit_code == 0 and path.read_bytes() == once
     check = invoke("fmt", "--check", path)
-    assert check.exit_code == 0 and "0 个文件需要整理" in check.output
+    assert check.exit_code == 0 and "无需整理" in check.output
 
 
 def test_fmt_leaves_the_bundled_source_as_it_is(bundled_path):
     assert invoke("fmt", "--check", bundled_path).exit_code == 0
 
 
-def test_fmt_refuses_an_invalid_source_and_leaves_it(tmp_path):
+def test_fmt_refuses_an_invalid_source_and_leaves_it_but_formats_the_others(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text('{"title": 1}', "utf-8")
-    result = invoke("fmt", path)
+    other = hand_edited(tmp_path)
+    result = invoke("fmt", path, other)
     assert result.exit_code == 1 and "未改动此文件" in result.output and "Traceback" not in result.output
     assert path.read_text("utf-8") == '{"title": 1}'
+    assert "已整理 1 个文件" in result.output and invoke("fmt", "--check", other).exit_code == 0
 
 
 def test_ids_keeps_the_schema_reference(tmp_path):

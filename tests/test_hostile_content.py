@@ -54,7 +54,7 @@ def test_pdf_shows_text_literally(hostile_doc, tmp_path):
     for hostile in HOSTILE:
         assert _plain(hostile) in text, hostile
     assert "49" not in text.replace("第49", "")  # {{ 7*7 }} was not evaluated
-    images = subprocess.run(["pdfimages", "-list", pdf], capture_output=True, text=True).stdout
+    images = subprocess.run(["pdfimages", "-list", pdf], capture_output=True, text=True, check=True).stdout
     assert len(images.strip().splitlines()) <= 2, "no image was fetched into the PDF"
 
 

@@ -126,8 +126,15 @@ def test_hostile_text_is_shown_never_run(small_doc):
     assert "alert(1)" not in "".join(parsed.raw["script"])
 
 
-def test_reproducible(small_doc):
-    assert html.render(small_doc, BuildOptions()) == html.render(small_doc, BuildOptions())
+def test_reproducible_across_processes(small_doc, small_path, tmp_path):
+    """Another process, with another string-hash seed, writes the same bytes: no set or dict order leaks in."""
+    import sys
+
+    code = ("import sys; from dutydocs import source; from dutydocs.builders import BuildOptions, html; "
+            "sys.stdout.buffer.write(html.render(source.load(sys.argv[1]), BuildOptions()))")
+    runs = [subprocess.run([sys.executable, "-c", code, str(small_path)], check=True, capture_output=True,
+                           env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"}).stdout for seed in ("1", "2")]
+    assert runs[0] == runs[1] == html.render(small_doc, BuildOptions())
 
 
 def test_a_stylesheet_that_closes_its_element_is_refused(small_doc, tmp_path, templates_copy):

@@ -5,11 +5,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 from dutydocs import source
 from dutydocs.importers.pdftext import import_text, parse
-from dutydocs.model import CooperativeItem, WithdrawnItem
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "import" / "yangmaogong.txt"
@@ -63,35 +60,6 @@ def characters(text: str) -> Counter:
     return Counter(ch for ch in text if not ch.isspace())
 
 
-# points the seed printed without their dot ("2区教育局…"): the number is still the renderers' to print
-UNDOTTED_POINTS = {("cooperative", 98): "2区教育局、区文旅局"}
-
-
-def seed_characters(fragment: str, key=None) -> Counter:
-    """Characters of a seed cell text without what the renderers print themselves."""
-    fragment = re.sub(r"(?m)^(\d{1,2})[.．](?!\d)", "", fragment)  # point numbers: renderers number points
-    if key in UNDOTTED_POINTS:
-        fragment = fragment.replace(UNDOTTED_POINTS[key], UNDOTTED_POINTS[key][1:])
-    fragment = fragment.replace("承接方式：", "")  # the label of the 承接方式 field
-    return characters(fragment)
-
-
-def item_characters(item) -> Counter:
-    parts = [item.category, item.name]
-    if isinstance(item, CooperativeItem):
-        parts += list(item.departments)
-        parts += [e.text for e in item.department_duties.entries + item.town_duties.entries]
-    elif isinstance(item, WithdrawnItem):
-        parts += [x for x in (item.department, item.takeover, item.note) if x]
-    return characters("".join(parts))
-
-
-def header_characters(item) -> Counter:
-    """What a continuation fragment repeats: category, name and departments."""
-    parts = [item.category, item.name] + list(getattr(item, "departments", ()))
-    return characters("".join(parts))
-
-
 CHUNKS, EXPLANATION = seed_chunks()
 
 
@@ -102,20 +70,7 @@ def test_seed_is_cut_into_the_stated_numbers_of_items():
     assert split == [2, 14, 21, 81]  # the four cooperative rows split across pages
 
 
-@pytest.mark.parametrize("key", sorted(CHUNKS), ids=lambda k: f"{k[0]}-{k[1]}")
-def test_item_holds_exactly_the_seed_characters(bundled_doc, key):
-    list_key, no = key
-    item = bundled_doc.list(list_key).items[no - 1]
-    assert item.no == no
-    fragments = CHUNKS[key]
-    expected = seed_characters(fragments[0], key)
-    for continuation in fragments[1:]:
-        repeated = seed_characters(continuation)
-        header = header_characters(item)
-        assert repeated & header == header, "a continuation repeats the row's category, name and departments"
-        expected += repeated - header
-    actual = item_characters(item)
-    assert actual == expected, f"missing: {dict(expected - actual)}; extra: {dict(actual - expected)}"
+# Each item's fields against the seed, in order: tests/test_seed_fields.py.
 
 
 def test_explanation_holds_exactly_the_seed_characters(bundled_doc):

@@ -153,3 +153,13 @@ def test_a_write_the_system_refuses_late_is_one_line(two, tmp_path, monkeypatch)
     result = run(["diff", two[0], two[1], "--format", "json", "-o", "r.json"], tmp_path)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.output.strip().splitlines() == ["r.json: 无权读写（请检查此位置的权限与剩余空间）"]
+
+
+def test_a_folder_the_permissions_allow_but_the_system_refuses_is_found_first(two, tmp_path, monkeypatch):
+    """/proc looks writable to root (os.access says yes), yet nothing can be created there: tried, and undone."""
+    import dutydocs.build
+
+    monkeypatch.setattr(dutydocs.build, "builder", lambda fmt: pytest.fail("rendered into an unwritable folder"))
+    assert os.access("/proc", os.W_OK) or os.getuid() != 0
+    _one_clear_line(run(["build", two[0], "-f", "html", "-o", "/proc/dutydocs-out"], tmp_path), "/proc")
+    assert not list(tmp_path.glob(".dutydocs-probe-*"))

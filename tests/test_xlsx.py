@@ -33,7 +33,8 @@ def _open(data: bytes):
 
 def test_sheets_titles_and_headers(small_xlsx, small_doc):
     wb = _open(small_xlsx)
-    assert wb.sheetnames == SHEETS
+    assert wb.sheetnames == [*SHEETS, "dutydocs_revision"]
+    assert wb["dutydocs_revision"].sheet_state == "veryHidden"
     assert wb["说明"]["A1"].value == small_doc.explanation.title
     assert wb["说明"]["A3"].value == "一、基本情况"
     for duty_list, name in zip(small_doc.lists, SHEETS[1:]):

@@ -89,7 +89,7 @@ def test_cli_build_then_import(tmp_path, small_path):
     assert (tmp_path / "new.json").read_text("utf-8") == source.dumps(source.load(small_path))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(documents())
 def test_generated_documents_round_trip(tmp_path, doc):
     _same(import_workbook(_write(tmp_path, render(doc, "xlsx"))), doc)
@@ -260,8 +260,15 @@ def test_metadata_from_base_when_the_copy_lost_it(tmp_path, small_doc, small_pat
         wb.properties.title = "别人改过的标题"
 
     path = _edited(tmp_path, small_xlsx, edit)
-    assert import_workbook(path).title == "别人改过的标题"  # core properties, as a last resort
+    assert import_workbook(path).title == small_doc.title  # from the embedded revision
     _same(import_workbook(path, base=small_path), small_doc)
+
+    def edit_older(wb):  # a copy made before revisions were embedded
+        edit(wb)
+        del wb["dutydocs_revision"]
+
+    older = _edited(tmp_path, small_xlsx, edit_older)
+    assert import_workbook(older).title == "别人改过的标题"  # core properties, as a last resort
 
 
 # --- files that are not a sound workbook -------------------------------------------------------

@@ -1,13 +1,15 @@
 """The output formats: each builder turns the document model into the bytes of one file.
 
-A builder is a module with ``SUFFIX`` and ``render(doc, options) -> bytes``. The registry below
-maps a format name to its module; modules are imported only when their format is built.
+A builder is a module with ``SUFFIX`` and ``render(doc, options) -> bytes``. A builder made from another
+format's bytes also has ``BASED_ON`` (that format) and ``convert(doc, options, data) -> bytes``. The registry
+below maps a format name to its module, bases before what is made from them; modules are imported only when
+their format is built.
 """
 from __future__ import annotations
 
 import importlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,10 +21,16 @@ REGISTRY: dict[str, str] = {
     "docx": "dutydocs.builders.docx",
     "xlsx": "dutydocs.builders.xlsx",
     "html": "dutydocs.builders.html",
+    "ofd": "dutydocs.builders.ofd",
 }
 FORMATS = tuple(REGISTRY)
+DEFAULT_FORMATS = tuple(fmt for fmt in REGISTRY if fmt != "ofd")
+"""What ``dutydocs build`` makes unless asked: the OFD (for filing with official documents) is opt-in."""
 
-PROJECT_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+_PACKAGE = Path(__file__).resolve().parent.parent
+PROJECT_TEMPLATES = next((p for p in (_PACKAGE / "templates", _PACKAGE.parent / "templates") if p.is_dir()),
+                         _PACKAGE / "templates")
+"""The templates an installed wheel carries (dutydocs/templates), else the checkout's top-level templates/."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +39,6 @@ class BuildOptions:
 
     templates: Path = PROJECT_TEMPLATES
     page_numbers: str = "total"  # "total": 第 X 页，共 Y 页; "dash": — X — (GB/T 9704)
-    extra: dict = field(default_factory=dict)
 
     def template(self, name: str) -> Path:
         path = self.templates / name

@@ -1,4 +1,11 @@
-"""The Word edition: the document written into the styles, page set-up and footer of templates/template.docx."""
+"""The Word edition: the document written into the styles, page set-up and footer of templates/template.docx.
+
+``Writer`` is the public surface both the edition and the tracked-changes diff (dutydocs/diff/docx.py)
+write through: paragraphs (``Para``: text as kept / inserted / deleted runs, a style, optional list
+numbering) and list tables of rows. 序号 and duty points use Word's own list numbering (numbering.xml),
+so a number is never text: an inserted row or point renumbers the rest by itself, in Word, WPS and
+LibreOffice, whether changes are shown, accepted or rejected.
+"""
 from __future__ import annotations
 
 import copy
@@ -9,18 +16,35 @@ import zipfile
 from dataclasses import dataclass
 
 import docx
+from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ALIGN_VERTICAL
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
+from docx.table import Table
 
+from .. import wordbreak
 from ..errors import DutydocsError
 from ..model import BasicItem, CooperativeItem, Document, Duties, DutyList, WithdrawnItem
 from . import BuildOptions, revision_datetime
 from .docx_xml import (
-    add_field, cell_margins, clear_body, end_section, fix_table_layout, mark_row, normalized_zip,
-    plain_section, section_properties, text_block, turned_landscape,
+    ListNumbering,
+    add_comment_range,
+    add_field,
+    cell_margins,
+    clear_body,
+    end_section,
+    fix_table_layout,
+    mark_change,
+    mark_row,
+    normalized_zip,
+    numbering_root,
+    plain_section,
+    section_properties,
+    text_block,
+    turned_landscape,
 )
 
 SUFFIX = "docx"
@@ -29,6 +53,7 @@ TEMPLATE = "template.docx"
 # Every style the builder uses, by purpose; each must exist in the template (see check_styles).
 STYLES = {
     "title": ("公文标题", WD_STYLE_TYPE.PARAGRAPH),
+    "explanation_title": ("说明标题", WD_STYLE_TYPE.PARAGRAPH),
     "heading": ("一级标题", WD_STYLE_TYPE.PARAGRAPH),
     "body": ("Normal", WD_STYLE_TYPE.PARAGRAPH),
     "list_title": ("清单标题", WD_STYLE_TYPE.PARAGRAPH),
@@ -41,13 +66,24 @@ STYLES = {
     "table": ("清单表格", WD_STYLE_TYPE.TABLE),
 }
 
-# Columns of each list: header text and width in millimetres of the 225 mm landscape text block (scaled to the template's).
+DEPARTMENTS = None
+"""Marks the content-sized department column in COLUMNS."""
+
+# Columns of each list: key, header text and width in millimetres of the 225 mm landscape text block
+# (scaled to the template's). The department column takes the width of its longest word (see Writer.widths).
 COLUMNS = {
-    "basic": (("序号", 14), ("事项类别", 34), ("事项名称", 177)),
-    "cooperative": (("序号", 12), ("事项类别", 21), ("事项名称", 34), ("对应上级部门", 33),
-                    ("上级部门职责", 62.5), ("镇配合职责", 62.5)),
-    "withdrawn": (("序号", 14), ("事项类别", 34), ("事项名称", 87), ("承接部门及工作方式", 90)),
+    "basic": (("no", "序号", 14), ("category", "事项类别", 34), ("name", "事项名称", 177)),
+    "cooperative": (("no", "序号", 12), ("category", "事项类别", 21), ("name", "事项名称", 34),
+                    ("departments", "对应上级部门", DEPARTMENTS),
+                    ("department_duties", "上级部门职责", 62.5), ("town_duties", "镇配合职责", 62.5)),
+    "withdrawn": (("no", "序号", 14), ("category", "事项类别", 34), ("name", "事项名称", 87),
+                  ("takeover", "承接部门及工作方式", 90)),
 }
+DEPARTMENT_EMS = (6, 9)
+"""The department column holds its longest word, and at least 6, at most 9 characters a line."""
+TAKEOVER_LABEL = "承接方式："
+WORDS_AT_MOST = 10
+"""Department names have a handful of words (米东区/党史/地方志/编纂/委员会/办公室 has six)."""
 
 SPLIT_SHARE = 0.85
 """A row estimated taller than this share of a page may split: Word clips a cantSplit row taller than a page.
@@ -58,12 +94,46 @@ long for short rows, where lines end early); 0.85 leaves room for fonts a little
 
 PAGE_NUMBERS = {"total": ("第 ", "PAGE", " 页，共 ", "NUMPAGES", " 页"), "dash": ("— ", "PAGE", " —")}
 
+KEPT, INSERTED, DELETED = 0, 1, -1
+
+
+@dataclass(frozen=True)
+class Para:
+    """A paragraph to write: its text as (op, text) runs, its style, and its list numbering.
+
+    op is KEPT, INSERTED or DELETED (tracked changes; the edition has only KEPT runs). state says
+    whether the paragraph itself (its mark) is inserted or deleted whole. number is "item" (序号) or
+    "point" (a duty point); restart starts the point numbering afresh (the first point of a block).
+    """
+
+    runs: tuple[tuple[int, str], ...]
+    style: str
+    state: int = KEPT
+    number: str | None = None
+    restart: bool = False
+
+    @classmethod
+    def plain(cls, text: str, style: str, **kw) -> Para:
+        return cls(((KEPT, text),), style, **kw)
+
+    def text(self) -> str:
+        """Return the text as shown with changes marked (inserted and deleted runs both)."""
+        return "".join(text for _, text in self.runs)
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """Who made the tracked changes, and when (w:author, w:date)."""
+
+    author: str
+    date: str
+
 
 @dataclass
 class Template:
     """The opened template: the document to write into, its styles and the page set-up of each part."""
 
-    word: object
+    word: DocxDocument
     styles: dict
     explanation: object  # sectPr of the explanation: the template's first section, header and footer included
     lists: list  # sectPr of each list: the template's later sections (the last one serves any further list)
@@ -92,42 +162,6 @@ def open_template(options: BuildOptions) -> Template:
     return Template(word, styles, first, lists)
 
 
-def close_section(template: Template, sectPr, last: bool) -> None:
-    """End the part just written with its page set-up (the last part's goes at the end of the body)."""
-    body = template.word.element.body
-    if last:
-        body.append(sectPr)
-    else:
-        end_section(body, sectPr, template.styles["break"].style_id)
-
-
-def finish(template: Template, doc: Document, options: BuildOptions, title: str | None = None) -> bytes:
-    """Write the footer and the properties, and return the package with no build time in it."""
-    _write_footers(template.word, template.styles["footer"], options.page_numbers)
-    _set_properties(template.word, doc)
-    if title:
-        template.word.core_properties.title = title
-    buffer = io.BytesIO()
-    template.word.save(buffer)
-    stamp = revision_datetime(doc)
-    return normalized_zip(buffer.getvalue(), (max(stamp.year, 1980), stamp.month, stamp.day,
-                                              stamp.hour, stamp.minute, stamp.second))
-
-
-def render(doc: Document, options: BuildOptions) -> bytes:
-    """Return the bytes of the Word edition of the document."""
-    template = open_template(options)
-    writer = _Writer(template.word, template.styles, template.list_section(0))
-    writer.explanation(doc)
-    close_section(template, template.explanation, last=False)
-    for i, duty_list in enumerate(doc.lists):
-        section = template.list_section(i)
-        writer.use_section(section)
-        writer.duty_list(duty_list)
-        close_section(template, section, last=i == len(doc.lists) - 1)
-    return finish(template, doc, options)
-
-
 def check_styles(word) -> dict:
     """Return the template's style for each purpose; raise if the template lacks one."""
     found, missing = {}, []
@@ -146,120 +180,341 @@ def check_styles(word) -> dict:
     return found
 
 
-class _Writer:
-    """Write the explanation and the list tables into the body of the template document."""
+@dataclass
+class ListTable:
+    """A list's table being written: the table, its column keys and widths (twips) and a page's room."""
 
-    def __init__(self, word, styles: dict, landscape):
-        self.word, self.styles = word, styles
-        self.use_section(landscape)
-        self.margins = cell_margins(styles["table"].element)
+    table: Table
+    keys: list[str]
+    widths: list[int]
+    room: float
+    numbering: int | None  # the w:num of its 序号, None when the numbers are written as text
+
+
+class Writer:
+    """Write paragraphs and list tables into the template's body, section by section.
+
+    With tracking, inserted and deleted runs, paragraphs and rows are written as tracked changes.
+    """
+
+    def __init__(self, doc: Document, template: Template, tracking: Tracking | None = None):
+        self.template, self.word, self.styles, self.tracking = template, template.word, template.styles, tracking
+        self.places = wordbreak.places(doc.region, doc.township)
+        self.next_id = 1
+        self.use_section(template.list_section(0))
+        self.margins = cell_margins(self.styles["table"].element)
         # python-docx looks a style up anew on every paragraph.style = …; resolve each id once (None: the default)
-        self.style_ids = {purpose: word.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
-                          for purpose, style in styles.items() if style.type == WD_STYLE_TYPE.PARAGRAPH}
-        cell = styles["cell"]
+        self.style_ids = {purpose: self.word.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+                          for purpose, style in self.styles.items() if style.type == WD_STYLE_TYPE.PARAGRAPH}
+        cell = self.styles["cell"]
         self.font = _inherited(cell, lambda s: s.font.size) or Pt(12)
         line = _inherited(cell, lambda s: s.paragraph_format.line_spacing)
         self.line = line if hasattr(line, "pt") else Pt(self.font.pt * 1.5)
+        self.numbering = ListNumbering(numbering_root(self.word))
+        self.points: int | None = None
+
+    # --- sections ---------------------------------------------------------------------------------
 
     def use_section(self, sectPr) -> None:
         """Lay the next table out for the text block of this page set-up."""
         self.width, self.height = text_block(sectPr)
 
-    def paragraph(self, text: str, style: str):
-        paragraph = self.word.add_paragraph()
-        self._write(paragraph, text, style)
-        return paragraph
+    def close_section(self, sectPr, last: bool) -> None:
+        """End the part just written with its page set-up; the last part ends with a paragraph, then it.
 
-    def _write(self, paragraph, text: str, style: str) -> None:
-        paragraph._p.style = self.style_ids[style]
-        paragraph.add_run(text)
+        LibreOffice shows every row of a table that ends the body as changed (NOTES.md): an empty
+        paragraph after the last table avoids it, in the edition and the tracked diff alike.
+        """
+        body = self.word.element.body
+        if last:
+            end_section(body, None, self.style_ids["break"])
+            body.append(sectPr)
+        else:
+            end_section(body, sectPr, self.style_ids["break"])
 
-    def explanation(self, doc: Document) -> None:
-        self.paragraph(doc.explanation.title, "title")
-        for section in doc.explanation.sections:
-            self.paragraph(section.heading, "heading")
-            for text in section.paragraphs:
-                self.paragraph(text, "body")
+    # --- paragraphs -------------------------------------------------------------------------------
 
-    def list_table(self, key: str):
-        """Add a list's table with its repeating header row; return it, its column widths and a page's room."""
-        columns = COLUMNS[key]
-        share = sum(s for _, s in columns)
-        widths = [math.floor(self.width * s / share) for _, s in columns]
+    def paragraph(self, para: Para) -> None:
+        """Add a paragraph to the body."""
+        self.write(self.word.add_paragraph(), para)
+
+    def write(self, paragraph, para: Para, numbering: int | None = None) -> list:
+        """Fill an empty paragraph with para's runs; return the run elements written."""
+        p = paragraph._p
+        p.style = self.style_ids[para.style]
+        if para.number == "item" and numbering is not None:
+            self.numbering.apply(p, numbering)
+        elif para.number == "point":
+            if para.restart or self.points is None:
+                self.points = self.numbering.new_list("point")
+            self.numbering.apply(p, self.points)
+        runs = []
+        for op, text in para.runs:
+            if not text:
+                continue
+            run = paragraph.add_run()._r
+            _set_text(run, text, deleted=op == DELETED)
+            if op != KEPT:
+                wrapper = self._mark("w:ins" if op == INSERTED else "w:del")
+                run.addprevious(wrapper)
+                wrapper.append(run)
+            runs.append(run)
+        if para.state != KEPT:
+            mark_change(p.get_or_add_pPr(), self._mark("w:ins" if para.state == INSERTED else "w:del"))
+        return runs
+
+    def _mark(self, tag: str):
+        if self.tracking is None:
+            raise ValueError("a tracked change in an edition written without tracking")
+        element = OxmlElement(tag)
+        element.set(qn("w:id"), str(self.next_id))
+        element.set(qn("w:author"), self.tracking.author)
+        element.set(qn("w:date"), self.tracking.date)
+        self.next_id += 1
+        return element
+
+    def comment(self, paragraph, text: str) -> None:
+        """Attach a Word comment (comments part) to a whole paragraph, dated like the tracked changes."""
+        author, date = (self.tracking.author, self.tracking.date) if self.tracking else ("dutydocs", None)
+        comment = self.word.comments.add_comment(text=text, author=author, initials="")
+        if date:  # python-docx stamps the clock; the report must not depend on it
+            for element in comment.part.element.iterchildren(qn("w:comment")):
+                if element.get(qn("w:id")) == str(comment.comment_id):
+                    element.set(qn("w:date"), date)
+        add_comment_range(paragraph._p, comment.comment_id)
+
+    # --- tables -----------------------------------------------------------------------------------
+
+    def widths(self, duty_list: DutyList) -> list[int]:
+        """Return the column widths in twips: the department column as wide as its longest word."""
+        columns = COLUMNS[duty_list.key]
+        em = self.font.pt * 20
+        across = self.margins[0]
+        fixed = {}
+        for key, _, share in columns:
+            if share is DEPARTMENTS:
+                fixed[key] = round(self.department_ems(duty_list) * em + across + em * 0.2)
+        share = sum(s for _, _, s in columns if s is not DEPARTMENTS)
+        rest = self.width - sum(fixed.values())
+        widths = [fixed[key] if s is DEPARTMENTS else math.floor(rest * s / share) for key, _, s in columns]
         widths[-1] += self.width - sum(widths)
+        return widths
+
+    def department_ems(self, duty_list: DutyList) -> int:
+        """Return the characters a line of the department column holds: what its longest word needs, within DEPARTMENT_EMS."""
+        low, high = DEPARTMENT_EMS
+        names = [name for item in duty_list.items for name in getattr(item, "departments", ())]
+        longest = max((math.ceil(wordbreak.width(word)) for name in names
+                       for word in wordbreak.words(name, self.places)), default=low)
+        need = min(max(longest, low), high)
+        while need < high and any(self.department_lines(name, need) == [name] and wordbreak.width(name) > need
+                                  for name in names):
+            need += 1  # a wider column where a name would otherwise leave one character alone
+        return need
+
+    def department_lines(self, name: str, per_line: float) -> list[str]:
+        """Return a department name's lines: breaks only between words (dutydocs.wordbreak), else as Word breaks it.
+
+        wordbreak.lines tries every layout of a name's words; a text of more than WORDS_AT_MOST words is
+        no department name, and Word breaks it.
+        """
+        if len(wordbreak.words(name, self.places)) > WORDS_AT_MOST:
+            return [name]
+        return wordbreak.lines(name, math.floor(per_line + 1e-6), self.places) or [name]
+
+    def list_table(self, duty_list: DutyList, numbered: bool = True, title: Para | None = None) -> ListTable:
+        """Add a list's title and its table with the repeating header row; column widths from duty_list."""
+        self.paragraph(title or Para.plain(duty_list.title, "list_title"))
+        columns = COLUMNS[duty_list.key]
+        widths = self.widths(duty_list)
         table = self.word.add_table(rows=1, cols=len(columns))
         table.style = self.styles["table"]
         table.autofit = False
         fix_table_layout(table._tbl, widths)
         header = table.rows[0]
-        for cell, (text, _), width in zip(header.cells, columns, widths):
+        for cell, (_, text, _), width in zip(header.cells, columns, widths, strict=True):
             cell.width = Twips(width)
-            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
-            self._fill(cell, [(text, "head")])
+            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER  # a two-line header beside one-line ones
+            self._fill(cell, [Para.plain(text, "head")], None)
         mark_row(header._tr, header=True)
-        room = self.height - self._height([[(text, "head")] for text, _ in columns], widths)
-        return table, widths, room
+        room = self.height - self.row_height([[Para.plain(text, "head")] for _, text, _ in columns], widths,
+                                             [key for key, _, _ in columns])
+        return ListTable(table, [key for key, _, _ in columns], widths, room,
+                         self.numbering.new_list("item") if numbered else None)
 
-    def duty_list(self, duty_list: DutyList) -> None:
-        self.paragraph(duty_list.title, "list_title")
-        table, widths, room = self.list_table(duty_list.key)
-        for item in duty_list.items:
-            contents = self._contents(item)
-            row = table.add_row()
-            fits = self._height(contents, widths) <= SPLIT_SHARE * room
-            mark_row(row._tr, cant_split=fits)
-            # A row that may split starts at the top of every cell, so the item's name opens it.
-            align = WD_ALIGN_VERTICAL.CENTER if fits else WD_ALIGN_VERTICAL.TOP
-            for cell, content in zip(row.cells, contents):
-                self._fill(cell, content)
-                cell.vertical_alignment = align
+    def row(self, table: ListTable, cells: list[list[Para]], state: int = KEPT, comment: str | None = None) -> None:
+        """Add an item's row: one cell per column, all top-aligned; a row that fits a page never splits."""
+        fits = self.row_height(cells, table.widths, table.keys) <= SPLIT_SHARE * table.room
+        tr_row = table.table.add_row()
+        mark_row(tr_row._tr, cant_split=fits)
+        if state != KEPT:
+            tr_row._tr.get_or_add_trPr().append(self._mark("w:ins" if state == INSERTED else "w:del"))
+        for cell, paras, key, width in zip(tr_row.cells, cells, table.keys, table.widths, strict=True):
+            cell.vertical_alignment = WD_ALIGN_VERTICAL.TOP
+            if key == "departments":
+                per_line = (width - self.margins[0]) / (self.font.pt * 20)
+                paras = [self._broken(para, per_line) for para in paras]
+            self._fill(cell, paras, table.numbering)
+        if comment:
+            name = tr_row.cells[table.keys.index("name")].paragraphs[0]
+            self.comment(name, comment)
 
-    def _contents(self, item) -> list[list[tuple[str, str]]]:
-        """Return each cell of an item's row as (text, style) paragraphs."""
-        cells = [[(str(item.no), "center")], [(item.category, "center")], [(item.name, "cell")]]
-        if isinstance(item, CooperativeItem):
-            cells.append([(name, "center") for name in item.departments])
-            cells.append(_duties(item.department_duties))
-            cells.append(_duties(item.town_duties))
-        elif isinstance(item, WithdrawnItem):
-            cell = [(item.department, "cell")] if item.department else []
-            if item.takeover:
-                cell.append(("承接方式：" + item.takeover, "cell"))
-            if item.note:
-                cell.append((item.note, "cell"))
-            cells.append(cell)
-        elif not isinstance(item, BasicItem):
-            raise TypeError(f"unknown item type {type(item).__name__}")
-        return cells
+    def _broken(self, para: Para, per_line: float) -> Para:
+        """Return a department name with line breaks between its words, so no word is cut.
 
-    def _fill(self, cell, paragraphs: list[tuple[str, str]]) -> None:
+        A name with tracked changes gets the breaks of its old text and of its new text, each tracked
+        with its side (kept where both break), so accepting or rejecting leaves that side's lines.
+        """
+        def breaks(text: str) -> set[int]:
+            lines = self.department_lines(text, per_line)
+            return {sum(map(len, lines[:k])) for k in range(1, len(lines))}
+
+        old = "".join(text for op, text in para.runs if op != INSERTED)
+        new = "".join(text for op, text in para.runs if op != DELETED)
+        old_breaks, new_breaks = breaks(old), breaks(new)
+        runs, at_old, at_new = [], 0, 0
+        for op, text in para.runs:
+            for char in text:
+                due_old = op != INSERTED and at_old in old_breaks
+                due_new = op != DELETED and at_new in new_breaks
+                if due_old or due_new:
+                    runs.append((KEPT if due_old and due_new else DELETED if due_old else INSERTED, "\n"))
+                    if due_old:
+                        old_breaks.discard(at_old)
+                    if due_new:
+                        new_breaks.discard(at_new)
+                runs.append((op, char))
+                at_old += op != INSERTED
+                at_new += op != DELETED
+        merged: list[tuple[int, str]] = []
+        for op, text in runs:
+            if merged and merged[-1][0] == op:
+                merged[-1] = (op, merged[-1][1] + text)
+            else:
+                merged.append((op, text))
+        return Para(tuple(merged), para.style, para.state, para.number, para.restart)
+
+    def _fill(self, cell, paras: list[Para], numbering: int | None) -> None:
         """Write paragraphs into a new cell (whose one empty paragraph stays, styled, if there are none)."""
         first = cell.paragraphs[0]
         first._p.style = self.style_ids["cell"]
-        for i, (text, style) in enumerate(paragraphs):
-            self._write(first if i == 0 else cell.add_paragraph(), text, style)
+        for i, para in enumerate(paras):
+            self.write(first if i == 0 else cell.add_paragraph(), para, numbering)
 
-    def _height(self, contents, widths: list[int]) -> float:
+    def row_height(self, cells: list[list[Para]], widths: list[int], keys: list[str]) -> float:
         """Estimate a row's height in twips from its text, the column widths and the cell style."""
         em = self.font.pt * 20
         across, down = self.margins
         tallest = 0
-        for paragraphs, width in zip(contents, widths):
+        for paras, width, key in zip(cells, widths, keys, strict=True):
             per_line = max(1, math.floor((width - across) / em))  # whole characters fit on a line
-            lines = sum(max(1, math.ceil(_ems(text) / per_line)) for text, _ in paragraphs)
+            lines = 0
+            for para in paras:
+                text = para.text() + ("99." if para.number == "point" else "")
+                if key == "departments":
+                    lines += sum(max(1, math.ceil(_ems(part) / per_line)) for part in self.department_lines(text, per_line))
+                else:
+                    lines += sum(max(1, math.ceil(_ems(part) / per_line)) for part in text.split("\n"))
             tallest = max(tallest, lines)
         return tallest * self.line.pt * 20 + down
 
 
-def _duties(duties: Duties) -> list[tuple[str, str]]:
+# --- the edition ----------------------------------------------------------------------------------
+
+def title_paras(doc: Document) -> list[Para]:
+    """Return the opening: the document title, then the explanation's title, headings and paragraphs."""
+    paras = [Para.plain(doc.title, "title"), Para.plain(doc.explanation.title, "explanation_title")]
+    for section in doc.explanation.sections:
+        paras.append(Para.plain(section.heading, "heading"))
+        paras.extend(Para.plain(text, "body") for text in section.paragraphs)
+    return paras
+
+
+def numbered_from_one(items) -> bool:
+    """Whether the items are numbered 1, 2, 3 … so that Word's list numbering shows their 序号."""
+    return [item.no for item in items] == list(range(1, len(items) + 1))
+
+
+def item_cells(item, numbered: bool = True) -> list[list[Para]]:
+    """Return each cell of an item's row as paragraphs; 序号 as a list number unless numbered is False."""
+    number = Para(((KEPT, ""),), "center", number="item") if numbered else Para.plain(str(item.no), "center")
+    cells = [[number], [Para.plain(item.category, "center")], [Para.plain(item.name, "cell")]]
+    if isinstance(item, CooperativeItem):
+        cells.append([Para.plain(name, "center") for name in item.departments])
+        cells.append(duty_paras(item.department_duties))
+        cells.append(duty_paras(item.town_duties))
+    elif isinstance(item, WithdrawnItem):
+        cell = [Para.plain(item.department, "cell")] if item.department else []
+        if item.takeover:
+            cell.append(Para.plain(TAKEOVER_LABEL + item.takeover, "cell"))
+        if item.note:
+            cell.append(Para.plain(item.note, "cell"))
+        cells.append(cell)
+    elif not isinstance(item, BasicItem):
+        raise TypeError(f"unknown item type {type(item).__name__}")
+    return cells
+
+
+def duty_paras(duties: Duties) -> list[Para]:
     """Return a duties cell as paragraphs: headings, then points numbered afresh under each heading."""
-    paragraphs = []
+    paras = []
     for block in duties.blocks():
         if block.heading is not None:
-            paragraphs.append((block.heading, "duty_heading"))
-        for label, entry in block.numbered():
-            paragraphs.append((label + entry.text, "cell"))
-    return paragraphs
+            paras.append(Para.plain(block.heading, "duty_heading"))
+        first = True
+        for entry in block.entries:
+            if entry.kind == "point":
+                paras.append(Para.plain(entry.text, "cell", number="point", restart=first))
+                first = False
+            else:
+                paras.append(Para.plain(entry.text, "cell"))
+    return paras
+
+
+def render(doc: Document, options: BuildOptions) -> bytes:
+    """Return the bytes of the Word edition of the document."""
+    template = open_template(options)
+    writer = Writer(doc, template)
+    for para in title_paras(doc):
+        writer.paragraph(para)
+    writer.close_section(template.explanation, last=False)
+    for i, duty_list in enumerate(doc.lists):
+        section = template.list_section(i)
+        writer.use_section(section)
+        numbered = numbered_from_one(duty_list.items)
+        table = writer.list_table(duty_list, numbered)
+        for item in duty_list.items:
+            writer.row(table, item_cells(item, numbered))
+        writer.close_section(section, last=i == len(doc.lists) - 1)
+    return finish(template, doc, options)
+
+
+def finish(template: Template, doc: Document, options: BuildOptions, title: str | None = None) -> bytes:
+    """Write the footer and the properties, and return the package with no build time in it."""
+    _write_footers(template.word, template.styles["footer"], options.page_numbers)
+    _set_properties(template.word, doc)
+    if title:
+        template.word.core_properties.title = title
+    buffer = io.BytesIO()
+    template.word.save(buffer)
+    stamp = revision_datetime(doc)
+    return normalized_zip(buffer.getvalue(), (max(stamp.year, 1980), stamp.month, stamp.day,
+                                              stamp.hour, stamp.minute, stamp.second))
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+def _set_text(run, text: str, deleted: bool) -> None:
+    """Write text into a run: line breaks as w:br, text as w:t (w:delText when deleted)."""
+    for i, part in enumerate(text.split("\n")):
+        if i:
+            run.append(OxmlElement("w:br"))
+        if part:
+            t = OxmlElement("w:delText" if deleted else "w:t")
+            t.text = part
+            if part != part.strip():
+                t.set(qn("xml:space"), "preserve")
+            run.append(t)
 
 
 def _ems(text: str) -> float:

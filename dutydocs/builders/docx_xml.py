@@ -35,7 +35,7 @@ def fix_table_layout(tbl, widths: list[int]) -> None:
     set_attrs(_child(tblPr, "w:tblW", ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
                                         "w:tblLayout", "w:tblCellMar", "w:tblLook")), w=sum(widths), type="dxa")
     set_attrs(_child(tblPr, "w:tblLayout", ("w:tblCellMar", "w:tblLook")), type="fixed")
-    for grid_col, width in zip(tbl.tblGrid.gridCol_lst, widths):
+    for grid_col, width in zip(tbl.tblGrid.gridCol_lst, widths, strict=True):
         grid_col.set(qn("w:w"), str(width))
 
 
@@ -121,13 +121,14 @@ def cell_margins(table_style) -> tuple[int, int]:
 
 
 def end_section(body, sectPr, style_id: str) -> None:
-    """Close the current section with a tiny paragraph carrying its properties."""
+    """Close the current section with a tiny paragraph carrying its properties (or none: a plain tiny paragraph)."""
     p = OxmlElement("w:p")
     pPr = OxmlElement("w:pPr")
     style = OxmlElement("w:pStyle")
     style.set(qn("w:val"), style_id)
     pPr.append(style)
-    pPr.append(sectPr)
+    if sectPr is not None:
+        pPr.append(sectPr)
     p.append(pPr)
     body.append(p)
 
@@ -149,3 +150,126 @@ def normalized_zip(data: bytes, date_time: tuple[int, int, int, int, int, int]) 
             entry.external_attr = 0
             target.writestr(entry, source.read(info.filename))
     return out.getvalue()
+
+
+def mark_change(pPr, mark) -> None:
+    """Mark a paragraph's mark as inserted or deleted (w:pPr/w:rPr/w:ins|w:del), in schema order."""
+    rPr = _child(pPr, "w:rPr", ("w:sectPr", "w:pPrChange"))
+    rPr.insert(0, mark)
+
+
+def add_comment_range(p, comment_id: int) -> None:
+    """Anchor a comment to a whole paragraph: range start after pPr, range end and reference at the end."""
+    start, end = OxmlElement("w:commentRangeStart"), OxmlElement("w:commentRangeEnd")
+    for element in (start, end):
+        element.set(qn("w:id"), str(comment_id))
+    pPr = p.find(qn("w:pPr"))
+    if pPr is not None:
+        pPr.addnext(start)
+    else:
+        p.insert(0, start)
+    p.append(end)
+    run, reference = OxmlElement("w:r"), OxmlElement("w:commentReference")
+    reference.set(qn("w:id"), str(comment_id))
+    run.append(reference)
+    p.append(run)
+
+
+LIST_FORMATS = {"item": "%1", "point": "%1."}
+"""Word list numbering: 序号 as a bare number, duty points as "1." (no tab or space after)."""
+
+
+class ListNumbering:
+    """Word's own list numbering in numbering.xml: one w:num, over its own abstract format, per list.
+
+    Lists sharing an abstract format are one list to LibreOffice, restarted at a list's first
+    paragraph: when a tracked change deletes that paragraph, the next list would go on counting.
+    """
+
+    def __init__(self, numbering):
+        """Start afresh: the template's lists numbered its sample body, which the build replaces."""
+        self.root = numbering
+        for child in numbering.findall(qn("w:num")) + numbering.findall(qn("w:abstractNum")):
+            numbering.remove(child)
+        nums = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]
+        abstracts = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]
+        self.next_num = max(nums, default=0) + 1
+        self.next_abstract = max(abstracts, default=0) + 1
+
+    def _abstract(self, kind: str) -> int:
+        """Add an abstract format of this kind (one level, no indent, nothing after the number)."""
+        aid = self.next_abstract
+        self.next_abstract += 1
+        abstract = OxmlElement("w:abstractNum")
+        abstract.set(qn("w:abstractNumId"), str(aid))
+        multi = OxmlElement("w:multiLevelType")
+        multi.set(qn("w:val"), "singleLevel")
+        abstract.append(multi)
+        lvl = OxmlElement("w:lvl")
+        lvl.set(qn("w:ilvl"), "0")
+        for tag, value in (("w:start", "1"), ("w:numFmt", "decimal"), ("w:suff", "nothing"),
+                           ("w:lvlText", LIST_FORMATS[kind]), ("w:lvlJc", "left")):
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), value)
+            lvl.append(element)
+        pPr, ind = OxmlElement("w:pPr"), OxmlElement("w:ind")
+        set_attrs(ind, left=0, hanging=0)
+        pPr.append(ind)
+        lvl.append(pPr)
+        abstract.append(lvl)
+        first_num = self.root.find(qn("w:num"))
+        if first_num is not None:
+            first_num.addprevious(abstract)  # every abstractNum comes before the first num
+        else:
+            self.root.append(abstract)
+        return aid
+
+    def new_list(self, kind: str) -> int:
+        """Return a new w:num of this kind that counts from 1."""
+        num_id = self.next_num
+        self.next_num += 1
+        num, abstract_id = OxmlElement("w:num"), OxmlElement("w:abstractNumId")
+        num.set(qn("w:numId"), str(num_id))
+        abstract_id.set(qn("w:val"), str(self._abstract(kind)))
+        num.append(abstract_id)
+        override, start = OxmlElement("w:lvlOverride"), OxmlElement("w:startOverride")
+        override.set(qn("w:ilvl"), "0")
+        start.set(qn("w:val"), "1")
+        override.append(start)
+        num.append(override)
+        self.root.append(num)
+        return num_id
+
+    @staticmethod
+    def apply(p, num_id: int) -> None:
+        """Make a paragraph an entry of the list num_id."""
+        pPr = p.get_or_add_pPr()
+        numPr = _child(pPr, "w:numPr", ("w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+                                        "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                                        "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+                                        "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                                        "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+                                        "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+                                        "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange"))
+        ilvl, num = OxmlElement("w:ilvl"), OxmlElement("w:numId")
+        ilvl.set(qn("w:val"), "0")
+        num.set(qn("w:val"), str(num_id))
+        numPr.append(ilvl)
+        numPr.append(num)
+
+
+def numbering_root(word):
+    """Return the document's w:numbering element, adding an empty numbering part if the template has none."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.parts.numbering import NumberingPart
+
+    try:
+        return word.part.part_related_by(RT.NUMBERING).element
+    except KeyError:
+        blob = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                b'<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>')
+        part = NumberingPart.load(PackURI("/word/numbering.xml"), CT.WML_NUMBERING, blob, word.part.package)
+        word.part.relate_to(part, RT.NUMBERING)
+        return part.element

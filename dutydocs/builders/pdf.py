@@ -1,7 +1,6 @@
 """The formal, paginated PDF: Jinja2 templates laid out by WeasyPrint."""
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -69,7 +68,6 @@ def paginated_context(doc: Document, options: BuildOptions) -> dict:
     A trial layout of the whole rows measures every paragraph (trial.py), and paginate.py plans the
     pages; the plan stays in the context under "plans" for checks.
     """
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     if options.page_numbers not in ("total", "dash"):
         raise DutydocsError(f"页码样式只能是 total 或 dash，而不是 {options.page_numbers}")
     ctx = {**context(doc, options), "fixed_lines": True, "plans": {}}

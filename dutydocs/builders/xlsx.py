@@ -1,6 +1,9 @@
 """The Excel edition: one workbook to send to departments, laid out so an edited copy can be imported back.
 
-Sheets: 说明 and one per list. Every list sheet has its title in row 1, the header in row 2 and
+Sheets: 说明 and one per list, and a very hidden sheet that carries the whole revision the workbook
+was made from (REVISION_SHEET), so that a returned copy can be merged three ways without the
+original file. A department copy (dutydocs.copies) is the same workbook holding only its rows,
+opened by a sheet that says how to edit it. Every list sheet has its title in row 1, the header in row 2 and
 one item per row from row 3. Column G (on every list sheet, so a whole row pasted into another
 sheet keeps its id) holds the item's stable id; it is hidden and labelled as not to be edited.
 It is hidden rather than protected: with sheet protection on, Excel and WPS refuse to delete or
@@ -9,7 +12,9 @@ text format of dutydocs.cells. Every text cell is written as a string, never as 
 """
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import math
 import re
 import unicodedata
@@ -21,7 +26,9 @@ from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import tostring
 
 from ..cells import CELL_LIMIT, duties_to_text, names_to_text, ooxml_escape
@@ -39,6 +46,11 @@ ID_COLUMN = 7  # G on every list sheet
 ID_HEADER = "编号（系统使用，请勿修改）"
 KIND_HEADING, KIND_PARAGRAPH = "标题", "段落"
 PROPERTY_PREFIX = "dutydocs."
+GUIDE_SHEET = "填写说明"
+REVISION_SHEET = "dutydocs_revision"
+REVISION_MARK = "dutydocs 修订版本 1（系统使用，请勿修改）"
+REVISION_CHUNK = 30000
+"""Characters of the embedded revision per cell: under Excel's 32,767 even after OOXML escaping."""
 
 
 @dataclass(frozen=True)
@@ -50,19 +62,28 @@ class Column:
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
-    "basic": (Column("no", "序号", 6, True), Column("category", "事项类别", 16, True),
-              Column("name", "事项名称", 80)),
-    "cooperative": (Column("no", "序号", 6, True), Column("category", "事项类别", 10, True),
-                    Column("name", "事项名称", 20), Column("departments", "对应上级部门", 15),
-                    Column("department_duties", "上级部门职责", 45), Column("town_duties", "镇配合职责", 45)),
-    "withdrawn": (Column("no", "序号", 6, True), Column("category", "事项类别", 10, True),
-                  Column("name", "事项名称", 32), Column("department", "承接部门", 18),
-                  Column("takeover", "承接方式", 46), Column("note", "说明", 28)),
+    "basic": (Column("no", "序号", 6, True), Column("category", "事项类别", 14, True),
+              Column("name", "事项名称", 102)),
+    "cooperative": (Column("no", "序号", 5, True), Column("category", "事项类别", 10, True),
+                    Column("name", "事项名称", 15), Column("departments", "对应上级部门", 15),
+                    Column("department_duties", "上级部门职责", 37), Column("town_duties", "镇配合职责", 38)),
+    "withdrawn": (Column("no", "序号", 5, True), Column("category", "事项类别", 10, True),
+                  Column("name", "事项名称", 27), Column("department", "承接部门", 15),
+                  Column("takeover", "承接方式", 40), Column("note", "说明", 25)),
 }
-"""Widths in Excel units (the width of "0"), about 140 in all so that A4 landscape prints near full size."""
+"""Widths in Excel units (the width of "0" in the workbook's default font, DEFAULT_FONT), 122 in all:
+what A4 landscape holds between its margins at full size, so that fit-to-width does not shrink the text."""
 
 BODY_FONT, HEADER_FONT, TITLE_FONT = "仿宋_GB2312", "黑体", "方正小标宋简体"
 GB2312 = 134  # the font charset that tells Excel to fall back to a Chinese font
+DEFAULT_FONT = "宋体"
+"""The workbook's Normal font, whose "0" sets the width unit. Chinese Excel's own default, and a CJK
+font everywhere else: with openpyxl's Calibri, LibreOffice falls back to DejaVu Sans, whose wider
+digits made every column a third wider than planned and fit-to-width shrank the text to 9 pt."""
+DIGIT_PX = 8.3
+"""The width of "0" of DEFAULT_FONT at 11 pt in pixels, as LibreOffice measures it (Excel: 7–8)."""
+CELL_PADDING_PX = 6
+"""What a cell keeps free of text across its width, in pixels."""
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
@@ -80,8 +101,9 @@ ID_HELP = "事项的稳定编号，用于把修改后的副本对应回源文件
 
 BODY_SIZES = (12, 11, 10.5, 10, 9)
 """小四 normally; smaller only for the few items whose text would pass Excel's largest row height."""
-LINE_POINTS = 1.3
-"""Line height as a multiple of the font size: Chinese fonts need more than Excel's Latin default."""
+LINE_POINTS = 1.08
+"""Line pitch as a multiple of the font size. GB fonts (仿宋_GB2312, 宋体) and their stand-ins set lines
+one em apart in Excel, WPS and LibreOffice; the rest is a margin for rounding to whole pixels."""
 MAX_ROW_POINTS = 409  # Excel's largest row height
 
 EXPLANATION_WIDTH = 80
@@ -91,19 +113,38 @@ _NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
 
 def render(doc: Document, options: BuildOptions) -> bytes:
     """Return the bytes of the workbook; the same document always gives the same bytes."""
-    problems = _cell_problems(doc)
+    problems = cell_problems(doc)
     if problems:
         raise DutydocsError(f"有 {len(problems)} 个单元格无法写入 Excel，未生成工作簿", problems)
+    return render_rows(doc, doc, options)
+
+
+def render_rows(doc: Document, shown: Document, options: BuildOptions, department: str = "",
+                guide: tuple[str, ...] = ()) -> bytes:
+    """Return a workbook of the rows of ``shown`` that carries all of ``doc``, the revision it comes from.
+
+    ``department`` names the department a copy is for; ``guide`` is the text of an opening sheet.
+    """
     stamp = revision_datetime(doc).replace(tzinfo=None)
     wb = Workbook()
+    _default_font(wb)
     footer = "第 &P 页，共 &N 页" if options.page_numbers == "total" else "— &P —"
-    _explanation_sheet(wb.active, doc, footer)
-    for duty_list in doc.lists:
-        _list_sheet(wb.create_sheet(LIST_SHEETS[duty_list.key]), duty_list, footer)
+    if guide:
+        _guide_sheet(wb.active, guide)
+        _explanation_sheet(wb.create_sheet(EXPLANATION_SHEET), shown, footer)
+    else:
+        _explanation_sheet(wb.active, shown, footer)
+    for duty_list in shown.lists:
+        ws = wb.create_sheet(LIST_SHEETS[duty_list.key])
+        _list_sheet(ws, duty_list, footer)
+        if guide and not duty_list.items:  # a copy's list with none of its rows: kept for import, not shown
+            ws.sheet_state = "hidden"
+    _revision_sheet(wb.create_sheet(REVISION_SHEET), doc, department)
     _properties(wb, doc, stamp)
+    wb.properties.modified = stamp
     buffer = io.BytesIO()
-    wb.save(buffer)
-    wb.properties.modified = stamp  # openpyxl stamps the save time; put the revision back
+    # stored, not deflated: _reproducible_zip compresses every part once, with fixed dates
+    ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED)).save()
     return _reproducible_zip(buffer.getvalue(), tostring(wb.properties.to_tree()), stamp)
 
 
@@ -119,7 +160,7 @@ def cell_values(item) -> dict[str, object]:
     return values
 
 
-def _cell_problems(doc: Document) -> list[Problem]:
+def cell_problems(doc: Document) -> list[Problem]:
     """Texts Excel cannot hold: longer than a cell allows, or characters XML cannot carry."""
     cells = [(f"{EXPLANATION_SHEET}!A", f"说明“{text[:20]}”", text)
              for section in doc.explanation.sections for text in (section.heading, *section.paragraphs)]
@@ -150,6 +191,13 @@ def _text(cell, value) -> None:
         cell.data_type = "s"
     else:
         cell.value = value
+
+
+def _default_font(wb: Workbook) -> None:
+    """Make DEFAULT_FONT the Normal style's font (openpyxl offers no public setter)."""
+    font = _font(DEFAULT_FONT, 11)
+    wb._fonts = IndexedList([font])
+    wb._named_styles["Normal"].font = font
 
 
 def _font(name: str, size: float, bold: bool = False) -> Font:
@@ -215,8 +263,8 @@ def _list_sheet(ws, duty_list, footer: str) -> None:
 
 def text_lines(text: str, width: float, size: float) -> int:
     """Estimate how many lines wrapped text takes in a column of the given Excel width."""
-    # an Excel width unit is the "0" of the 11 pt default font, about 7 px; a CJK glyph is one em
-    per_line = max((width - 1) * 7 / (size * 96 / 72), 1)
+    # an Excel width unit is the "0" of the 11 pt default font; a CJK glyph is one em
+    per_line = max((width * DIGIT_PX - CELL_PADDING_PX) / (size * 96 / 72), 1)
     lines = 0
     for line in text.split("\n"):
         ems = sum(1 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in line)
@@ -255,6 +303,38 @@ def _explanation_row(ws, row: int, text: str, kind: str, font: Font) -> None:
     cell.font = font
     cell.alignment = Alignment(vertical="top", wrap_text=True)
     _text(ws.cell(row, 2), kind)
+
+
+def _guide_sheet(ws, lines: tuple[str, ...]) -> None:
+    """How to edit this copy: one paragraph a row, the first as the title."""
+    ws.title = GUIDE_SHEET
+    ws.column_dimensions["A"].width = EXPLANATION_WIDTH
+    for row, text in enumerate(lines, 1):
+        size = 16 if row == 1 else 12
+        cell = ws.cell(row, 1)
+        _text(cell, text)
+        cell.font = _font(HEADER_FONT if row == 1 else BODY_FONT, size, bold=row == 1)
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        ws.row_dimensions[row].height = row_height([(text, EXPLANATION_WIDTH)], size)
+    _page_setup(ws, lines[0], "", landscape=False)
+
+
+def revision_digest(department: str, text: str) -> str:
+    """Return the content hash stored beside an embedded revision."""
+    return "sha256:" + hashlib.sha256(f"{department}\n{text}".encode("utf-8")).hexdigest()
+
+
+def _revision_sheet(ws, doc: Document, department: str) -> None:
+    """The whole revision as compact JSON in column A from row 2; A1 marks it, B1 hashes it, C1 names the copy."""
+    from ..source import to_data
+
+    text = json.dumps(to_data(doc), ensure_ascii=False, separators=(",", ":"))
+    ws.sheet_state = "veryHidden"
+    _text(ws.cell(1, 1), REVISION_MARK)
+    _text(ws.cell(1, 2), revision_digest(department, text))
+    _text(ws.cell(1, 3), department)
+    for row, start in enumerate(range(0, len(text), REVISION_CHUNK), 2):
+        _text(ws.cell(row, 1), text[start:start + REVISION_CHUNK])
 
 
 def _comment(text: str) -> Comment:
@@ -313,5 +393,5 @@ def _reproducible_zip(data: bytes, core_xml: bytes, stamp) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
-            zout.writestr(entry, content)
+            zout.writestr(entry, content, compresslevel=1)  # fast: copies are written by the dozen
     return out.getvalue()

@@ -12,9 +12,10 @@ import click
 from ..errors import DutydocsError
 from ..model import Document
 from ..outputs import write_atomic
+from .align import align
 from .compare import Diff, compare
 
-__all__ = ["run_diff", "load_revision", "compare", "render", "Diff", "FORMATS"]
+__all__ = ["run_diff", "load_revision", "compare", "align", "render", "Diff", "FORMATS"]
 
 FORMATS = ("text", "html", "pdf", "docx", "xlsx", "json")
 BINARY = {"pdf", "docx", "xlsx"}

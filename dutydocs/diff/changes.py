@@ -18,6 +18,9 @@ LIST_SHORT = {"basic": "基本", "cooperative": "配合", "withdrawn": "收回"}
 DOCUMENT_TITLES = {"title": "标题", "township": "乡镇", "region": "地区"}
 EXPLANATION_TITLES = {"title": "说明标题", "heading": "小节标题", "paragraph": "说明段落"}
 
+UNCHANGED = ("same", "formatting")
+"""Ops of aligned texts that are not changes: equal, or different in formatting only."""
+
 Ops = tuple[tuple[int, str], ...]
 """diff-match-patch operations: (-1 deleted | 0 kept | 1 inserted, text)."""
 
@@ -57,7 +60,11 @@ class ListChange:
 
 @dataclass(frozen=True)
 class EntryChange:
-    """One entry of a duty cell aligned with its counterpart: op is same|added|removed|modified."""
+    """One entry of a duty cell aligned with its counterpart: op is same|added|removed|modified|formatting.
+
+    formatting: the texts differ in whitespace or character width only (also listed in Diff.formatting).
+    index is the entry's position in the new cell's entries (None for a removed entry).
+    """
 
     op: str
     old: Entry | None
@@ -65,21 +72,27 @@ class EntryChange:
     old_label: str = ""
     new_label: str = ""
     ops: Ops = ()
+    index: int | None = None
 
 
 @dataclass(frozen=True)
 class BlockChange:
-    """One heading block of a duty cell aligned with its counterpart, with its entries aligned."""
+    """One heading block of a duty cell aligned with its counterpart, with its entries aligned.
+
+    op is that of the heading (same|added|removed|modified|formatting); heading_index its position in
+    the new cell's entries (None without a heading in the new cell).
+    """
 
     op: str
     old_heading: str | None
     new_heading: str | None
     heading_ops: Ops
     entries: tuple[EntryChange, ...]
+    heading_index: int | None = None
 
     @property
     def changed(self) -> bool:
-        return self.op != "same" or any(e.op != "same" for e in self.entries)
+        return self.op not in UNCHANGED or any(e.op not in UNCHANGED for e in self.entries)
 
 
 @dataclass(frozen=True)
@@ -220,6 +233,21 @@ class Diff:
         """True when the content differs; formatting-only differences do not count."""
         return bool(self.changes or self.document or self.explanation_title
                     or any(s.changed for s in self.sections))
+
+    def explanation_entries(self) -> Iterator[tuple[str, str, str, Ops]]:
+        """Yield (op, part, section, ops) for each content change of the explanation, in reading order.
+
+        part is title | heading | paragraph; op is modified for the title, else that of the heading or paragraph.
+        These are the entries of the JSON report's "explanation" and its summary's count.
+        """
+        if self.explanation_title:
+            yield "modified", "title", "", self.explanation_title.ops
+        for section in self.sections:
+            if section.op not in UNCHANGED:
+                yield section.op, "heading", section.new_heading or section.old_heading, section.heading_ops
+            for p in section.paragraphs:
+                if p.op not in UNCHANGED:
+                    yield p.op, "paragraph", p.section, p.ops
 
     def explanation_changes(self) -> Iterator[ParagraphChange]:
         for section in self.sections:

@@ -6,6 +6,12 @@ content changed, so a moved and reworded item is both moved and modified. Otherw
 item with content changes is *modified*; one whose number alone changed is counted as renumbered
 in the summary, and is not a change. Differences of whitespace or character width only (equal
 after whitespace removal and NFKC) are not modifications: they are listed in ``Diff.formatting``.
+
+Judgement calls, kept on purpose: an item that changes list changes the fields its new list has
+(a withdrawn item given back loses 承接部门 and 承接方式), so it is moved and modified; of two items
+swapped, or a run reversed, the longest run kept in order stays and the others are moved
+(moves.py); without ids, a name replaced by one with nothing in common (below every threshold of
+matching.py) is one item removed and another added, even at the same place.
 """
 from __future__ import annotations
 

@@ -1,184 +1,189 @@
 """The new Word edition with the changes since the old revision as real tracked changes (w:ins / w:del).
 
-The document is the Word edition of dutydocs/builders/docx.py (same template, styles, page set-up,
-column widths and footer) with the differences tracked: inserted and deleted text as w:ins / w:del
-runs, whole paragraphs with their paragraph mark, whole rows in w:trPr. An item moved to another
-place is a deleted row at its old place and an inserted row at its new place. Numbers (序号) of
-rows that only changed number are written as in the new edition, untracked, so that renumbering
-does not bury the real changes; accepting every change gives exactly the new edition.
+The document is the Word edition (dutydocs/builders/docx.py, written through its public ``Writer``:
+same template, styles, page set-up, column widths, list numbering and footer) with every difference
+tracked, formatting-only ones included: inserted and deleted text as w:ins / w:del runs, whole
+paragraphs with their paragraph mark, whole rows in w:trPr. 序号 and point numbers are Word list
+numbers, so renumbering is no change and both accepting and rejecting every change give exactly the
+new and the old edition. A moved item is a deleted row at its old place and an inserted row at its
+new place, with a Word comment saying where it came from and which words changed (原基本第 90 项。
+事项名称：删“…”，增“…”). Its word changes are not tracked inside the inserted row: LibreOffice 7.4
+then keeps the row on rejecting every change, or the deleted words on accepting (measured with
+tests/lo_uno.py, nested w:ins / w:del either way round).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_ALIGN_VERTICAL
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from ..builders import PROJECT_TEMPLATES, BuildOptions, revision_datetime
-from ..builders import docx as word_edition
-from ..builders.docx_xml import mark_row
+from ..builders.docx import (
+    DELETED,
+    INSERTED,
+    KEPT,
+    TAKEOVER_LABEL,
+    Para,
+    Tracking,
+    Writer,
+    duty_paras,
+    finish,
+    item_cells,
+    numbered_from_one,
+    open_template,
+)
 from ..errors import DutydocsError
-from ..model import CooperativeItem, WithdrawnItem
-from .compare import Diff, DutiesChange, ListChange, Row, text_ops
+from ..model import CooperativeItem, Duties, WithdrawnItem
+from .changes import FIELD_TITLES, FIELDS, LIST_SHORT, Diff, DutiesChange, ListChange, Row
+from .textdiff import compare_duties, compare_names, text_ops
 
-TAKEOVER_LABEL = "承接方式："
-
-
-@dataclass(frozen=True)
-class Para:
-    """A paragraph to write: its text as diff operations, its style, and whether it is inserted or deleted whole."""
-
-    ops: tuple[tuple[int, str], ...]
-    style: str
-    state: str = "same"  # same | inserted | deleted
+WHOLE = {"added": INSERTED, "moved-in": INSERTED, "removed": DELETED, "moved-out": DELETED}
 
 
-def _whole(text: str, style: str, op: int) -> Para:
-    return Para(((op, text),), style, {0: "same", 1: "inserted", -1: "deleted"}[op])
-
-
-def _from_ops(ops, style: str) -> Para:
-    kinds = {op for op, text in ops if text}
-    state = "inserted" if kinds == {1} else "deleted" if kinds == {-1} else "same"
-    return Para(tuple(ops), style, state)
-
-
-def _same_or_ops(old: str | None, new: str | None) -> tuple[tuple[int, str], ...]:
+def _ops(old: str | None, new: str | None) -> tuple[tuple[int, str], ...]:
+    """Return the runs from old to new text: kept whole when equal, else character-level changes."""
     if old == new:
-        return ((0, new or ""),)
+        return ((KEPT, new or ""),)
     return text_ops(old or "", new or "")
 
 
-def tracked_cells(row: Row, contents) -> list[list[Para]]:
-    """Return each cell of a row as paragraphs with tracked operations; contents(item) gives a plain row's cells."""
-    if row.state in ("added", "moved-in", "removed", "moved-out", "same"):
-        op = {"added": 1, "moved-in": 1, "removed": -1, "moved-out": -1, "same": 0}[row.state]
-        item = row.old_item if op < 0 else row.new_item
-        return [[_whole(text, style, op) for text, style in cell] for cell in contents(item)]
-    old, new, fields = row.old_item, row.new_item, row.change.fields
-    cells = [[Para(((0, str(new.no)),), "center")],
-             [_from_ops(_same_or_ops(old.category, new.category), "center")],
-             [_from_ops(_same_or_ops(old.name, new.name), "cell")]]
+def _state(runs) -> int:
+    kinds = {op for op, text in runs if text}
+    return INSERTED if kinds == {INSERTED} else DELETED if kinds == {DELETED} else KEPT
+
+
+def _para(runs, style: str, **kw) -> Para:
+    return Para(tuple(runs), style, _state(runs), **kw)
+
+
+def _whole(para: Para, op: int) -> Para:
+    return Para(tuple((op, text) for _, text in para.runs), para.style, op, para.number, para.restart)
+
+
+def old_item(diff: Diff, row: Row):
+    """Return the old item of a row: its change's, or for an unchanged row with formatting-only differences, its old place's."""
+    place = row.formatting[0].old if row.formatting else None
+    if row.old_item is not None or place is None:
+        return row.old_item
+    return diff.old.list(place.list).items[place.index]
+
+
+def tracked_cells(row: Row, numbered: bool, old=None) -> list[list[Para]]:
+    """Return each cell of a row as paragraphs with tracked runs (序号 as list numbers when numbered)."""
+    old = old if old is not None else row.old_item
+    if row.state in WHOLE or old is None or row.new_item is None:
+        op = WHOLE.get(row.state, KEPT)
+        item = row.new_item if op != DELETED else row.old_item
+        return [[_whole(para, op) for para in cell] for cell in item_cells(item, numbered)]
+    new = row.new_item
+    number = (Para(((KEPT, ""),), "center", number="item") if numbered
+              else _para(_ops(str(old.no), str(new.no)), "center"))
+    cells = [[number], [_para(_ops(old.category, new.category), "center")], [_para(_ops(old.name, new.name), "cell")]]
     if isinstance(new, CooperativeItem):
-        change = fields.get("departments")
-        ops = change.ops if isinstance(change, ListChange) else tuple((0, n) for n in new.departments)
-        cells.append([_whole(name, "center", op) for op, name in ops])
+        cells.append(_departments(getattr(old, "departments", ()), new.departments))
         for name in ("department_duties", "town_duties"):
-            change = fields.get(name)
-            cells.append(_duties_paras(change) if isinstance(change, DutiesChange)
-                         else [_whole(t, s, 0) for t, s in word_edition._duties(getattr(new, name))])
+            cells.append(_duties(getattr(old, name, None), getattr(new, name)))
     elif isinstance(new, WithdrawnItem):
-        cells.append(_withdrawn_paras(old, new))
+        cells.append(_withdrawn(old, new))
     return cells
 
 
-def _withdrawn_paras(old: WithdrawnItem, new: WithdrawnItem) -> list[Para]:
+def _departments(old: tuple[str, ...], new: tuple[str, ...]) -> list[Para]:
+    """Return the department names, a name replaced by one other shown as its changed characters."""
+    change = compare_names(old, new)
+    ops = list(change.ops) if isinstance(change, ListChange) else [(KEPT, n) for n in new]
     paras = []
-    for name, label in (("department", ""), ("takeover", TAKEOVER_LABEL), ("note", "")):
-        a, b = getattr(old, name), getattr(new, name)
-        if a is None and b is None:
-            continue
-        if a is None:
-            paras.append(_whole(label + b, "cell", 1))
-        elif b is None:
-            paras.append(_whole(label + a, "cell", -1))
+    while ops:
+        (op, name), ops = ops[0], ops[1:]
+        if op == DELETED and ops and ops[0][0] == INSERTED and (len(ops) == 1 or ops[1][0] != INSERTED):
+            (_, renamed), ops = ops[0], ops[1:]  # one name out, one in: 米东区市场监督管理局 → 米东区市场监管局
+            paras.append(_para(_ops(name, renamed), "center"))
         else:
-            paras.append(_from_ops(((0, label),) + _same_or_ops(a, b) if label else _same_or_ops(a, b), "cell"))
+            paras.append(Para(((op, name),), "center", op))
     return paras
 
 
-def _duties_paras(change: DutiesChange) -> list[Para]:
-    """Return a duty cell's paragraphs: headings and numbered entries with their tracked changes."""
+def _withdrawn(old, new: WithdrawnItem) -> list[Para]:
+    paras = []
+    for name, label in (("department", ""), ("takeover", TAKEOVER_LABEL), ("note", "")):
+        a, b = getattr(old, name, None), getattr(new, name)
+        if a is None and b is None:
+            continue
+        if a is None or b is None:
+            op = INSERTED if a is None else DELETED
+            paras.append(Para(((op, label + (b if a is None else a)),), "cell", op))
+        else:
+            paras.append(_para((((KEPT, label),) if label else ()) + _ops(a, b), "cell"))
+    return paras
+
+
+def _duties(old: Duties | None, new: Duties) -> list[Para]:
+    """Return a duty cell's paragraphs: headings and points, each block's points one numbered list."""
+    change = compare_duties(old, new)
+    if not isinstance(change, DutiesChange):
+        return duty_paras(new)
     paras = []
     for block in change.blocks:
         if block.old_heading is not None or block.new_heading is not None:
-            paras.append(_from_ops(_same_or_ops(block.old_heading, block.new_heading), "duty_heading"))
+            paras.append(_para(_ops(block.old_heading, block.new_heading), "duty_heading"))
+        first = True
         for entry in block.entries:
-            if entry.op == "added":
-                paras.append(_whole(entry.new_label + entry.new.text, "cell", 1))
-            elif entry.op == "removed":
-                paras.append(_whole(entry.old_label + entry.old.text, "cell", -1))
-            else:
-                label = _same_or_ops(entry.old_label, entry.new_label)
-                body = entry.ops if entry.op == "modified" else ((0, entry.new.text),)
-                paras.append(Para(tuple(op for op in label + tuple(body) if op[1]), "cell"))
+            pairs = [(entry.old, entry.new)]
+            if entry.old is not None and entry.new is not None and entry.old.kind != entry.new.kind:
+                pairs = [(entry.old, None), (None, entry.new)]  # a point become a paragraph: out, then in
+            for a, b in pairs:
+                if a is not None and b is not None:
+                    runs, kind = _ops(a.text, b.text), b.kind
+                elif b is not None:
+                    runs, kind = ((INSERTED, b.text),), b.kind
+                elif a is not None:
+                    runs, kind = ((DELETED, a.text),), a.kind
+                else:
+                    continue
+                point = kind == "point"
+                paras.append(_para(runs, "cell", number="point" if point else None, restart=point and first))
+                first = first and not point
     return paras
 
 
-class _TrackedWriter(word_edition._Writer):
-    """The Word edition's writer, writing paragraphs and rows with tracked changes."""
+def tracked_opening(diff: Diff) -> list[Para]:
+    """Return the document title and the explanation with their changes tracked."""
+    old, new = diff.old, diff.new
+    paras = [_para(_ops(old.title, new.title), "title"),
+             _para(_ops(old.explanation.title, new.explanation.title), "explanation_title")]
+    for section in diff.sections:
+        heading = _para(_ops(section.old_heading, section.new_heading), "heading")
+        paras.append(heading)
+        for p in section.paragraphs:
+            paras.append(_para(_ops(p.old, p.new), "body"))
+    return paras
 
-    def __init__(self, word, styles, landscape, author: str, date: str):
-        super().__init__(word, styles, landscape)
-        self.author, self.date = author, date
-        self.next_id = 1
-        # python-docx looks a style up anew on every paragraph.style = …; resolve each id once (None: the default)
-        self.style_ids = {purpose: word.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
-                          for purpose, style in styles.items() if style.type == WD_STYLE_TYPE.PARAGRAPH}
 
-    def _mark(self, tag: str):
-        element = OxmlElement(tag)
-        element.set(qn("w:id"), str(self.next_id))
-        element.set(qn("w:author"), self.author)
-        element.set(qn("w:date"), self.date)
-        self.next_id += 1
-        return element
+def word_changes(old, new) -> str:
+    """Return what changed in a moved item's words, for its comment: 事项名称：删“…”，增“…”；上级部门职责有改动."""
+    notes = []
+    for name in FIELDS:
+        a, b = getattr(old, name, None), getattr(new, name, None)
+        if a == b:
+            continue
+        if isinstance(a, (str, type(None))) and isinstance(b, (str, type(None))):
+            ops = text_ops(a or "", b or "")
+            words = [f"{'删' if op < 0 else '增'}“{text}”" for op, text in ops if op and text.strip()]
+            notes.append(f"{FIELD_TITLES[name]}：{'，'.join(words)}" if words else f"{FIELD_TITLES[name]}有改动")
+        else:
+            notes.append(f"{FIELD_TITLES[name]}有改动")
+    return "；".join(notes)
 
-    def write(self, paragraph, para: Para) -> None:
-        """Fill an empty paragraph with the runs of para, inserted and deleted text tracked."""
-        p = paragraph._p
-        p.style = self.style_ids[para.style]
-        for op, text in para.ops:
-            if not text:
-                continue
-            run = paragraph.add_run(text)._r
-            if op == 0:
-                continue
-            for t in run.findall(qn("w:t")):
-                if op < 0:
-                    t.tag = qn("w:delText")
-            wrapper = self._mark("w:ins" if op > 0 else "w:del")
-            run.addprevious(wrapper)
-            wrapper.append(run)
-        if para.state != "same":
-            pPr = p.get_or_add_pPr()
-            rPr = OxmlElement("w:rPr")
-            rPr.append(self._mark("w:ins" if para.state == "inserted" else "w:del"))
-            pPr.append(rPr)
 
-    def body_paragraph(self, para: Para) -> None:
-        self.write(self.word.add_paragraph("", self.styles[para.style]), para)
-
-    def tracked_explanation(self, diff: Diff) -> None:
-        title = diff.explanation_title
-        self.body_paragraph(_from_ops(title.ops if title else ((0, diff.new.explanation.title),), "title"))
-        for section in diff.sections:
-            self.body_paragraph(_from_ops(_same_or_ops(section.old_heading, section.new_heading), "heading"))
-            for p in section.paragraphs:
-                self.body_paragraph(_from_ops(p.ops, "body"))
-
-    def tracked_list(self, key: str, title: str, rows: list[Row]) -> None:
-        self.paragraph(title, "list_title")
-        table, widths, room = self.list_table(key)
-        for row in rows:
-            cells = tracked_cells(row, self._contents)
-            estimate = [[("".join(t for _, t in para.ops), para.style) for para in cell] for cell in cells]
-            fits = self._height(estimate, widths) <= word_edition.SPLIT_SHARE * room
-            tr_row = table.add_row()
-            mark_row(tr_row._tr, cant_split=fits)
-            if row.state in ("added", "moved-in", "removed", "moved-out"):
-                tr_row._tr.get_or_add_trPr().append(
-                    self._mark("w:ins" if row.state in ("added", "moved-in") else "w:del"))
-            align = WD_ALIGN_VERTICAL.CENTER if fits else WD_ALIGN_VERTICAL.TOP
-            for cell, paras in zip(tr_row.cells, cells):
-                cell.vertical_alignment = align
-                for k, para in enumerate(paras):
-                    self.write(cell.paragraphs[0] if k == 0 else cell.add_paragraph(), para)
-                if not paras:
-                    cell.paragraphs[0].style = self.styles["cell"]
+def _comment(row: Row) -> str | None:
+    """Return the comment of a moved item's rows: where it came from (and its word changes), where it went."""
+    if row.state == "moved-in" and row.old is not None:
+        words = word_changes(row.old_item, row.new_item) if row.old_item is not None else ""
+        return f"原{LIST_SHORT[row.old.list]}第 {row.old.no} 项" + (f"。{words}" if words else "")
+    if row.state == "moved-out" and row.new is not None:
+        return f"移至{LIST_SHORT[row.new.list]}第 {row.new.no} 项"
+    return None
 
 
 def change_datetime(diff: Diff, change_date: str | None) -> str:
@@ -187,7 +192,7 @@ def change_datetime(diff: Diff, change_date: str | None) -> str:
         day, _, time = change_date.removesuffix("Z").partition("T")
         time = (time or "00:00") + (":00" if len(time or "00:00") == 5 else "")
         return f"{day}T{time}Z"
-    stamp = revision_datetime(diff.new).astimezone(timezone.utc)
+    stamp = revision_datetime(diff.new).astimezone(UTC)
     return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -197,19 +202,24 @@ def render_docx(diff: Diff, author: str = "dutydocs", change_date: str | None = 
     options = options or BuildOptions(templates=PROJECT_TEMPLATES)
     if not author.strip():
         raise DutydocsError("修订作者不能为空（--author）")
-    template = word_edition.open_template(options)
-    writer = _TrackedWriter(template.word, template.styles, template.list_section(0), author,
-                            change_datetime(diff, change_date))
-    writer.tracked_explanation(diff)
-    word_edition.close_section(template, template.explanation, last=False)
+    template = open_template(options)
+    writer = Writer(diff.new, template, Tracking(author, change_datetime(diff, change_date)))
+    for para in tracked_opening(diff):
+        writer.paragraph(para)
+    writer.close_section(template.explanation, last=False)
     lists = diff.new.lists
     for i, duty_list in enumerate(lists):
         section = template.list_section(i)
         writer.use_section(section)
-        writer.tracked_list(duty_list.key, duty_list.title, diff.rows[duty_list.key])
-        word_edition.close_section(template, section, last=i == len(lists) - 1)
+        old_list = next((dl for dl in diff.old.lists if dl.key == duty_list.key), None)
+        numbered = numbered_from_one(duty_list.items) and (old_list is None or numbered_from_one(old_list.items))
+        title = _para(_ops(old_list.title if old_list else duty_list.title, duty_list.title), "list_title")
+        table = writer.list_table(duty_list, numbered, title)
+        for row in diff.rows[duty_list.key]:
+            writer.row(table, tracked_cells(row, numbered, old_item(diff, row)), WHOLE.get(row.state, KEPT), _comment(row))
+        writer.close_section(section, last=i == len(lists) - 1)
     _show_revisions(template.word)
-    return word_edition.finish(template, diff.new, options, title=f"{diff.new.title}（修订稿）")
+    return finish(template, diff.new, options, title=f"{diff.new.title}（修订稿）")
 
 
 def _show_revisions(word) -> None:
@@ -227,4 +237,4 @@ def _show_revisions(word) -> None:
             settings.append(track)
 
 
-__all__ = ["render_docx", "tracked_cells", "change_datetime"]
+__all__ = ["change_datetime", "render_docx", "tracked_cells", "tracked_opening"]

@@ -1,13 +1,12 @@
 """The HTML report (self-contained, printable) and the same report as PDF through WeasyPrint."""
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from ..builders import PROJECT_TEMPLATES, BuildOptions
 from ..builders.web import inline_text, render_template
 from ..model import LIST_KEYS, LIST_TITLES, CooperativeItem, Item, WithdrawnItem
-from .changes import DOCUMENT_TITLES, FIELD_TITLES, KIND_TITLES, LIST_SHORT, Diff, DutiesChange, ListChange, TextChange
+from .changes import UNCHANGED, DOCUMENT_TITLES, FIELD_TITLES, KIND_TITLES, LIST_SHORT, Diff, DutiesChange, ListChange, TextChange
 from .formatting import NOTE, SECTION_TITLE, formatting_rows
 
 TEMPLATE = "diff.html.j2"
@@ -41,9 +40,9 @@ def _field(name: str, change) -> dict:
         if not block.changed:
             continue
         entries = [{"op": e.op, "label": e.new_label if e.new is not None else e.old_label,
-                    "old_label": e.old_label, "ops": e.ops} for e in block.entries if e.op != "same"]
+                    "old_label": e.old_label, "ops": e.ops} for e in block.entries if e.op not in UNCHANGED]
         text = block.new_heading or block.old_heading
-        heading = block.heading_ops or (((0, text),) if text else ())
+        heading = block.heading_ops if block.op not in UNCHANGED else (((0, text),) if text else ())
         blocks.append({"op": block.op, "heading": heading, "entries": entries})
     return {"title": FIELD_TITLES[name], "kind": "duties", "blocks": blocks}
 
@@ -91,8 +90,6 @@ def render_pdf(diff: Diff, templates: Path = PROJECT_TEMPLATES) -> bytes:
 
     from ..builders.pdf import templates_only_fetcher
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
     html = render_html(diff, templates)
     base = templates.resolve().as_uri() + "/"
     return HTML(string=html, base_url=base, url_fetcher=templates_only_fetcher(templates)).write_pdf()

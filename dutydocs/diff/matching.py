@@ -4,7 +4,9 @@ All three lists are matched at once, so an item that changes list is one move. I
 
 1. by stable ``id`` where both revisions carry it;
 2. between items that cannot be told apart by id (one of the two has none): exact (category + name),
-   then exact name alone — among equal keys the same list and the nearest place first;
+   then exact name alone — among all the items of one key, the nearest pairs first (the same list
+   before another, then the nearest relative place), so a new item of the same name in an earlier
+   list does not take the old item that stayed in its own;
 3. the items still unmatched, by similarity, assigned globally (one old item to at most one new
    item, best total score) with scipy's ``linear_sum_assignment``, one connected group of
    candidate pairs at a time.
@@ -15,29 +17,35 @@ normalised names and of the normalised whole items (name, departments, duties, �
 * a pair may be matched when ``name >= NAME_THRESHOLD``, or ``body >= BODY_THRESHOLD``, or —
   a heavy rewrite in place — when both are in the same list and category, the new item stands
   where the old one stood (between the new places of the matched items around the old one), and
-  ``body >= REWRITE_THRESHOLD``;
-* its score is ``max(name, body)`` plus ``CATEGORY_BONUS`` for the same category, ``PLACE_BONUS``
-  for the same place as above, less the distance between the relative positions in their lists
-  (0–1; 1 across lists) as a tie-break. So a heavily reworded item stays paired with its own
-  item rather than with a similar new item elsewhere; of two old items merged into one, the more
-  similar is the one modified and the other is removed; of an item split in two, the more similar
-  part is the one modified and the other is added.
+  ``body >= REWRITE_THRESHOLD`` or ``kept >= KEPT_THRESHOLD``, with ``kept`` the rapidfuzz
+  ``fuzz.partial_ratio`` of the names: the shorter name found nearly whole in the longer, as when a
+  short name is expanded to several times its length or a long one cut down to its first clause;
+* its score is ``max(name, body)``, plus ``PLACE_BONUS`` when list, category and place agree as
+  above, less the distance between the relative positions in their lists (0–1; 1 across lists)
+  as a tie-break. So a heavily reworded item stays paired with its own item rather than with a
+  new item elsewhere up to ``PLACE_BONUS`` more similar; an item moved elsewhere stays itself
+  unless the new item at its old place is nearly as similar; of two old items merged into one,
+  the more similar is the one modified and the other is removed; of an item split in two, the
+  more similar part is the one modified and the other is added.
+
+Without ids an exact name is taken as identity before any similarity (step 2): a removed item and an
+unrelated new item that happens to carry the same name elsewhere are reported as one move.
 
 Candidates: up to ``DIRECT_PAIRS`` unmatched pairs are all scored. Beyond that, each new item's
 candidates are the ``CANDIDATES`` old items sharing most of its rarer character bigrams, over the
-name and over the whole item alike, plus every pair standing in the same place; each candidate is
-scored exactly as on the direct path, so both paths give the same pairs whenever the index finds them.
+name and over the whole item alike, plus the pairs standing in the same place where that place holds
+at most ``CANDIDATES`` new items; each candidate is scored exactly as on the direct path, so both
+paths give the same pairs whenever the index finds them.
 """
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-import numpy as np
 from rapidfuzz import fuzz, process
-from scipy.optimize import linear_sum_assignment
 
 from ..model import Document, Item
 from .align import normalise
@@ -49,10 +57,11 @@ BODY_THRESHOLD = 85
 """Least whole-item similarity for the same item when the names alone are further apart."""
 REWRITE_THRESHOLD = 50
 """Least whole-item similarity for a heavy rewrite that kept its list, category and place."""
-CATEGORY_BONUS = 10
-"""Score added when both items are in the same category."""
-PLACE_BONUS = 20
-"""Score added when the new item stands where the old one stood (same list, between the same neighbours)."""
+KEPT_THRESHOLD = 85
+"""Least partial_ratio of the names (the shorter found in the longer, about one character in seven
+differing at most) for a name expanded or cut down in place."""
+PLACE_BONUS = 30
+"""Score added when the new item stands where the old one stood: same list and category, between the same neighbours."""
 DIRECT_PAIRS = 250_000
 """Up to this many unmatched pairs are all scored; beyond it candidates come from the bigram index."""
 CANDIDATES = 20
@@ -123,14 +132,14 @@ def match(old: list[Slot], new: list[Slot], direct_pairs: int = DIRECT_PAIRS) ->
         for i, slot in enumerate(old):
             if i not in pairs:
                 waiting[key(slot)].append(i)
+        arriving: dict = defaultdict(list)
         for j, slot in enumerate(new):
-            if j in taken:
-                continue
-            candidates = [i for i in waiting.get(key(slot), ()) if eligible(i, j)]
-            if candidates:
-                i = min(candidates, key=lambda i: (distance(i, j), i))
-                waiting[key(slot)].remove(i)
-                pair(i, j, how)
+            if j not in taken and key(slot) in waiting:
+                arriving[key(slot)].append(j)
+        for k, news in arriving.items():  # nearest pairs first over all items of the key, not new item by new item
+            for _, i, j in sorted((distance(i, j), i, j) for i in waiting[k] for j in news if eligible(i, j)):
+                if i not in pairs and j not in taken:
+                    pair(i, j, how)
 
     left_old = [i for i in range(len(old)) if i not in pairs]
     left_new = [j for j in range(len(new)) if j not in taken]
@@ -167,35 +176,47 @@ class _Scorer:
         o, n = self.old[i], self.new[j]
         same_category = normalise(o.item.category) == normalise(n.item.category)
         in_place = same_category and self.in_place(i, j)
-        if not (name >= NAME_THRESHOLD or whole >= BODY_THRESHOLD or (in_place and whole >= REWRITE_THRESHOLD)):
+        if not (name >= NAME_THRESHOLD or whole >= BODY_THRESHOLD or (in_place and (
+                whole >= REWRITE_THRESHOLD or fuzz.partial_ratio(self.names_old[a], self.names_new[b]) >= KEPT_THRESHOLD))):
             return None
-        return (max(name, whole) + CATEGORY_BONUS * same_category + PLACE_BONUS * in_place
-                - self.distance(i, j))
+        return max(name, whole) + PLACE_BONUS * in_place - self.distance(i, j)
 
     def direct(self) -> list[tuple[float, int, int]]:
         """Score every unmatched pair."""
         if not self.left_old or not self.left_new:
             return []
+        import numpy as np  # here: numpy and scipy are needed only when items are left unmatched
+
         names = process.cdist(self.names_old, self.names_new, scorer=fuzz.ratio, dtype=np.float64)
         wholes = process.cdist(self.bodies_old, self.bodies_new, scorer=fuzz.ratio, dtype=np.float64)
-        hopeful = np.argwhere((names >= NAME_THRESHOLD) | (wholes >= min(BODY_THRESHOLD, REWRITE_THRESHOLD)))
-        return self._edges((int(a), int(b), float(names[a, b]), float(wholes[a, b])) for a, b in hopeful)
+        hopeful = {(int(a), int(b)) for a, b in
+                   np.argwhere((names >= NAME_THRESHOLD) | (wholes >= min(BODY_THRESHOLD, REWRITE_THRESHOLD)))}
+        hopeful.update(self.same_place())
+        return self._edges((a, b, float(names[a, b]), float(wholes[a, b])) for a, b in sorted(hopeful))
 
     def indexed(self) -> list[tuple[float, int, int]]:
-        """Score the candidates from the bigram index (name and whole item) and the pairs in the same place."""
+        """Score the candidates from the bigram index (name and whole item) and the pairs in a narrow same place."""
         candidates: set[tuple[int, int]] = set()
         for olds, news in ((self.names_old, self.names_new), (self.bodies_old, self.bodies_new)):
             candidates.update(_indexed_candidates(olds, news))
-        by_list: dict[str, list[int]] = defaultdict(list)
-        for b, j in enumerate(self.left_new):
-            by_list[self.new[j].place.list].append(b)
-        for a, i in enumerate(self.left_old):
-            lo, hi = self.gaps[i]
-            for b in by_list[self.old[i].place.list]:
-                if lo < self.new[self.left_new[b]].place.index < hi:
-                    candidates.add((a, b))
+        candidates.update(self.same_place(CANDIDATES))
         return self._edges((a, b, fuzz.ratio(self.names_old[a], self.names_new[b]),
                             fuzz.ratio(self.bodies_old[a], self.bodies_new[b])) for a, b in sorted(candidates))
+
+    def same_place(self, most: int | None = None) -> set[tuple[int, int]]:
+        """Return the unmatched pairs standing in the same place (see in_place), where that place holds at most
+        ``most`` unmatched new items (any number when None)."""
+        by_list: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for b, j in enumerate(self.left_new):
+            by_list[self.new[j].place.list].append((self.new[j].place.index, b))
+        found = set()
+        for a, i in enumerate(self.left_old):
+            lo, hi = self.gaps[i]
+            row = by_list[self.old[i].place.list]
+            first, last = bisect.bisect_right(row, (lo, 1 << 30)), bisect.bisect_left(row, (hi, -1))
+            if most is None or last - first <= most:
+                found.update((a, b) for _, b in row[first:last])
+        return found
 
     def _edges(self, scored: Iterable[tuple[int, int, float, float]]) -> list[tuple[float, int, int]]:
         edges = []
@@ -206,7 +227,7 @@ class _Scorer:
         return edges
 
 
-def _gaps(old: list[Slot], new: list[Slot], pairs: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
+def _gaps(old: list[Slot], new: list[Slot], pairs: dict[int, tuple[int, str]]) -> dict[int, tuple[int, int]]:
     """Return, for every unmatched old item, the new positions (lo, hi) of the matched items around it in its list."""
     gaps: dict[int, tuple[int, int]] = {}
     by_list: dict[str, list[int]] = defaultdict(list)
@@ -242,6 +263,9 @@ def _assign(edges: list[tuple[float, int, int]]) -> list[tuple[int, int]]:
     for edge in edges:
         groups[root(("o", edge[1]))].append(edge)
     chosen = []
+    if any(len(group) > 1 for group in groups.values()):
+        import numpy as np  # here: numpy and scipy are needed only when items are left unmatched
+        from scipy.optimize import linear_sum_assignment
     for group in groups.values():
         olds = sorted({i for _, i, _ in group})
         news = sorted({j for _, _, j in group})
@@ -277,6 +301,6 @@ def _indexed_candidates(olds: list[str], news: list[str]) -> set[tuple[int, int]
             postings = index.get(gram, ())
             if len(postings) <= BIGRAM_STOP:
                 shared.update(postings)
-        ranked = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))
-        found.update((a, b) for a, _ in ranked[:CANDIDATES])
+        best = heapq.nsmallest(CANDIDATES, shared.items(), key=lambda kv: (-kv[1], kv[0]))
+        found.update((a, b) for a, _ in best)
     return found

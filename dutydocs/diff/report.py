@@ -6,7 +6,7 @@ from importlib import resources
 from typing import Any
 
 from ..source import item_data
-from .changes import Change, Diff, DutiesChange, FormattingChange, ListChange, TextChange
+from .changes import UNCHANGED, Change, Diff, DutiesChange, FormattingChange, ListChange, TextChange
 
 REPORT_VERSION = 2
 """Version of the JSON report's shape (schema/diff-report.schema.json); it only gains additions."""
@@ -42,8 +42,8 @@ def field_data(change) -> dict[str, Any]:
             "old": {"label": entry.old_label, "kind": entry.old.kind, "text": entry.old.text} if entry.old else None,
             "new": {"label": entry.new_label, "kind": entry.new.kind, "text": entry.new.text} if entry.new else None,
             "diff": ops_data(entry.ops),
-        } for entry in block.entries if entry.op != "same"]
-        blocks.append({"change": block.op, "heading": block.new_heading if block.op != "removed" else block.old_heading,
+        } for entry in block.entries if entry.op not in UNCHANGED]
+        blocks.append({"change": "same" if block.op == "formatting" else block.op, "heading": block.new_heading if block.op != "removed" else block.old_heading,
                        "old_heading": block.old_heading, "entries": entries})
     return {"blocks": blocks}
 

@@ -40,7 +40,6 @@ def summary(diff: Diff) -> dict[str, Any]:
         "renumbered": sum(diff.renumbered.values()),
         "unchanged": diff.unchanged,
         "formatting": len(diff.formatting),
-        "explanation": sum(1 for _ in diff.explanation_changes()) + (1 if diff.explanation_title else 0)
-                       + sum(1 for s in diff.sections if s.op == "modified"),
+        "explanation": sum(1 for _ in diff.explanation_entries()),
         "lists": lists,
     }

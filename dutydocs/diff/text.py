@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from ..model import LIST_KEYS, LIST_TITLES
-from .changes import FIELD_TITLES, KIND_TITLES, Change, Diff, DutiesChange, ListChange, TextChange
+from .changes import UNCHANGED, FIELD_TITLES, KIND_TITLES, Change, Diff, DutiesChange, ListChange, TextChange
 from .formatting import NOTE, SECTION_TITLE, formatting_rows
 
 KIND_MARKS = {"added": "+", "removed": "-", "modified": "~", "moved": ">"}
@@ -152,7 +152,7 @@ def _change(w: _Writer, change: Change) -> None:
                 elif block.new_heading:
                     w.add(f"      {block.new_heading}")
                 for entry in block.entries:
-                    if entry.op == "same":
+                    if entry.op in UNCHANGED:
                         continue
                     label = entry.new_label if entry.new is not None else entry.old_label
                     if entry.op == "modified" and entry.old_label != entry.new_label:

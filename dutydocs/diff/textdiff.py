@@ -2,6 +2,16 @@
 
 diff-match-patch runs without a time limit (``Diff_Timeout = 0``), so the same texts give the same
 operations on any machine; the texts compared are cells and paragraphs, short enough for that.
+
+Judgement calls, kept on purpose:
+
+* Duty points that only changed order inside a block are shown as the point removed at its old
+  place and added at its new one, as a reader of the marked cell sees it; the item is one
+  modification. (A "moved point" kind would need every format and the tracked .docx to show it.)
+* Inside a text that really changed, differences of whitespace or width are part of its character
+  diff: the operations must rebuild both texts exactly (the JSON's "diff", the tracked .docx's
+  accept and reject). Only a whole unit that differs in formatting alone — a text field, a duty
+  point or heading, a department's name — is listed apart as formatting.
 """
 from __future__ import annotations
 
@@ -30,18 +40,31 @@ def compare_text(old: str | None, new: str | None) -> TextChange | None:
     return TextChange(old, new, text_ops(old or "", new or ""))
 
 
+def _formatting_op(old: str, new: str) -> str:
+    """Return how two aligned, different texts differ: formatting (only) or modified."""
+    return "formatting" if normalise(old) == normalise(new) else "modified"
+
+
 def compare_names(old: tuple[str, ...], new: tuple[str, ...]) -> ListChange | None:
+    """Compare two lists of names in order; names equal but for formatting are kept, under their new form."""
     if tuple(old) == tuple(new):
         return None
     ops: list[tuple[int, str]] = []
-    matcher = SequenceMatcher(None, list(old), list(new), autojunk=False)
+    matcher = SequenceMatcher(None, [normalise(n) for n in old], [normalise(n) for n in new], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            ops.extend((0, name) for name in old[i1:i2])
+            ops.extend((0, name) for name in new[j1:j2])
         else:
             ops.extend((-1, name) for name in old[i1:i2])
             ops.extend((1, name) for name in new[j1:j2])
     return ListChange(tuple(old), tuple(new), tuple(ops))
+
+
+def _names_formatting(old: tuple[str, ...], new: tuple[str, ...]) -> list[tuple[int | None, str, str]]:
+    """Return (index in new, old, new) for the names kept whose form alone changed."""
+    matcher = SequenceMatcher(None, [normalise(n) for n in old], [normalise(n) for n in new], autojunk=False)
+    return [(j1 + k, old[i1 + k], new[j1 + k]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag == "equal"
+            for k in range(i2 - i1) if old[i1 + k] != new[j1 + k]]
 
 
 def compare_duties(old: Duties | None, new: Duties | None) -> DutiesChange | None:
@@ -50,33 +73,51 @@ def compare_duties(old: Duties | None, new: Duties | None) -> DutiesChange | Non
     if old.entries == new.entries:
         return None
     old_blocks, new_blocks = old.blocks(), new.blocks()
+    starts, at = [], 0
+    for block in new_blocks:
+        starts.append(at)
+        at += len(block.entries) + (block.heading is not None)
     blocks = []
     for i, j in align([b.heading or "" for b in old_blocks], [b.heading or "" for b in new_blocks]):
         ob = old_blocks[i] if i is not None else None
         nb = new_blocks[j] if j is not None else None
+        first = starts[j] + (nb.heading is not None) if nb else 0
         old_entries = list(ob.numbered()) if ob else []
         new_entries = list(nb.numbered()) if nb else []
         entries = []
         for a, b in align([e.text for _, e in old_entries], [e.text for _, e in new_entries]):
             (ol, oe) = old_entries[a] if a is not None else ("", None)
             (nl, ne) = new_entries[b] if b is not None else ("", None)
+            index = first + b if b is not None else None
             if oe is None:
-                entries.append(EntryChange("added", None, ne, "", nl, ((1, ne.text),)))
+                entries.append(EntryChange("added", None, ne, "", nl, ((1, ne.text),), index))
             elif ne is None:
                 entries.append(EntryChange("removed", oe, None, ol, "", ((-1, oe.text),)))
             elif oe == ne:
-                entries.append(EntryChange("same", oe, ne, ol, nl, ((0, ne.text),)))
+                entries.append(EntryChange("same", oe, ne, ol, nl, ((0, ne.text),), index))
             else:
-                entries.append(EntryChange("modified", oe, ne, ol, nl, text_ops(oe.text, ne.text)))
+                op = _formatting_op(oe.text, ne.text) if oe.kind == ne.kind else "modified"
+                entries.append(EntryChange(op, oe, ne, ol, nl, text_ops(oe.text, ne.text), index))
         if ob is None:
             op = "added"
         elif nb is None:
             op = "removed"
         else:
-            op = "same" if ob.heading == nb.heading else "modified"
+            op = "same" if ob.heading == nb.heading else _formatting_op(ob.heading or "", nb.heading or "")
         oh, nh = (ob.heading if ob else None), (nb.heading if nb else None)
-        blocks.append(BlockChange(op, oh, nh, text_ops(oh or "", nh or "") if oh != nh else (), tuple(entries)))
+        blocks.append(BlockChange(op, oh, nh, text_ops(oh or "", nh or "") if oh != nh else (), tuple(entries),
+                                  starts[j] if nb is not None and nh is not None else None))
     return DutiesChange(tuple(blocks))
+
+
+def _duties_formatting(change: DutiesChange) -> list[tuple[int | None, str, str]]:
+    """Return (index in new, old, new) for the headings and entries of a changed cell that differ in formatting only."""
+    found = []
+    for block in change.blocks:
+        if block.op == "formatting":
+            found.append((block.heading_index, block.old_heading, block.new_heading))
+        found.extend((e.index, e.old.text, e.new.text) for e in block.entries if e.op == "formatting")
+    return found
 
 
 def _parts(name: str, value) -> list[tuple[str, str]]:
@@ -118,8 +159,12 @@ def compare_fields(old: Item, new: Item) -> tuple[dict[str, FieldChange], dict[s
         if change is None:
             continue
         parts = formatting_only(name, a, b)
+        if not parts:
+            fields[name] = change
+            if isinstance(change, DutiesChange):
+                parts = _duties_formatting(change)
+            elif isinstance(change, ListChange):
+                parts = _names_formatting(change.old, change.new)
         if parts:
             formatting[name] = parts
-        else:
-            fields[name] = change
     return fields, formatting

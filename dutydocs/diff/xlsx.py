@@ -158,12 +158,11 @@ def _summary_sheet(ws, diff: Diff) -> None:
 
 
 def _explanation_sheet(ws, diff: Diff) -> None:
-    """List the changes of the title and the explanation, paragraph by paragraph."""
+    """List the changes of the title and the explanation: its title, section headings and paragraphs."""
     changes = [("modified", {"title": "标题", "township": "乡镇", "region": "地区"}[name], c.ops)
                for name, c in diff.document.items()]
-    if diff.explanation_title:
-        changes.append(("modified", "说明标题", diff.explanation_title.ops))
-    changes += [(p.op, p.section, p.ops) for p in diff.explanation_changes()]
+    changes += [(op, {"title": "说明标题", "heading": f"小节标题（{section}）"}.get(part, section), ops)
+                for op, part, section, ops in diff.explanation_entries()]
     for k, (header, width) in enumerate((("变化", MARK_WIDTH), ("小节", 20), ("内容（绿色下划线为新增，红色删除线为删除）", 100)), 1):
         _set(ws.cell(row=1, column=k), header, _font(name=HEADER_FONT), HEADER_FILL, centre=True)
         ws.column_dimensions[get_column_letter(k)].width = width

@@ -28,6 +28,9 @@ def validate(doc: Document, name: str,
         if len(parts) > 4 and parts[1] == "lists":
             where = f"{LIST_TITLES[parts[2]]}第 {int(parts[4]) + 1} 项"
             what = {"departments": "没有读出部门"}.get(parts[5] if len(parts) > 5 else "", problem.message)
+        elif len(parts) > 4 and parts[1] == "explanation" and parts[2] == "sections":
+            where = f"说明第 {int(parts[3]) + 1} 节的" + ("标题" if parts[4] == "heading" else "段落")
+            what = problem.message
         else:
             where, what = problem.pointer or "文档", problem.message
         by_kind.setdefault(what, []).append(where)
@@ -53,24 +56,10 @@ def _stated_count(explanation: Explanation, title: str) -> int | None:
 
 def ids_from(base: Document, doc: Document) -> Document:
     """Give each item the id of the base item the diff matches it with; unmatched items get none."""
-    from ..diff import compare
+    from ..diff.matching import match, slots
 
-    diff = compare(base, doc)
-    ids = {}
-    unchanged: dict[tuple, list] = {}  # an unchanged item is the base item with the same content
-    for duty_list in base.lists:
-        for item in duty_list.items:
-            unchanged.setdefault((duty_list.key, replace(item, no=0, id=None)), []).append(item.id)
-    for rows in diff.rows.values():
-        for row in rows:
-            if row.new is None or row.new_item is None:
-                continue
-            if row.old_item is not None:
-                ids[(row.new.list, row.new.index)] = row.old_item.id
-            elif row.state == "same":
-                same = unchanged.get((row.new.list, replace(row.new_item, no=0, id=None)))
-                if same:
-                    ids[(row.new.list, row.new.index)] = same.pop(0)
+    old, new = slots(base), slots(doc)
+    ids = {(new[j].place.list, new[j].place.index): old[i].item.id for i, (j, _) in match(old, new).items()}
     for duty_list in doc.lists:
         doc = doc.with_list(duty_list.key, [replace(item, id=ids.get((duty_list.key, i)))
                                             for i, item in enumerate(duty_list.items)])

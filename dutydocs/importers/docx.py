@@ -6,8 +6,9 @@ What is read, and how:
   names 配合 and 职责 holds the town's duties, 职责 alone the department's, 承接 the withdrawn
   item's department and how it is taken over, 部门 the departments, 类别 the category, 名称 the
   name, 序号 the number. A table with duty columns is the cooperative list, one with 承接 the
-  withdrawn list, any other the basic list; consecutive tables of one kind are one list, and a
-  header row repeated inside a table is skipped.
+  withdrawn list, any other the basic list; consecutive tables of one kind are one list. The
+  header may follow a title row and may take two rows (职责 over 上级部门职责 | 镇配合职责); a header
+  repeated inside a table is skipped, and so are labels between tables (a list's title, 附件2, 续表).
 - 序号 may be typed or produced by Word numbering; items are numbered by their order. A category
   cell merged down over several rows, or left empty, is the category above.
 - A row whose number, category and name are empty (or repeat the row above's number and name)
@@ -17,9 +18,10 @@ What is read, and how:
   number); any other paragraph is a paragraph. Where the document has no heading style and no
   bold, a short line without closing punctuation that more text follows is a heading (区卫健委).
 - The 承接部门及工作方式 cell: a paragraph opening with 承接方式： is the takeover, the paragraph
-  before it the department and any after it a note. Without 承接方式：, a first paragraph that
-  reads as a department name (short, no punctuation, ending as bodies end: 局, 委, 办…) is the
-  department and the rest a note; with --base, the base's reading of the same item decides.
+  before it the department (承接部门：… in the same paragraph also) and any after it a note.
+  Without 承接方式：, a first paragraph that reads as a department name (short, no punctuation,
+  ending as bodies end: 局, 委, 办…) is the department and the rest a note; with --base, the
+  base's reading of the same item decides.
 - Paragraphs before the first table are the title and the explanation (一、… headings).
 
 What cannot be placed is reported by table, row and cell, and nothing is written.
@@ -48,6 +50,8 @@ END_PUNCTUATION = "。；！？;!?"
 BODY_ENDINGS = "部委局办室会队院所站心团社行司处科组庭联协台门"
 TAKEOVER_LABEL = "承接方式："
 SHORT_HEADING = 16
+IGNORED_BETWEEN = re.compile(r"清单[）)]?$|^附件\s*\d*[：:]?$|^[（(]?续表?[)）]?$")
+"""Text between tables that labels them (a list's title, 附件2, 续表) and holds no content."""
 
 
 # --- the package ---------------------------------------------------------------------------------
@@ -122,7 +126,6 @@ class _Reader:
         self.numbered_styles = {s.style_id for s in word.styles
                                 if s.element.find(f"{W}pPr/{W}numPr") is not None}
         self.bold_styles = {s.style_id for s in word.styles if _bold(s.element.find(f"{W}rPr"))}
-        self.uses_heading_style = False
 
     def paragraphs(self, p) -> list[Para]:
         """Return a w:p as a Para (none for an empty paragraph that Word does not number)."""
@@ -133,7 +136,6 @@ class _Reader:
         numbered = (num_id is not None and num_id.get(f"{W}val") != "0") or (num is None and style in self.numbered_styles)
         name = self.style_names.get(style, style)
         heading_style = "标题" in name or name.lower().startswith("heading")
-        self.uses_heading_style |= heading_style
         lines, bold_runs, plain_runs = [""], 0, 0
         for run in p.iter(f"{W}r"):
             text = ""
@@ -222,22 +224,33 @@ class Problems:
         self.found.append(Problem("error", self.name, message, pointer=where, hint=hint, code="docx"))
 
 
+def _sub_header(row: list[Cell]) -> bool:
+    """Whether a row under the header names columns too (a header of two rows), rather than an item."""
+    texts = [c.text() for c in row if not c.merged and c.text()]
+    return bool(texts) and all(column_role(t) and len(t) <= 12 and not re.search(r"[\d，。；：,.;:]", t)
+                               for t in texts)
+
+
 def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
     """Return (list kind, rows of items) of one table, or (None, []) with a problem when its header is unknown."""
-    if not rows:
+    start = next((i for i, row in enumerate(rows[:3]) if "name" in {column_role(c.text()) for c in row}), None)
+    if start is None:
+        texts = [c.text() for c in rows[0]] if rows else []
+        problems.add(f"表格 {t_no} 第 1 行", f"无法识别表头：{' | '.join(texts)[:80]}",
+                     "清单表格开头应是表头，如 序号、事项类别、事项名称……")
         return None, []
-    header_texts = [c.text() for c in rows[0]]
+    header_texts = [c.text() for c in rows[start]]
     roles = [column_role(h) for h in header_texts]
+    if start + 1 < len(rows) and _sub_header(rows[start + 1]):  # 职责 over 上级部门职责 | 镇配合职责
+        sub = [column_role(c.text()) if c.text() else None for c in rows[start + 1]]
+        roles = [b or a for a, b in zip(roles, sub)] + sub[len(roles):]
+        start += 1
     kind = list_kind({r for r in roles if r})
-    if kind is None or "name" not in roles:
-        problems.add(f"表格 {t_no} 第 1 行", f"无法识别表头：{' | '.join(header_texts)[:80]}",
-                     "清单表格的第一行应是表头，如 序号、事项类别、事项名称……")
-        return None, []
     items: list[_Row] = []
     category_above = ""
-    for r_no, row in enumerate(rows[1:], start=2):
+    for r_no, row in enumerate(rows[start + 1:], start=start + 2):
         texts = [c.text() for c in row]
-        if texts == header_texts:
+        if texts == header_texts or _sub_header(row):
             continue  # the header repeated on a new page
         if not any(texts) and all(not c.paragraphs for c in row):
             continue
@@ -269,7 +282,7 @@ def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
             problems.add(f"表格 {t_no} 第 {r_no} 行", "事项名称为空，这一行既不是新事项也不是上一事项的续行",
                          "请填写事项名称，或清空序号与类别使它成为上一行的续行")
             continue
-        if typed_no and not re.fullmatch(r"\d{1,4}[.．、]?", typed_no):
+        if typed_no and not re.fullmatch(r"[（(]?\d{1,4}[)）.．、]?", typed_no):
             problems.add(f"表格 {t_no} 第 {r_no} 行 第 {roles.index('no') + 1} 列", f"序号“{typed_no}”不是数字")
         if not category and not merged_category:
             category = category_above
@@ -317,7 +330,14 @@ def looks_like_department(text: str) -> bool:
 
 def handover(paragraphs: list[Para], base_item: WithdrawnItem | None = None) -> dict:
     """Read the 承接部门及工作方式 cell into department, takeover and note (see the module's rule)."""
-    texts = [p.text for p in lines(paragraphs) if p.text]
+    texts = []
+    for text in (p.text for p in lines(paragraphs) if p.text):
+        before, found, after = text.partition(TAKEOVER_LABEL)
+        if found and before:  # 承接部门：某某局；承接方式：…… in one paragraph
+            before = re.sub(r"^承接部门[：:]", "", before).rstrip("；;，, ")
+            texts += [t for t in (before, TAKEOVER_LABEL + after) if t]
+        else:
+            texts.append(text)
     label = next((i for i, t in enumerate(texts) if t.startswith(TAKEOVER_LABEL)), None)
     if label is not None:
         department = "".join(texts[:label]) or None
@@ -360,7 +380,7 @@ def import_docx(path: Path, base: Path | None = None, revision_date: str | None 
                 before.extend(paras)
             else:
                 for para in paras:
-                    if para.text and not para.text.endswith("清单"):
+                    if para.text and not IGNORED_BETWEEN.search(para.text):
                         problems.add(f"表格 {tables} 之后的段落", f"表格之间的文字无处归入：{para.text[:30]}")
         elif child.tag == f"{W}tbl":
             tables += 1
@@ -368,8 +388,8 @@ def import_docx(path: Path, base: Path | None = None, revision_date: str | None 
             if kind:
                 found[kind].extend(rows)
     title, explanation = _explanation(before, problems)
-    guess = not reader.uses_heading_style and not any(
-        p.bold for rows in found.values() for row in rows for p in row.cells.get("department_duties", []))
+    guess = not any(p.bold or p.heading_style for row in found["cooperative"]
+                    for role in ("department_duties", "town_duties") for p in row.cells.get(role, []))
     base_withdrawn = {item.name: item for item in base_doc.list("withdrawn").items} if base_doc else {}
     lists = []
     for key in LIST_KEYS:

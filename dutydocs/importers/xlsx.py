@@ -9,16 +9,19 @@ once with its sheet and cell; nothing is returned unless the whole workbook coul
 from __future__ import annotations
 
 import datetime
+import functools
+import json
 import re
 import unicodedata
 import warnings
 import zipfile
 import zlib
-from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..builders.xlsx import (
     COLUMNS, EXPLANATION_SHEET, ID_HEADER, KIND_HEADING, KIND_PARAGRAPH, LIST_SHEETS, PROPERTY_PREFIX,
+    GUIDE_SHEET, REVISION_MARK, REVISION_SHEET, cell_values, revision_digest,
 )
 from ..cells import (
     _ORDINAL_HEADING, CellFormatError, ooxml_unescape, split_lines, text_to_duties, text_to_names,
@@ -38,8 +41,31 @@ _ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class Returned:
+    """A returned copy as read: what it holds now, the revision it was made from, and where each row is."""
+
+    path: Path
+    doc: Document
+    revision: Document | None  # embedded in the workbook; None for copies made before it was
+    department: str  # "" for the full edition
+    refs: dict = field(default_factory=dict)  # (list key, index in that list) -> "工作表 第 N 行"
+    unread: tuple[str, ...] = ()  # text the copy holds where no field is read: extra columns, comments, sheets
+    copied: tuple[str, ...] = ()  # rows read as new items because their id repeats another row's
+
+
 def import_workbook(path, base=None) -> Document:
     """Return the document a returned copy holds; raise DutydocsError listing everything it cannot read."""
+    returned = read_returned(path, base)
+    return returned.doc
+
+
+def read_returned(path, base=None, copies_are_new: bool = False) -> Returned:
+    """Read a returned copy; refuse it when its rows were sorted away from their hidden ids.
+
+    copies_are_new: a row whose id repeats another row's (a whole row copied) is a new item,
+    listed in ``copied``, instead of an error.
+    """
     path = Path(path)
     check_package(path)
     workbook = _open(path)
@@ -49,23 +75,125 @@ def import_workbook(path, base=None) -> Document:
         raise DutydocsError(
             f"{path}: 缺少工作表“{'”“'.join(missing)}”，这不是 dutydocs 生成的清单副本，或工作表被改名、删除"
             f"（现有工作表：{'、'.join(workbook.sheetnames)}；请用原副本的工作表名）")
-    base_doc = _load_base(base)
+    embedded, department = read_embedded(workbook, path)
+    base_doc = _load_base(base) or embedded
     explanation = reader.explanation(workbook[EXPLANATION_SHEET])
     lists = {key: reader.list_rows(workbook[LIST_SHEETS[key]], key) for key in LIST_KEYS}
-    reader.check_ids()
+    reader.check_ids(copies_are_new, base_doc)
     meta = _metadata(workbook, base_doc, reader)
     if reader.problems:
         raise DutydocsError(f"{path}: 有 {len(reader.problems)} 处无法读取，未生成源文件", reader.problems)
-    duty_lists = []
+    duty_lists, refs = [], {}
     for key in LIST_KEYS:
         title, rows = lists[key]
         if not title:
             title = base_doc.list(key).title if base_doc else LIST_TITLES[key]
         items = tuple(row.item(key, no) for no, row in enumerate(rows, 1))
+        refs.update({(key, index): row.ref for index, row in enumerate(rows)})
         duty_lists.append(DutyList(key=key, title=title, items=items))
     doc = Document(explanation=explanation, lists=tuple(duty_lists), **meta)
+    if base_doc is not None:
+        try:
+            check_scrambled(doc, base_doc, refs, str(path))
+        except ScrambledError as exc:
+            exc.department = department
+            raise
     _validate(doc, str(path))
-    return doc
+    known = {GUIDE_SHEET, EXPLANATION_SHEET, REVISION_SHEET, *LIST_SHEETS.values()}
+    extra_sheets = [f"工作表“{ws.title}”" for ws in workbook.worksheets
+                    if ws.title not in known and any(c.value is not None for row in ws.iter_rows() for c in row)]
+    return Returned(path, doc, embedded, department, refs, tuple(reader.unread + extra_sheets), tuple(reader.copied))
+
+
+def read_embedded(workbook, path) -> tuple[Document | None, str]:
+    """Return (the revision embedded in a workbook, the department of the copy); (None, "") when there is none.
+
+    Excel writes the sheet very hidden and LibreOffice saves it as hidden; either is accepted. A
+    revision whose text no longer matches its hash was edited or damaged and is refused.
+    """
+    if REVISION_SHEET not in workbook.sheetnames:
+        return None, ""
+    ws = workbook[REVISION_SHEET]
+    where = f"隐藏工作表“{REVISION_SHEET}”"
+    mark, digest, department = (ws.cell(1, column).value for column in (1, 2, 3))
+    if mark != REVISION_MARK or not isinstance(digest, str):
+        raise DutydocsError(f"{path}: {where}第 1 行已被改动，无法确认副本来自哪个修订版本（请用原副本，或删除该工作表后按 BASE 合并）")
+    department = ooxml_unescape(department) if isinstance(department, str) else ""
+    chunks = []
+    for row in range(2, ws.max_row + 1):
+        value = ws.cell(row, 1).value
+        if value is None:
+            break
+        chunks.append(ooxml_unescape(str(value)))
+    text = "".join(chunks)
+    if revision_digest(department, text) != digest:
+        raise DutydocsError(f"{path}: {where}中的修订版本与其哈希不符，已被改动或损坏（请用原副本，或删除该工作表后按 BASE 合并）")
+    try:
+        return _revision(text, where), department
+    except DutydocsError as exc:
+        raise DutydocsError(f"{path}: {exc.format_message()}") from None
+
+
+@functools.lru_cache(maxsize=4)
+def _revision(text: str, where: str) -> Document:
+    """Parse and validate an embedded revision; the copies of one round share it, so it is read once."""
+    from ..source import from_data, problems_in_data
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise DutydocsError(f"{where}中的修订版本不是有效的 JSON，已损坏") from None
+    if problems_in_data(data, text, where):
+        raise DutydocsError(f"{where}中的修订版本不符合源文件格式，已损坏")
+    return from_data(data)
+
+
+SCRAMBLE_HINT = ("只对可见的列排序会把隐藏的编号列（G 列）留在原处，使每行的编号指向别的事项："
+                 "请撤销排序，或取消隐藏 G 列后选中整张表（含 G 列）重新排序，再导入或合并")
+
+
+def check_scrambled(doc: Document, base: Document, refs: dict, name: str) -> None:
+    """Refuse rows whose id names a base item they no longer resemble while they equal another id's item.
+
+    That is what sorting only the visible columns does: the hidden id column stays behind.
+    """
+    base_items = {item.id: item for _, item in base.all_items() if item.id}
+    by_name: dict[tuple[str, str], str] = {}
+    for item_id, item in base_items.items():
+        by_name.setdefault((item.category, item.name), item_id)
+    wrong = []
+    for duty_list in doc.lists:
+        for index, item in enumerate(duty_list.items):
+            old = base_items.get(item.id)
+            if old is None or item.name == old.name:
+                continue
+            now, then = _fields(item), _fields(old)
+            differing = sum(1 for key in then if now.get(key) != then[key])
+            other = by_name.get((item.category, item.name))
+            if differing * 2 > len(then) and other is not None and other != item.id:
+                wrong.append((refs[(duty_list.key, index)], item.id, other))
+    if wrong:
+        shown = "、".join(f"{ref}（编号 {item_id}，内容是 {other}）" for ref, item_id, other in wrong[:8])
+        more = f"等 {len(wrong)} 行" if len(wrong) > 8 else f"共 {len(wrong)} 行"
+        problem = Problem("error", name, f"编号与内容错位：{shown}，{more}", wrong[0][0], hint=SCRAMBLE_HINT,
+                          code="xlsx-scrambled-ids")
+        raise ScrambledError(f"{name}: 表格被部分排序，隐藏的编号与行内容错位，未生成源文件", [problem],
+                             rows=tuple(ref for ref, _, _ in wrong))
+
+
+class ScrambledError(DutydocsError):
+    """A copy whose rows were sorted away from their hidden ids; ``rows`` names them."""
+
+    def __init__(self, message: str, problems: list[Problem], rows: tuple[str, ...]):
+        super().__init__(message, problems)
+        self.rows = rows
+        self.department = ""  # of the copy, from its embedded revision
+
+
+def _fields(item) -> dict:
+    values = cell_values(item)
+    values.pop("no")
+    return values
 
 
 # --- the package -------------------------------------------------------------------------------
@@ -103,45 +231,41 @@ def check_package(path: Path) -> None:
 
 
 def _open(path: Path):
-    from openpyxl import load_workbook
-
     try:
-        with warnings.catch_warnings(), _raw_shared_strings():
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return load_workbook(path, data_only=False)
+            reader = _raw_strings_reader()(path)
+            reader.read()
+            return reader.wb
     except Exception as exc:  # openpyxl raises many kinds for a damaged package
         raise DutydocsError(f"{path}: 无法读取工作簿：{type(exc).__name__}: {exc}（请在 Excel/WPS 中另存为 .xlsx 后再导入）") from None
 
 
-@contextmanager
-def _raw_shared_strings():
-    """Read shared strings without openpyxl's partial unescaping, so ooxml_unescape sees what Excel wrote.
+def _raw_strings_reader():
+    """Return an openpyxl workbook reader that keeps shared strings as Excel wrote them, for ooxml_unescape.
 
     openpyxl strips every "x005F_" from shared strings but leaves other _xHHHH_ escapes and inline
     strings alone; undoing the escapes in one place keeps a literal "_x0041_" typed in Excel intact.
     """
-    import openpyxl.reader.excel as excel
     from openpyxl.cell.text import Text
-    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
     from openpyxl.xml.functions import iterparse
 
-    def read_string_table(xml_source):
-        strings = []
-        for _, node in iterparse(xml_source):
-            if node.tag == f"{{{SHEET_MAIN_NS}}}si":
-                strings.append(Text.from_tree(node).content)
-                node.clear()
-        return strings
+    class RawStringsReader(ExcelReader):
+        def read_strings(self):
+            part = self.package.find(SHARED_STRINGS)
+            if part is None:
+                return
+            strings = []
+            with self.archive.open(part.PartName[1:]) as src:
+                for _, node in iterparse(src):
+                    if node.tag == f"{{{SHEET_MAIN_NS}}}si":
+                        strings.append(Text.from_tree(node).content)
+                        node.clear()
+            self.shared_strings = strings
 
-    original = getattr(excel, "read_string_table", None)
-    if original is None:  # a future openpyxl: keep its own reading
-        yield
-        return
-    excel.read_string_table = read_string_table
-    try:
-        yield
-    finally:
-        excel.read_string_table = original
+    return RawStringsReader
 
 
 def _load_base(base):
@@ -157,8 +281,8 @@ def _load_base(base):
 class _Row:
     """The cells of one item row, read but not yet numbered."""
 
-    def __init__(self, values: dict, item_id: str | None):
-        self.values, self.id = values, item_id
+    def __init__(self, values: dict, item_id: str | None, ref: str = ""):
+        self.values, self.id, self.ref = values, item_id, ref
 
     def item(self, key: str, no: int):
         v = self.values
@@ -178,6 +302,9 @@ class _Reader:
         self.name = name
         self.problems: list[Problem] = []
         self.id_cells: dict[str, list[str]] = {}
+        self.unread: list[str] = []  # what a department wrote where dutydocs does not read
+        self.id_rows: dict[str, list[_Row]] = {}
+        self.copied: list[str] = []  # rows whose id repeats an earlier row's, read as new rows
 
     def problem(self, ref: str, message: str, hint: str = "", code: str = "xlsx") -> None:
         self.problems.append(Problem("error", self.name, message, ref, hint=hint, code=code))
@@ -257,6 +384,7 @@ class _Reader:
         if header is None:
             return None, []
         header_row, columns = header
+        self._unread(ws, header_row, set(columns.values()))
         title = next((t for r in range(1, header_row) if (t := self.line(ws.cell(r, 1), f"{ws.title}!A{r}"))), None)
         rows = []
         content = [c.field for c in COLUMNS[key] if c.field != "no"]
@@ -269,7 +397,17 @@ class _Reader:
             if all(raw[field] is None for field in content):
                 continue  # a blank row, or one whose contents were cleared: no item
             rows.append(self._row(key, raw, cells))
+            rows[-1].ref = f"{ws.title} 第 {r} 行"
         return title, rows
+
+    def _unread(self, ws, header_row: int, read: set) -> None:
+        """Note text in columns dutydocs does not read, and comments on item rows."""
+        for row in ws.iter_rows(min_row=header_row):
+            for cell in row:
+                if cell.comment is not None and cell.row > header_row:
+                    self.unread.append(f"{ws.title}!{cell.coordinate} 的批注：{cell.comment.text.strip()[:200]}")
+                if cell.column not in read and cell.value is not None and str(cell.value).strip():
+                    self.unread.append(f"{ws.title}!{cell.coordinate}：{str(cell.value).strip()[:200]}")
 
     def _row(self, key: str, raw: dict, cells: dict) -> _Row:
         """Read one item row; cells maps a field to (cell, "sheet!A1")."""
@@ -302,11 +440,29 @@ class _Reader:
                 self.problem(cells["id"][1], f"编号“{item_id[:40]}”不是 dutydocs 的编号",
                              "编号列请勿修改：请恢复原值，或清空它使此行成为新事项")
             self.id_cells.setdefault(item_id, []).append(cells["id"][1])
-        return _Row(values, item_id)
+        row = _Row(values, item_id)
+        if item_id is not None:
+            self.id_rows.setdefault(item_id, []).append(row)
+        return row
 
-    def check_ids(self) -> None:
+    def check_ids(self, copies_are_new: bool = False, base=None) -> None:
+        """Report an id found on several rows; or, for merge, read all but one of them as new items.
+
+        The row that keeps the id is the one still equal to the base item, else the first.
+        """
+        base_items = {item.id: item for _, item in base.all_items()} if base is not None else {}
         for item_id, refs in self.id_cells.items():
-            if len(refs) > 1:
+            if len(refs) > 1 and copies_are_new:
+                rows = self.id_rows[item_id]
+                old = base_items.get(item_id)
+                keeper = next((r for r in rows if old is not None and
+                               all(v == getattr(old, k, None) for k, v in r.values.items())), rows[0])
+                kept = refs[rows.index(keeper)]
+                for row, ref in zip(rows, refs):
+                    if row is not keeper:
+                        row.id = None
+                        self.copied.append(f"{ref} 与 {kept} 的编号相同（{item_id}，整行复制而来），按新事项合并")
+            elif len(refs) > 1:
                 self.problem(refs[1], f"编号 {item_id} 出现 {len(refs)} 次（{'、'.join(refs)}）",
                              "复制整行会连同隐藏的编号一起复制：请清空新增那一行的编号（G 列），它将作为新事项导入",
                              code="xlsx-duplicate-id")

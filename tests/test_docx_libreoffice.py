@@ -1,0 +1,167 @@
+"""The tracked-changes .docx as LibreOffice really shows it, driven through UNO (tests/lo_uno.py, python3-uno).
+
+For realistic revision pairs of the bundled list: LibreOffice sees tracked changes only in what
+changed; accepting every change gives exactly the text of the new Word edition and rejecting every
+change that of the old one, 序号 and point numbers included. One soffice serves the whole session.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from dutydocs.builders import BuildOptions
+from dutydocs.builders.docx import item_cells, render as edition
+from dutydocs.diff import render
+from dutydocs.diff.compare import compare
+
+from diff_scenarios import data_of, doc_of, revised, with_ids
+
+HARNESS = Path(__file__).with_name("lo_uno.py")
+SYSTEM_PYTHON = "/usr/bin/python3"  # python3-uno is a Debian package of the system Python
+
+PAIRS = {
+    # name: (scenarios applied to the bundled source, which side keeps its ids)
+    "point-inserted-moved-reworded": (("points_inserted", "moved_and_reworded", "withdrawn_and_restored", "wording"),
+                                      "both"),
+    "split-merge-formatting": (("split", "merge", "formatting_only", "explanation_edits"), "neither"),
+    "renamed-block-moved": (("department_renamed", "block_moved"), "old"),
+}
+
+
+class LibreOffice:
+    """A running tests/lo_uno.py: send a job, read LibreOffice's answer."""
+
+    def __init__(self, work: Path):
+        self.work = work
+        self.proc = subprocess.Popen([SYSTEM_PYTHON, str(HARNESS), str(work)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+
+    def __call__(self, mode: str, data: bytes, name: str) -> tuple[int, str]:
+        """Return (tracked changes LibreOffice sees, its text export or the redlines' JSON) of a .docx."""
+        source, out = self.work / f"{name}.docx", self.work / f"{name}.{mode}.txt"
+        source.write_bytes(without_comments(data))
+        self.proc.stdin.write(f"{mode}\t{source}\t{out}\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline().strip()
+        assert answer.isdigit(), f"LibreOffice: {answer or 'no answer'}"
+        return int(answer), out.read_text("utf-8-sig")
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+        self.proc.stdout.close()
+
+
+def without_comments(data: bytes) -> bytes:
+    """Return the package without its comment anchors: LibreOffice 7.4 crashes loading comments through UNO.
+
+    The comments themselves are checked in the XML (tests/test_docx.py) and by a LibreOffice conversion
+    (tests/test_diff_formats.py); accepting and rejecting never touches them.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in z.infolist():
+            body = z.read(info.filename)
+            if info.filename == "word/document.xml":
+                body = re.sub(rb"<w:commentRange(Start|End) [^>]*/>|<w:r><w:commentReference [^>]*/></w:r>", b"", body)
+            target.writestr(info, body)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def libreoffice(tmp_path_factory):
+    assert shutil.which("soffice"), "LibreOffice is part of the environment (scripts/setup.sh)"
+    assert Path(SYSTEM_PYTHON).exists(), "python3-uno is part of the environment (scripts/setup.sh)"
+    office = LibreOffice(tmp_path_factory.mktemp("uno"))
+    yield office
+    office.close()
+
+
+@pytest.fixture(scope="module", params=sorted(PAIRS))
+def pair(request, bundled_path, libreoffice):
+    """Return (diff, LibreOffice's view of the tracked .docx, of the old edition and of the new edition)."""
+    names, ids = PAIRS[request.param]
+    old = data_of(bundled_path)
+    new, _, _ = revised(old, *names)
+    old, new = with_ids(old, new, ids)
+    diff = compare(doc_of(old), doc_of(new), "old.json", "new.json")
+    tracked = render(diff, "docx")
+    name = request.param
+    views = {mode: libreoffice(mode, tracked, name) for mode in ("redlines", "accept", "reject")}
+    views["old"] = libreoffice("keep", edition(diff.old, BuildOptions()), name + "-old")
+    views["new"] = libreoffice("keep", edition(diff.new, BuildOptions()), name + "-new")
+    return diff, tracked, views
+
+
+def test_accepting_every_change_gives_the_new_edition(pair):
+    _, _, views = pair
+    assert views["new"][0] == 0
+    assert views["accept"][1] == views["new"][1]
+
+
+def test_rejecting_every_change_gives_the_old_edition_numbers_included(pair):
+    _, _, views = pair
+    assert views["reject"][1] == views["old"][1]
+    assert views["reject"][1] != views["accept"][1]
+
+
+def _changed_text(diff) -> str:
+    """Return the text of everything that changed: both sides of changed rows and of explanation changes."""
+    parts = [diff.old.title, diff.new.title]
+    for rows in diff.rows.values():
+        for row in rows:
+            if row.state != "same" or row.formatting:
+                for item in (row.old_item, row.new_item, *(f.item for f in row.formatting)):
+                    if item is not None:
+                        parts += [para.text() for cell in item_cells(item) for para in cell] + ["\n"]
+                parts += [f.old_text for f in row.formatting]
+    for section in diff.sections:
+        parts += [section.old_heading or "", section.new_heading or ""]
+        parts += [p.old or "" for p in section.paragraphs if p.op != "same"]
+        parts += [p.new or "" for p in section.paragraphs if p.op != "same"]
+    return "|".join(re.sub(r"\s+", "", part) for part in parts)
+
+
+def test_only_what_changed_carries_tracked_changes(pair):
+    diff, _, views = pair
+    count, covered = views["redlines"]
+    covered = json.loads(covered)
+    assert count == len(covered) > 0
+    changed = _changed_text(diff)
+    unchanged_names = {item.name for rows in diff.rows.values() for row in rows
+                       if row.state == "same" and not row.formatting for item in (row.new_item,)}
+    for line in (line for text in covered for line in text.split("\n")):
+        flat = re.sub(r"\s+", "", line)
+        if len(flat) > 2:  # a list number or a single character says nothing about where it is
+            assert flat in changed, line
+            assert flat not in unchanged_names, line
+
+
+def test_a_renumbering_alone_is_no_tracked_change(bundled_path, libreoffice):
+    """The first cooperative item removed renumbers every later row: one tracked row, nothing else.
+
+    Its list still counts from 1 once the change is accepted (a list sharing its format with the basic
+    list's would go on from 131 in LibreOffice).
+    """
+    old = data_of(bundled_path)
+    new = json.loads(json.dumps(old))
+    gone = new["lists"]["cooperative"]["items"].pop(0)
+    for no, item in enumerate(new["lists"]["cooperative"]["items"], 1):
+        item["no"] = no
+    diff = compare(doc_of(old), doc_of(new))
+    tracked = render(diff, "docx")
+    count, covered = libreoffice("redlines", tracked, "renumbered")
+    removed = "|".join(re.sub(r"\s+", "", p.text()) for cell in item_cells(diff.old.list("cooperative").items[0])
+                       for p in cell)
+    lines = [re.sub(r"\s+", "", line) for text in json.loads(covered) for line in text.split("\n")]
+    assert count >= 1 and all(line in removed for line in lines if line), lines
+    assert gone["name"] in removed
+    assert libreoffice("accept", tracked, "renumbered")[1] == libreoffice("keep", edition(diff.new, BuildOptions()),
+                                                                          "renumbered-new")[1]
