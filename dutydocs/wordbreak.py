@@ -24,6 +24,7 @@ __all__ = ["places", "words", "lines", "width"]
 
 PLACE_SUFFIXES = "省市州盟县区旗镇乡"
 JOINS_PREVIOUS = set("和与及的、")  # a connector stays with the word before it: 人力资源和/社会保障局
+MAX_SEARCH_WORDS = 12  # up to 2^11 layouts are compared; longer texts are filled line by line
 _lock = threading.Lock()
 _tokenizer = None
 
@@ -105,6 +106,8 @@ def _lines(name: str, max_width: float, known: tuple[str, ...]) -> list[str] | N
     if width(name) <= max_width or len(name) <= 1:
         return [name] if width(name) <= max_width else None
     parts = _words(name, known)
+    if len(parts) > MAX_SEARCH_WORDS:  # not a department name as offices write them: fill lines in order
+        return _greedy(parts, max_width)
     ends = known + tuple(p + "委" for p in known)
     best, best_key = None, None
     for cuts in itertools.product((False, True), repeat=len(parts) - 1):  # names have a handful of words
@@ -123,6 +126,18 @@ def _lines(name: str, max_width: float, known: tuple[str, ...]) -> list[str] | N
         if best_key is None or key < best_key:
             best, best_key = layout, key
     return best
+
+
+def _greedy(parts: tuple[str, ...], max_width: float) -> list[str] | None:
+    out: list[str] = []
+    for part in parts:
+        if width(part) > max_width + 1e-9:
+            return None
+        if out and width(out[-1] + part) <= max_width + 1e-9:
+            out[-1] += part
+        else:
+            out.append(part)
+    return out
 
 
 def _jieba():

@@ -16,6 +16,7 @@ APT_PACKAGES=(
   libreoffice-writer-nogui  # converts the Word edition to PDF for checks and the benchmark
   libreoffice-calc-nogui    # prints the Excel edition to PDF when checking how it prints
   python3-uno               # drives LibreOffice from the tests: accept / reject tracked changes (tests/lo_uno.py)
+  chromium                  # the tests print the HTML edition with headless Chromium (landscape list, page numbers)
 )
 
 missing=()

@@ -86,13 +86,16 @@ def test_table_of_contents_lists_and_categories(bundled_html, bundled_doc):
 def test_semantic_tables_and_phone_viewport(bundled_html, bundled_doc):
     text = bundled_html.decode("utf-8")
     tags = parse(bundled_html).tags
-    assert text.count("<caption>") == len(bundled_doc.lists)
+    assert "<caption" not in text  # the section heading names the table: no caption repeating it
+    labelled = [a["aria-labelledby"] for t, a in tags if t == "table"]
+    assert labelled == [f"{lst.key}-title" for lst in bundled_doc.lists]
+    assert all(any(a.get("id") == label for _, a in tags) for label in labelled)
     scopes = [a.get("scope") for t, a in tags if t == "th"]
     assert scopes.count("row") == bundled_doc.item_count()
     assert scopes.count("col") >= 3 * len(bundled_doc.lists)
     assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in tags
     assert '<html lang="zh-CN">' in text
-    assert "@media (max-width" in text and "@media print" in text
+    assert "@media screen and (max-width" in text and "@media print" in text
 
 
 def test_styles_and_script_are_inline_and_unescaped(bundled_html):
@@ -177,3 +180,51 @@ def test_category_filter_and_search_work(small_doc, tmp_path):
     test.write_text(SHIM.replace("ROWS", json.dumps(rows, ensure_ascii=False)).replace("SCRIPT", script), "utf-8")
     out = subprocess.run(["node", str(test)], capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == [False, 3, "显示 3 / 3 项", 2, 1, "显示 1 / 3 项", 1]
+
+
+def test_opens_with_the_title_then_the_explanation(bundled_html, bundled_doc):
+    """As the PDF and Word editions do: the document title, then 说明; the contents come after it."""
+    text = re.sub(r"<(style|script)>.*?</\1>", "", bundled_html.decode("utf-8"), flags=re.S)
+    body = re.sub(r"<[^>]+>|\s+", "", text.split("<body>", 1)[1])
+    assert body.startswith(bundled_doc.title + bundled_doc.explanation.title)
+    assert text.index('class="explanation"') < text.index('class="toc"') < text.index('class="list ')
+
+
+@pytest.fixture(scope="module")
+def chromium_pdf(small_doc, tmp_path_factory):
+    """The small document's HTML edition printed by headless Chromium."""
+    import shutil
+    if not shutil.which("chromium"):
+        pytest.fail("chromium is not installed (scripts/setup.sh installs it)")
+    folder = tmp_path_factory.mktemp("chromium")
+    page, out = folder / "edition.html", folder / "print.pdf"
+    page.write_bytes(html.render(small_doc, BuildOptions()))
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--user-data-dir={folder / 'profile'}", f"--print-to-pdf={out}", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    return out
+
+
+def test_chromium_prints_the_lists_landscape_with_page_numbers(chromium_pdf):
+    from pypdf import PdfReader
+    pages = PdfReader(chromium_pdf).pages
+    texts = subprocess.run(["pdftotext", "-enc", "UTF-8", str(chromium_pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout.split("\f")[:-1]
+    assert len(texts) == len(pages)
+    landscape = [float(p.mediabox.width) > float(p.mediabox.height) for p in pages]
+    cooperative = [n for n, t in enumerate(texts) if "镇配合职责" in t]
+    assert cooperative and all(landscape[n] for n in cooperative)
+    assert not landscape[0]  # the title and the explanation stay portrait
+    total = len(pages)
+    assert [re.search(r"第\s*(\d+)\s*页，共\s*(\d+)\s*页", t).groups() for t in texts] == [
+        (str(n), str(total)) for n in range(1, total + 1)]
+
+
+def test_phone_cards_open_with_one_line_number_and_category(bundled_html):
+    """On a phone each card's first line is “1｜党的建设”: number and category side by side, no labels."""
+    style = "".join(parse(bundled_html).raw["style"])
+    phone = style[style.index("@media screen and (max-width"):]
+    phone = phone[:phone.index("@media print")]
+    assert re.search(r"th\.no,\s*table\.list td\.category\s*\{[^}]*display:\s*inline-block", phone)
+    assert re.search(r'th\.no::after\s*\{\s*content:\s*"｜"', phone)
+    assert re.search(r"td\.category::before\s*\{\s*content:\s*none", phone)

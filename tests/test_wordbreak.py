@@ -67,3 +67,10 @@ def test_jieba_starts_quietly_and_writes_no_cache(tmp_path):
     assert out.stdout.strip() == "米东区/市场/监督/管理局"
     assert out.stderr == ""
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["home", "tmp", "work"]
+
+
+def test_a_very_long_name_is_laid_out_quickly_between_words():
+    """Generated text of hundreds of words: filled in order (no search over 2^n layouts), words whole."""
+    name = "米东区市场监督管理局" * 40
+    laid = wordbreak.lines(name, 8, PLACES)
+    assert "".join(laid) == name and all(1 < len(line) <= 8 for line in laid)

@@ -5,7 +5,8 @@ from markupsafe import Markup
 
 from ..model import Document
 from . import BuildOptions
-from .web import context, inline_text, render_template
+from .templating import inline_text, render_template
+from .web import context
 
 SUFFIX = "html"
 TEMPLATE = "edition.html.j2"
@@ -17,6 +18,6 @@ def render(doc: Document, options: BuildOptions) -> bytes:
     """Return the bytes of the HTML edition (UTF-8)."""
     styles = Markup("\n").join(inline_text(options, name, "</style") for name in STYLESHEETS)
     script = inline_text(options, SCRIPT, "</script")
-    html = render_template(options, TEMPLATE, **context(doc, options, paginate=False),
+    html = render_template(options, TEMPLATE, **context(doc, options), fixed_lines=False,
                            styles=styles, script=script)
     return html.encode("utf-8")
