@@ -11,8 +11,17 @@ from typing import Any
 
 from .errors import Problem, SourceError
 from .model import (
-    LIST_KEYS, BasicItem, CooperativeItem, Document, Duties, DutyList, Entry, Explanation,
-    Revision, Section, WithdrawnItem,
+    LIST_KEYS,
+    BasicItem,
+    CooperativeItem,
+    Document,
+    Duties,
+    DutyList,
+    Entry,
+    Explanation,
+    Revision,
+    Section,
+    WithdrawnItem,
 )
 
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
@@ -240,10 +249,10 @@ def _strings(value, path):
         yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, path + [key])
+            yield from _strings(item, [*path, key])
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _strings(item, path + [index])
+            yield from _strings(item, [*path, index])
 
 
 def load(path: str | Path) -> Document:

@@ -15,7 +15,7 @@ from ..outputs import write_atomic
 from .align import align
 from .compare import Diff, compare
 
-__all__ = ["run_diff", "load_revision", "compare", "align", "render", "Diff", "FORMATS"]
+__all__ = ["FORMATS", "Diff", "align", "compare", "load_revision", "render", "run_diff"]
 
 FORMATS = ("text", "html", "pdf", "docx", "xlsx", "json")
 BINARY = {"pdf", "docx", "xlsx"}

@@ -1,8 +1,9 @@
 """The change model: what a diff reports about items, rows, texts and formatting, as plain data classes."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from ..model import Document, Entry, Item
 

@@ -20,17 +20,46 @@ from collections import Counter
 from ..model import LIST_KEYS, Document
 from .align import align, normalise
 from .changes import (
-    FIELD_TITLES, FIELDS, KIND_TITLES, LIST_SHORT, BlockChange, Change, Diff, DutiesChange, EntryChange,
-    FormattingChange, ListChange, ParagraphChange, Place, Row, SectionChange, TextChange,
+    FIELD_TITLES,
+    FIELDS,
+    KIND_TITLES,
+    LIST_SHORT,
+    BlockChange,
+    Change,
+    Diff,
+    DutiesChange,
+    EntryChange,
+    FormattingChange,
+    ListChange,
+    ParagraphChange,
+    Place,
+    Row,
+    SectionChange,
+    TextChange,
 )
 from .matching import DIRECT_PAIRS, match, slots
 from .moves import moved_within, rows
 from .textdiff import compare_fields, compare_text, text_ops
 
 __all__ = [
-    "compare", "Diff", "Change", "Row", "Place", "TextChange", "ListChange", "DutiesChange", "BlockChange",
-    "EntryChange", "ParagraphChange", "SectionChange", "FormattingChange", "FIELDS", "FIELD_TITLES",
-    "KIND_TITLES", "LIST_SHORT", "text_ops",
+    "FIELDS",
+    "FIELD_TITLES",
+    "KIND_TITLES",
+    "LIST_SHORT",
+    "BlockChange",
+    "Change",
+    "Diff",
+    "DutiesChange",
+    "EntryChange",
+    "FormattingChange",
+    "ListChange",
+    "ParagraphChange",
+    "Place",
+    "Row",
+    "SectionChange",
+    "TextChange",
+    "compare",
+    "text_ops",
 ]
 
 

@@ -42,8 +42,8 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -144,10 +144,7 @@ def match(old: list[Slot], new: list[Slot], direct_pairs: int = DIRECT_PAIRS) ->
     left_old = [i for i in range(len(old)) if i not in pairs]
     left_new = [j for j in range(len(new)) if j not in taken]
     scored = _Scorer(old, new, left_old, left_new, pairs, distance)
-    if len(left_old) * len(left_new) <= direct_pairs:
-        edges = scored.direct()
-    else:
-        edges = scored.indexed()
+    edges = scored.direct() if len(left_old) * len(left_new) <= direct_pairs else scored.indexed()
     for i, j in _assign([(score, i, j) for score, i, j in edges if eligible(i, j)]):
         pair(i, j, "similar")
     return pairs
@@ -278,7 +275,7 @@ def _assign(edges: list[tuple[float, int, int]]) -> list[tuple[int, int]]:
         for score, i, j in group:
             weights[row[i], col[j]] = score
             allowed[row[i], col[j]] = True
-        for r, c in zip(*linear_sum_assignment(weights, maximize=True)):
+        for r, c in zip(*linear_sum_assignment(weights, maximize=True), strict=True):
             if allowed[r, c]:
                 chosen.append((olds[r], news[c]))
     return sorted(chosen)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from ..model import LIST_KEYS, LIST_TITLES
-from .changes import UNCHANGED, FIELD_TITLES, KIND_TITLES, Change, Diff, DutiesChange, ListChange, TextChange
+from .changes import FIELD_TITLES, KIND_TITLES, UNCHANGED, Change, Diff, DutiesChange, ListChange, TextChange
 from .formatting import NOTE, SECTION_TITLE, formatting_rows
 
 KIND_MARKS = {"added": "+", "removed": "-", "modified": "~", "moved": ">"}

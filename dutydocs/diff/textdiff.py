@@ -138,10 +138,10 @@ def formatting_only(name: str, old, new) -> list[tuple[int | None, str, str]] | 
     """
     a, b = _parts(name, old), _parts(name, new)
     if a == b or len(a) != len(b) or any(ka != kb or normalise(ta) != normalise(tb)
-                                         for (ka, ta), (kb, tb) in zip(a, b)):
+                                         for (ka, ta), (kb, tb) in zip(a, b, strict=True)):
         return None
     single = name not in ("departments",) and not name.endswith("_duties")
-    return [(None if single else k, ta, tb) for k, ((_, ta), (_, tb)) in enumerate(zip(a, b)) if ta != tb]
+    return [(None if single else k, ta, tb) for k, ((_, ta), (_, tb)) in enumerate(zip(a, b, strict=True)) if ta != tb]
 
 
 def compare_fields(old: Item, new: Item) -> tuple[dict[str, FieldChange], dict[str, list[tuple[int | None, str, str]]]]:

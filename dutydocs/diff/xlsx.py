@@ -11,15 +11,23 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from ..builders.xlsx import (
-    BODY_FONT, BORDER, COLUMNS, HEADER_FILL, HEADER_FONT, LIST_SHEETS, MAX_ROW_POINTS, cell_values, text_lines,
-)
 from ..builders import revision_datetime
 from ..builders.docx_xml import normalized_zip
+from ..builders.xlsx import (
+    BODY_FONT,
+    BORDER,
+    COLUMNS,
+    HEADER_FILL,
+    HEADER_FONT,
+    LIST_SHEETS,
+    MAX_ROW_POINTS,
+    cell_values,
+    text_lines,
+)
 from ..model import LIST_KEYS, LIST_TITLES
 from .changes import KIND_TITLES, LIST_SHORT, Diff, Row
-from .textdiff import text_ops
 from .formatting import formatting_rows
+from .textdiff import text_ops
 
 STATE_TITLES = {"same": "", "added": "新增", "removed": "删除", "modified": "修改", "moved-in": "移入",
                 "moved-out": "移出"}
@@ -74,7 +82,7 @@ def _list_sheet(ws, key: str, rows: list[Row]) -> None:
     columns = COLUMNS[key]
     headers = ["变化", "原序号"] + [c.header for c in columns]
     widths = [MARK_WIDTH, OLD_NO_WIDTH] + [c.width for c in columns]
-    for k, (header, width) in enumerate(zip(headers, widths), 1):
+    for k, (header, width) in enumerate(zip(headers, widths, strict=True), 1):
         _set(ws.cell(row=1, column=k), header, _font(name=HEADER_FONT), HEADER_FILL, centre=True)
         ws.column_dimensions[get_column_letter(k)].width = width
     for r, row in enumerate(rows, 2):

@@ -6,7 +6,7 @@ from pathlib import Path
 from ..errors import DutydocsError
 from .three_way import Copy, MergeResult, merge
 
-__all__ = ["run_merge", "read_copies", "merge", "Copy", "MergeResult", "REPORT_FORMATS"]
+__all__ = ["REPORT_FORMATS", "Copy", "MergeResult", "merge", "read_copies", "run_merge"]
 
 REPORT_FORMATS = ("json", "html", "xlsx")
 

@@ -201,7 +201,7 @@ class _Writer:
         ofd = (f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD">'
                f'<ofd:DocBody><ofd:DocInfo>{doc_info}</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>'
                f'</ofd:DocBody></ofd:OFD>')
-        return [("OFD.xml", ofd.encode())] + parts
+        return [("OFD.xml", ofd.encode()), *parts]
 
 
 def write_ofd(content: PdfContent, info: DocInfo) -> bytes:
