@@ -159,7 +159,7 @@ class _Checker:
     def typos(self) -> None:
         """A withdrawn item's 承接方式 usually repeats its name; a one-character difference is worth a look."""
         for index, item in enumerate(self.doc.list("withdrawn").items):
-            if not item.takeover:
+            if not isinstance(item, WithdrawnItem) or not item.takeover:
                 continue
             for old, new in _small_differences(item.name, item.takeover):
                 self.add("warning", ["lists", "withdrawn", "items", index, "name"],

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
 
-LIST_KEYS = ("basic", "cooperative", "withdrawn")
+LIST_KEYS: tuple[ListKey, ...] = ("basic", "cooperative", "withdrawn")
 """The three lists, in the order they are published."""
 
 LIST_TITLES = {

@@ -73,7 +73,9 @@ class _Writer:
         left = round(first.x * MM - size, 3)
         top = round(baseline - 1.5 * size, 3)
         width = (run[-1].x - first.x) * MM + 2.5 * size
-        chars, deltas, transforms = [], [], []
+        chars: list[str] = []
+        deltas: list[float] = []
+        transforms: list[str] = []
         position = round(first.x * MM - left, 3)
         start = position
         for index, glyph in enumerate(run):
@@ -122,7 +124,8 @@ class _Writer:
 
     def page(self, page: Page) -> str:
         layer_id = self.new_id()
-        objects, run = [], []
+        objects: list[str] = []
+        run: list[Glyph] = []
 
         def flush():
             if run:
