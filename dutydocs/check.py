@@ -143,23 +143,23 @@ class _Checker:
         for duty_list in self.doc.lists:
             for i, item in enumerate(duty_list.items):
                 base = ["lists", duty_list.key, "items", i]
-                yield base + ["category"], item.category
-                yield base + ["name"], item.name
+                yield [*base, "category"], item.category
+                yield [*base, "name"], item.name
                 if isinstance(item, CooperativeItem):
                     for d, department in enumerate(item.departments):
-                        yield base + ["departments", d], department
+                        yield [*base, "departments", d], department
                     for cell in ("department_duties", "town_duties"):
                         for e, entry in enumerate(getattr(item, cell).entries):
-                            yield base + [cell, e, entry.kind], entry.text
+                            yield [*base, cell, e, entry.kind], entry.text
                 elif isinstance(item, WithdrawnItem):
                     for field in ("department", "takeover", "note"):
                         if getattr(item, field):
-                            yield base + [field], getattr(item, field)
+                            yield [*base, field], getattr(item, field)
 
     def typos(self) -> None:
         """A withdrawn item's 承接方式 usually repeats its name; a one-character difference is worth a look."""
         for index, item in enumerate(self.doc.list("withdrawn").items):
-            if not item.takeover:
+            if not isinstance(item, WithdrawnItem) or not item.takeover:
                 continue
             for old, new in _small_differences(item.name, item.takeover):
                 self.add("warning", ["lists", "withdrawn", "items", index, "name"],

@@ -55,7 +55,7 @@ class DutydocsError(click.ClickException):
         if not self.problems:
             return self.message
         lines = [p.format() for p in self.problems]
-        return "\n".join(lines + [self.message]) if self.message else "\n".join(lines)
+        return "\n".join([*lines, self.message]) if self.message else "\n".join(lines)
 
     def show(self, file=None) -> None:
         click.echo(self.format_message(), err=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .errors import DutydocsError, SourceError
 from .model import Document
@@ -48,9 +48,10 @@ def canonical_text(text: str, name: str, change: Change | None = None, numbers: 
         raise SourceError(f"{name}: 源文件有 {len(problems)} 处错误，未改动此文件", problems)
     doc = from_data(data)
     if change is not None:
-        doc = change(doc)
-        if doc is None:
+        changed = change(doc)
+        if changed is None:
             return None
+        doc = changed
     out = dumps(doc)
     if "$schema" in data:  # an editor's pointer to the JSON Schema: kept, first, as editors put it
         out = '{\n  "$schema": ' + json.dumps(data["$schema"], ensure_ascii=False) + "," + out[1:]
@@ -69,10 +70,11 @@ def rewrite(path: str | Path, change: Change | None = None, check: bool = False,
     if not check:
         check_outputs([target])
     out = canonical_text(text, str(path), change, numbers)
-    changed = out is not None and out != text
-    if changed and not check:
+    if out is None or out == text:
+        return False
+    if not check:
         write_atomic(target, out)
-    return changed
+    return True
 
 
 def format_file(path: str | Path, check: bool = False) -> bool:

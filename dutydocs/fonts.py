@@ -4,7 +4,7 @@ from __future__ import annotations
 import ctypes.util
 import shutil
 import subprocess
-from functools import lru_cache
+from functools import cache
 
 # Official font first, then the names Windows and WPS use, then free fonts Debian installs.
 ROLES: dict[str, tuple[str, ...]] = {
@@ -16,7 +16,7 @@ ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def installed_families() -> frozenset[str]:
     """Return the font family names fontconfig knows (empty if fontconfig is missing)."""
     if not shutil.which("fc-list"):

@@ -1,10 +1,11 @@
 """The one immutable model of a duty list document that every builder, check and diff receives."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Iterator, Literal, Union
+from typing import Literal
 
-LIST_KEYS = ("basic", "cooperative", "withdrawn")
+LIST_KEYS: tuple[ListKey, ...] = ("basic", "cooperative", "withdrawn")
 """The three lists, in the order they are published."""
 
 LIST_TITLES = {
@@ -115,7 +116,7 @@ class WithdrawnItem:
     id: str | None = None
 
 
-Item = Union[BasicItem, CooperativeItem, WithdrawnItem]
+Item = BasicItem | CooperativeItem | WithdrawnItem
 
 ITEM_TYPES: dict[str, type] = {
     "basic": BasicItem,
@@ -181,7 +182,7 @@ class Document:
     def item_count(self) -> int:
         return sum(len(duty_list.items) for duty_list in self.lists)
 
-    def with_list(self, key: str, items) -> "Document":
+    def with_list(self, key: str, items) -> Document:
         """Return a copy with the items of one list replaced."""
         lists = tuple(
             replace(duty_list, items=tuple(items)) if duty_list.key == key else duty_list
@@ -191,7 +192,19 @@ class Document:
 
 
 __all__ = [
-    "LIST_KEYS", "LIST_TITLES", "Entry", "Block", "Duties", "BasicItem", "CooperativeItem",
-    "WithdrawnItem", "Item", "ITEM_TYPES", "DutyList", "Section", "Explanation", "Revision",
+    "ITEM_TYPES",
+    "LIST_KEYS",
+    "LIST_TITLES",
+    "BasicItem",
+    "Block",
+    "CooperativeItem",
     "Document",
+    "Duties",
+    "DutyList",
+    "Entry",
+    "Explanation",
+    "Item",
+    "Revision",
+    "Section",
+    "WithdrawnItem",
 ]

@@ -11,8 +11,19 @@ from typing import Any
 
 from .errors import Problem, SourceError
 from .model import (
-    LIST_KEYS, BasicItem, CooperativeItem, Document, Duties, DutyList, Entry, Explanation,
-    Revision, Section, WithdrawnItem,
+    LIST_KEYS,
+    BasicItem,
+    CooperativeItem,
+    Document,
+    Duties,
+    DutyList,
+    Entry,
+    Explanation,
+    Item,
+    ListKey,
+    Revision,
+    Section,
+    WithdrawnItem,
 )
 
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
@@ -196,7 +207,7 @@ def _closest(word: str, candidates: list[str]) -> str | None:
     return found[0] if found else None
 
 
-def _type_name(t) -> str:
+def _type_name(t: str | list[str]) -> str:
     names = {"object": "对象 {…}", "array": "数组 […]", "string": "文本", "integer": "整数",
              "number": "数字", "boolean": "true/false", "null": "null"}
     return "或".join(names.get(x, x) for x in (t if isinstance(t, list) else [t]))
@@ -240,10 +251,10 @@ def _strings(value, path):
         yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, path + [key])
+            yield from _strings(item, [*path, key])
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _strings(item, path + [index])
+            yield from _strings(item, [*path, index])
 
 
 def load(path: str | Path) -> Document:
@@ -276,8 +287,8 @@ def from_data(data: dict) -> Document:
     )
 
 
-def _list_from_data(key: str, data: dict) -> DutyList:
-    items = []
+def _list_from_data(key: ListKey, data: dict) -> DutyList:
+    items: list[Item] = []
     for raw in data["items"]:
         common = dict(no=raw["no"], category=raw["category"], name=raw["name"], id=raw.get("id"))
         if key == "basic":
@@ -374,7 +385,9 @@ _WS = re.compile(r"[ \t\n\r]*")
 
 
 def _skip_ws(text: str, pos: int) -> int:
-    return _WS.match(text, pos).end()
+    match = _WS.match(text, pos)
+    assert match is not None, "the pattern matches the empty string"
+    return match.end()
 
 
 def _find(text: str, pos: int, path: list) -> int:
@@ -384,7 +397,7 @@ def _find(text: str, pos: int, path: list) -> int:
     if text[pos] == "{":
         pos = _skip_ws(text, pos + 1)
         while text[pos] != "}":
-            key, pos = json.decoder.scanstring(text, pos + 1)
+            key, pos = json.decoder.scanstring(text, pos + 1)  # type: ignore[attr-defined]  # undocumented, not in typeshed
             pos = _skip_ws(text, pos)
             pos = _skip_ws(text, pos + 1)  # past ':'
             if key == head:

@@ -15,7 +15,7 @@ from ..outputs import write_atomic
 from .align import align
 from .compare import Diff, compare
 
-__all__ = ["run_diff", "load_revision", "compare", "align", "render", "Diff", "FORMATS"]
+__all__ = ["FORMATS", "Diff", "align", "compare", "load_revision", "render", "run_diff"]
 
 FORMATS = ("text", "html", "pdf", "docx", "xlsx", "json")
 BINARY = {"pdf", "docx", "xlsx"}
@@ -25,9 +25,10 @@ _GIT_SPEC = re.compile(r"^(?P<rev>[^:]+):(?P<path>.+)$")
 def load_revision(spec: str) -> Document:
     """Read a revision: a .json source, an .xlsx copy, or REV:path from git."""
     path = Path(spec)
-    if path.exists() or not _GIT_SPEC.match(spec) or re.match(r"^[A-Za-z]:[\\/]", spec):
+    git = _GIT_SPEC.match(spec)
+    if path.exists() or not git or re.match(r"^[A-Za-z]:[\\/]", spec):
         return _load_file(path)
-    rev, rel = _GIT_SPEC.match(spec).group("rev", "path")
+    rev, rel = git.group("rev", "path")
     return _load_git(rev, rel, spec)
 
 

@@ -27,7 +27,7 @@ def align(old: list[str], new: list[str], threshold: float = ENTRY_THRESHOLD) ->
     matcher = SequenceMatcher(None, [normalise(t) for t in old], [normalise(t) for t in new], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            pairs.extend(zip(range(i1, i2), range(j1, j2)))
+            pairs.extend(zip(range(i1, i2), range(j1, j2), strict=True))
             continue
         j = j1
         for i in range(i1, i2):

@@ -1,8 +1,9 @@
 """The change model: what a diff reports about items, rows, texts and formatting, as plain data classes."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from ..model import Document, Entry, Item
 
@@ -147,11 +148,15 @@ class Change:
 
     @property
     def item(self) -> Item:
-        return self.new_item or self.old_item
+        item = self.new_item or self.old_item
+        assert item is not None, "a change has an old or a new item"
+        return item
 
     @property
     def list(self) -> str:
-        return (self.new or self.old).list
+        place = self.new or self.old
+        assert place is not None, "a change has an old or a new place"
+        return place.list
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -244,7 +249,7 @@ class Diff:
             yield "modified", "title", "", self.explanation_title.ops
         for section in self.sections:
             if section.op not in UNCHANGED:
-                yield section.op, "heading", section.new_heading or section.old_heading, section.heading_ops
+                yield section.op, "heading", section.new_heading or section.old_heading or "", section.heading_ops
             for p in section.paragraphs:
                 if p.op not in UNCHANGED:
                     yield p.op, "paragraph", p.section, p.ops

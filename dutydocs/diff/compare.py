@@ -20,17 +20,47 @@ from collections import Counter
 from ..model import LIST_KEYS, Document
 from .align import align, normalise
 from .changes import (
-    FIELD_TITLES, FIELDS, KIND_TITLES, LIST_SHORT, BlockChange, Change, Diff, DutiesChange, EntryChange,
-    FormattingChange, ListChange, ParagraphChange, Place, Row, SectionChange, TextChange,
+    FIELD_TITLES,
+    FIELDS,
+    KIND_TITLES,
+    LIST_SHORT,
+    BlockChange,
+    Change,
+    Diff,
+    DutiesChange,
+    EntryChange,
+    FormattingChange,
+    ListChange,
+    Ops,
+    ParagraphChange,
+    Place,
+    Row,
+    SectionChange,
+    TextChange,
 )
 from .matching import DIRECT_PAIRS, match, slots
 from .moves import moved_within, rows
 from .textdiff import compare_fields, compare_text, text_ops
 
 __all__ = [
-    "compare", "Diff", "Change", "Row", "Place", "TextChange", "ListChange", "DutiesChange", "BlockChange",
-    "EntryChange", "ParagraphChange", "SectionChange", "FormattingChange", "FIELDS", "FIELD_TITLES",
-    "KIND_TITLES", "LIST_SHORT", "text_ops",
+    "FIELDS",
+    "FIELD_TITLES",
+    "KIND_TITLES",
+    "LIST_SHORT",
+    "BlockChange",
+    "Change",
+    "Diff",
+    "DutiesChange",
+    "EntryChange",
+    "FormattingChange",
+    "ListChange",
+    "ParagraphChange",
+    "Place",
+    "Row",
+    "SectionChange",
+    "TextChange",
+    "compare",
+    "text_ops",
 ]
 
 
@@ -52,11 +82,11 @@ def compare(old: Document, new: Document, old_label: str = "", new_label: str = 
             continue
         j, how = pairs[i]
         target = new_slots[j]
-        fields, formatting = compare_fields(slot.item, target.item)
-        if formatting:
+        fields, item_parts = compare_fields(slot.item, target.item)
+        if item_parts:
             formatting_of_new[j] = tuple(
                 FormattingChange("item", name, a, b, text_ops(a, b), slot.place, target.place, target.item, index)
-                for name, parts in formatting.items() for index, a, b in parts)
+                for name, parts in item_parts.items() for index, a, b in parts)
         if slot.place.list != target.place.list or i in moved:
             kind = "moved"
         elif fields:
@@ -84,16 +114,16 @@ def compare(old: Document, new: Document, old_label: str = "", new_label: str = 
                 seen.add(id(row.change))
                 changes.append(row.change)
     formatting: list[FormattingChange] = []
-    document = {}
+    document: dict[str, TextChange] = {}
     for name in ("title", "township", "region"):
         a, b = getattr(old, name), getattr(new, name)
-        change = compare_text(a, b)
-        if change is None:
+        text_change = compare_text(a, b)
+        if text_change is None:
             continue
         if a and b and normalise(a) == normalise(b):
-            formatting.append(FormattingChange("document", name, a, b, change.ops))
+            formatting.append(FormattingChange("document", name, a, b, text_change.ops))
         else:
-            document[name] = change
+            document[name] = text_change
     explanation_title = compare_text(old.explanation.title, new.explanation.title)
     if explanation_title and normalise(old.explanation.title) == normalise(new.explanation.title):
         formatting.append(FormattingChange("explanation", "title", old.explanation.title, new.explanation.title,
@@ -116,6 +146,18 @@ def _op(a: str | None, b: str | None) -> str:
     return "formatting" if normalise(a) == normalise(b) else "modified"
 
 
+def _paragraph_ops(a: str | None, b: str | None) -> Ops:
+    """Return the operations from one aligned paragraph to the other: all inserted, deleted or kept, else diffed."""
+    if a is None:
+        assert b is not None, "align pairs a paragraph with at most one missing side"
+        return ((1, b),)
+    if b is None:
+        return ((-1, a),)
+    if a == b:
+        return ((0, b),)
+    return text_ops(a, b)
+
+
 def compare_sections(old: Document, new: Document) -> list[SectionChange]:
     """Align the explanation's sections by heading and their paragraphs inside each."""
     a, b = old.explanation.sections, new.explanation.sections
@@ -123,16 +165,16 @@ def compare_sections(old: Document, new: Document) -> list[SectionChange]:
     for i, j in align([s.heading for s in a], [s.heading for s in b]):
         sa = a[i] if i is not None else None
         sb = b[j] if j is not None else None
-        heading = (sb or sa).heading
+        shown = sb or sa
+        assert shown is not None, "align pairs a section with at most one missing side"
+        heading = shown.heading
         old_paragraphs = list(sa.paragraphs) if sa else []
         new_paragraphs = list(sb.paragraphs) if sb else []
         paragraphs = []
         for p, q in align(old_paragraphs, new_paragraphs):
             po = old_paragraphs[p] if p is not None else None
             pn = new_paragraphs[q] if q is not None else None
-            op = _op(po, pn)
-            ops = {"added": ((1, pn),), "removed": ((-1, po),), "same": ((0, pn),)}.get(op) or text_ops(po, pn)
-            paragraphs.append(ParagraphChange(op, heading, po, pn, ops))
+            paragraphs.append(ParagraphChange(_op(po, pn), heading, po, pn, _paragraph_ops(po, pn)))
         oh, nh = (sa.heading if sa else None), (sb.heading if sb else None)
         sections.append(SectionChange(_op(oh, nh), oh, nh, text_ops(oh or "", nh or "") if oh != nh else (),
                                       tuple(paragraphs)))
@@ -140,19 +182,19 @@ def compare_sections(old: Document, new: Document) -> list[SectionChange]:
 
 
 def _explanation_formatting(sections: list[SectionChange]) -> list[FormattingChange]:
-    found = []
+    found: list[FormattingChange] = []
     index = -1
     for section in sections:
         if section.new_heading is not None:
             index += 1
-        if section.op == "formatting":
+        if section.op == "formatting" and section.old_heading is not None and section.new_heading is not None:
             found.append(FormattingChange("explanation", "heading", section.old_heading, section.new_heading,
                                           section.heading_ops, index=index))
         number = -1
         for p in section.paragraphs:
             if p.new is not None:
                 number += 1
-            if p.op == "formatting":
+            if p.op == "formatting" and p.old is not None and p.new is not None:
                 found.append(FormattingChange("explanation", "paragraph", p.old, p.new, p.ops, index=index,
                                               paragraph=number))
     return found

@@ -12,6 +12,7 @@ _VISIBLE = str.maketrans({" ": "␣", "\u3000": "□", "\n": "↵", "\t": "→",
 def where(f: FormattingChange) -> str:
     """Return where the difference is, as a reader names it: 基本 4（原基本 3）, 说明 第一节 第 2 段, 标题."""
     if f.part == "item":
+        assert f.old is not None and f.new is not None and f.item is not None, "an item's difference has its places"
         moved = f"（原 {f.old.label()}）" if f.old.label() != f.new.label() else ""
         name = f.item.name if len(f.item.name) <= NAME_SHOWN else f.item.name[:NAME_SHOWN] + "…"
         return f"{f.new.label()}{moved} {name}"
@@ -19,8 +20,12 @@ def where(f: FormattingChange) -> str:
         return DOCUMENT_TITLES[f.field]
     if f.field == "title":
         return EXPLANATION_TITLES["title"]
+    assert f.index is not None, "an explanation's difference has its section"
     place = f"说明第 {f.index + 1} 节"
-    return place + (f" 第 {f.paragraph + 1} 段" if f.field == "paragraph" else " 标题")
+    if f.field == "paragraph":
+        assert f.paragraph is not None, "a paragraph's difference has its position"
+        return place + f" 第 {f.paragraph + 1} 段"
+    return place + " 标题"
 
 
 def what(f: FormattingChange) -> str:

@@ -6,7 +6,17 @@ from pathlib import Path
 from ..builders import PROJECT_TEMPLATES, BuildOptions
 from ..builders.web import inline_text, render_template
 from ..model import LIST_KEYS, LIST_TITLES, CooperativeItem, Item, WithdrawnItem
-from .changes import UNCHANGED, DOCUMENT_TITLES, FIELD_TITLES, KIND_TITLES, LIST_SHORT, Diff, DutiesChange, ListChange, TextChange
+from .changes import (
+    DOCUMENT_TITLES,
+    FIELD_TITLES,
+    KIND_TITLES,
+    LIST_SHORT,
+    UNCHANGED,
+    Diff,
+    DutiesChange,
+    ListChange,
+    TextChange,
+)
 from .formatting import NOTE, SECTION_TITLE, formatting_rows
 
 TEMPLATE = "diff.html.j2"

@@ -42,8 +42,8 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -111,9 +111,9 @@ def match(old: list[Slot], new: list[Slot], direct_pairs: int = DIRECT_PAIRS) ->
         if slot.item.id is not None:
             new_ids.setdefault(slot.item.id, j)
     for i, slot in enumerate(old):
-        j = new_ids.get(slot.item.id) if slot.item.id is not None else None
-        if j is not None and j not in taken:
-            pair(i, j, "id")
+        same_id = new_ids.get(slot.item.id) if slot.item.id is not None else None
+        if same_id is not None and same_id not in taken:
+            pair(i, same_id, "id")
 
     def eligible(i: int, j: int) -> bool:
         return old[i].item.id is None or new[j].item.id is None
@@ -144,10 +144,7 @@ def match(old: list[Slot], new: list[Slot], direct_pairs: int = DIRECT_PAIRS) ->
     left_old = [i for i in range(len(old)) if i not in pairs]
     left_new = [j for j in range(len(new)) if j not in taken]
     scored = _Scorer(old, new, left_old, left_new, pairs, distance)
-    if len(left_old) * len(left_new) <= direct_pairs:
-        edges = scored.direct()
-    else:
-        edges = scored.indexed()
+    edges = scored.direct() if len(left_old) * len(left_new) <= direct_pairs else scored.indexed()
     for i, j in _assign([(score, i, j) for score, i, j in edges if eligible(i, j)]):
         pair(i, j, "similar")
     return pairs
@@ -209,7 +206,7 @@ class _Scorer:
         by_list: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for b, j in enumerate(self.left_new):
             by_list[self.new[j].place.list].append((self.new[j].place.index, b))
-        found = set()
+        found: set[tuple[int, int]] = set()
         for a, i in enumerate(self.left_old):
             lo, hi = self.gaps[i]
             row = by_list[self.old[i].place.list]
@@ -278,7 +275,7 @@ def _assign(edges: list[tuple[float, int, int]]) -> list[tuple[int, int]]:
         for score, i, j in group:
             weights[row[i], col[j]] = score
             allowed[row[i], col[j]] = True
-        for r, c in zip(*linear_sum_assignment(weights, maximize=True)):
+        for r, c in zip(*linear_sum_assignment(weights, maximize=True), strict=True):
             if allowed[r, c]:
                 chosen.append((olds[r], news[c]))
     return sorted(chosen)
@@ -294,7 +291,7 @@ def _indexed_candidates(olds: list[str], news: list[str]) -> set[tuple[int, int]
     for a, text in enumerate(olds):
         for gram in _bigrams(text):
             index[gram].append(a)
-    found = set()
+    found: set[tuple[int, int]] = set()
     for b, text in enumerate(news):
         shared: Counter = Counter()
         for gram in sorted(_bigrams(text)):

@@ -5,8 +5,9 @@ import json
 from importlib import resources
 from typing import Any
 
+from ..model import Entry
 from ..source import item_data
-from .changes import UNCHANGED, Change, Diff, DutiesChange, FormattingChange, ListChange, TextChange
+from .changes import UNCHANGED, Change, Diff, DutiesChange, EntryChange, FormattingChange, ListChange, TextChange
 
 REPORT_VERSION = 2
 """Version of the JSON report's shape (schema/diff-report.schema.json); it only gains additions."""
@@ -38,7 +39,7 @@ def field_data(change) -> dict[str, Any]:
             continue
         entries = [{
             "change": entry.op,
-            "kind": (entry.new or entry.old).kind,
+            "kind": _entry(entry).kind,
             "old": {"label": entry.old_label, "kind": entry.old.kind, "text": entry.old.text} if entry.old else None,
             "new": {"label": entry.new_label, "kind": entry.new.kind, "text": entry.new.text} if entry.new else None,
             "diff": ops_data(entry.ops),
@@ -46,6 +47,13 @@ def field_data(change) -> dict[str, Any]:
         blocks.append({"change": "same" if block.op == "formatting" else block.op, "heading": block.new_heading if block.op != "removed" else block.old_heading,
                        "old_heading": block.old_heading, "entries": entries})
     return {"blocks": blocks}
+
+
+def _entry(entry: EntryChange) -> Entry:
+    """Return the entry as it is now, or as it was when removed."""
+    shown = entry.new or entry.old
+    assert shown is not None, "an aligned entry has an old or a new side"
+    return shown
 
 
 def change_data(change: Change) -> dict[str, Any]:
@@ -70,6 +78,7 @@ def formatting_data(f: FormattingChange) -> dict[str, Any]:
     """Return one formatting-only difference: where it is, and the old and new text."""
     data: dict[str, Any] = {"part": f.part, "field": f.field}
     if f.part == "item":
+        assert f.old is not None and f.new is not None and f.item is not None, "an item's difference has its places"
         data.update(old=f.old.as_dict(), new=f.new.as_dict())
         if f.item.id:
             data["id"] = f.item.id

@@ -26,7 +26,8 @@ def summary(diff: Diff) -> dict[str, Any]:
             "title": LIST_TITLES[key],
             "items": {"old": len(diff.old.list(key).items), "new": len(diff.new.list(key).items)},
             **{kind: counts[kind] for kind in KIND_TITLES},
-            "moved_out": sum(1 for c in diff.changes if c.kind == "moved" and c.old.list == key != c.new.list),
+            "moved_out": sum(1 for c in diff.changes if c.kind == "moved" and c.old and c.new
+                             and c.old.list == key != c.new.list),
             "renumbered": diff.renumbered.get(key, 0),
             "categories": {name: {k: counts[k] for k in KIND_TITLES if counts[k]} for name, counts in categories.items()},
         }

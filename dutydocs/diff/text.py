@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from ..model import LIST_KEYS, LIST_TITLES
-from .changes import UNCHANGED, FIELD_TITLES, KIND_TITLES, Change, Diff, DutiesChange, ListChange, TextChange
+from .changes import FIELD_TITLES, KIND_TITLES, UNCHANGED, Change, Diff, DutiesChange, ListChange, TextChange
 from .formatting import NOTE, SECTION_TITLE, formatting_rows
 
 KIND_MARKS = {"added": "+", "removed": "-", "modified": "~", "moved": ">"}
@@ -65,8 +65,8 @@ def render_text(diff: Diff, color: bool = False) -> str:
               + (f"；{'，'.join(parts)}" if parts else ""))
         for category, counts in s["categories"].items():
             w.add(f"    {category}：{'，'.join(f'{KIND_TITLES[k]} {counts[k]}' for k in KIND_TITLES if k in counts)}")
-    for name, change in diff.document.items():
-        w.add(f"{ {'title': '标题', 'township': '乡镇', 'region': '地区'}[name] }：{w.ops(change.ops)}")
+    for name, text_change in diff.document.items():
+        w.add(f"{ {'title': '标题', 'township': '乡镇', 'region': '地区'}[name] }：{w.ops(text_change.ops)}")
     _explanation(w, diff)
     current = None
     for change in diff.changes:
@@ -121,16 +121,19 @@ def _explanation(w: _Writer, diff: Diff) -> None:
 
 def _change(w: _Writer, change: Change) -> None:
     mark, colour = KIND_MARKS[change.kind], KIND_COLOURS[change.kind]
-    if change.kind == "added":
-        where = f"→ {change.new.label()}"
-    elif change.kind == "removed":
-        where = f"{change.old.label()} →"
-    elif change.old == change.new:
-        where = change.new.label()
-    elif change.old.list == change.new.list:
-        where = f"{change.old.label()} → {change.new.no}"
+    old, new = change.old, change.new
+    if change.kind == "added" and new is not None:
+        where = f"→ {new.label()}"
+    elif change.kind == "removed" and old is not None:
+        where = f"{old.label()} →"
     else:
-        where = f"{change.old.label()} → {change.new.label()}"
+        assert old is not None and new is not None, "a modified or moved item has both places"
+        if old == new:
+            where = new.label()
+        elif old.list == new.list:
+            where = f"{old.label()} → {new.no}"
+        else:
+            where = f"{old.label()} → {new.label()}"
     head = w.style(f"{mark} {change.title}  {where}", fg=colour, bold=True)
     w.add(f"{head}  [{change.item.category}] {change.item.name}")
     for name, field in change.fields.items():

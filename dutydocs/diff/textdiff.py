@@ -81,7 +81,7 @@ def compare_duties(old: Duties | None, new: Duties | None) -> DutiesChange | Non
     for i, j in align([b.heading or "" for b in old_blocks], [b.heading or "" for b in new_blocks]):
         ob = old_blocks[i] if i is not None else None
         nb = new_blocks[j] if j is not None else None
-        first = starts[j] + (nb.heading is not None) if nb else 0
+        first = starts[j] + (nb.heading is not None) if nb and j is not None else 0
         old_entries = list(ob.numbered()) if ob else []
         new_entries = list(nb.numbered()) if nb else []
         entries = []
@@ -90,6 +90,7 @@ def compare_duties(old: Duties | None, new: Duties | None) -> DutiesChange | Non
             (nl, ne) = new_entries[b] if b is not None else ("", None)
             index = first + b if b is not None else None
             if oe is None:
+                assert ne is not None, "align pairs an entry with at most one missing side"
                 entries.append(EntryChange("added", None, ne, "", nl, ((1, ne.text),), index))
             elif ne is None:
                 entries.append(EntryChange("removed", oe, None, ol, "", ((-1, oe.text),)))
@@ -106,17 +107,18 @@ def compare_duties(old: Duties | None, new: Duties | None) -> DutiesChange | Non
             op = "same" if ob.heading == nb.heading else _formatting_op(ob.heading or "", nb.heading or "")
         oh, nh = (ob.heading if ob else None), (nb.heading if nb else None)
         blocks.append(BlockChange(op, oh, nh, text_ops(oh or "", nh or "") if oh != nh else (), tuple(entries),
-                                  starts[j] if nb is not None and nh is not None else None))
+                                  starts[j] if j is not None and nb is not None and nh is not None else None))
     return DutiesChange(tuple(blocks))
 
 
 def _duties_formatting(change: DutiesChange) -> list[tuple[int | None, str, str]]:
     """Return (index in new, old, new) for the headings and entries of a changed cell that differ in formatting only."""
-    found = []
+    found: list[tuple[int | None, str, str]] = []
     for block in change.blocks:
-        if block.op == "formatting":
+        if block.op == "formatting" and block.old_heading is not None and block.new_heading is not None:
             found.append((block.heading_index, block.old_heading, block.new_heading))
-        found.extend((e.index, e.old.text, e.new.text) for e in block.entries if e.op == "formatting")
+        found.extend((e.index, e.old.text, e.new.text) for e in block.entries
+                     if e.op == "formatting" and e.old is not None and e.new is not None)
     return found
 
 
@@ -138,10 +140,10 @@ def formatting_only(name: str, old, new) -> list[tuple[int | None, str, str]] | 
     """
     a, b = _parts(name, old), _parts(name, new)
     if a == b or len(a) != len(b) or any(ka != kb or normalise(ta) != normalise(tb)
-                                         for (ka, ta), (kb, tb) in zip(a, b)):
+                                         for (ka, ta), (kb, tb) in zip(a, b, strict=True)):
         return None
     single = name not in ("departments",) and not name.endswith("_duties")
-    return [(None if single else k, ta, tb) for k, ((_, ta), (_, tb)) in enumerate(zip(a, b)) if ta != tb]
+    return [(None if single else k, ta, tb) for k, ((_, ta), (_, tb)) in enumerate(zip(a, b, strict=True)) if ta != tb]
 
 
 def compare_fields(old: Item, new: Item) -> tuple[dict[str, FieldChange], dict[str, list[tuple[int | None, str, str]]]]:
@@ -150,6 +152,7 @@ def compare_fields(old: Item, new: Item) -> tuple[dict[str, FieldChange], dict[s
     formatting: dict[str, list[tuple[int | None, str, str]]] = {}
     for name in FIELDS:
         a, b = getattr(old, name, None), getattr(new, name, None)
+        change: FieldChange | None
         if name == "departments":
             change = compare_names(a or (), b or ())
         elif name.endswith("_duties"):

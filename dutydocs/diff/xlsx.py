@@ -11,15 +11,23 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from ..builders.xlsx import (
-    BODY_FONT, BORDER, COLUMNS, HEADER_FILL, HEADER_FONT, LIST_SHEETS, MAX_ROW_POINTS, cell_values, text_lines,
-)
 from ..builders import revision_datetime
 from ..builders.docx_xml import normalized_zip
+from ..builders.xlsx import (
+    BODY_FONT,
+    BORDER,
+    COLUMNS,
+    HEADER_FILL,
+    HEADER_FONT,
+    LIST_SHEETS,
+    MAX_ROW_POINTS,
+    cell_values,
+    text_lines,
+)
 from ..model import LIST_KEYS, LIST_TITLES
 from .changes import KIND_TITLES, LIST_SHORT, Diff, Row
-from .textdiff import text_ops
 from .formatting import formatting_rows
+from .textdiff import text_ops
 
 STATE_TITLES = {"same": "", "added": "新增", "removed": "删除", "modified": "修改", "moved-in": "移入",
                 "moved-out": "移出"}
@@ -74,18 +82,18 @@ def _list_sheet(ws, key: str, rows: list[Row]) -> None:
     columns = COLUMNS[key]
     headers = ["变化", "原序号"] + [c.header for c in columns]
     widths = [MARK_WIDTH, OLD_NO_WIDTH] + [c.width for c in columns]
-    for k, (header, width) in enumerate(zip(headers, widths), 1):
+    for k, (header, width) in enumerate(zip(headers, widths, strict=True), 1):
         _set(ws.cell(row=1, column=k), header, _font(name=HEADER_FONT), HEADER_FILL, centre=True)
         ws.column_dimensions[get_column_letter(k)].width = width
     for r, row in enumerate(rows, 2):
         fill = FILLS.get(row.state)
         struck = row.state in ("removed", "moved-out")
         mark = STATE_TITLES[row.state]
-        if row.state == "moved-in" and row.change is not None:
+        if row.state == "moved-in" and row.change is not None and row.old is not None:
             mark = f"移入\n（{LIST_SHORT[row.old.list]} {row.old.no}）" if row.old.list != key else "移动"
-        elif row.state == "moved-out":
+        elif row.state == "moved-out" and row.new is not None:
             mark = f"移出\n（{LIST_SHORT[row.new.list]} {row.new.no}）" if row.new.list != key else "移动"
-        if row.state in ("moved-in", "moved-out") and row.change.fields:
+        if row.state in ("moved-in", "moved-out") and row.change is not None and row.change.fields:
             mark += "\n+修改"
         _set(ws.cell(row=r, column=1), mark, _font(bold=True), fill, centre=True)
         old_no = "" if row.old is None else row.old.no if row.old.list == key else row.old.label()
@@ -93,7 +101,7 @@ def _list_sheet(ws, key: str, rows: list[Row]) -> None:
         item = row.old_item if struck else row.new_item
         shown = cell_values(item)
         before = cell_values(row.old_item) if row.old_item is not None and not struck else None
-        heights = [(mark, MARK_WIDTH)]
+        heights: list[tuple[str, float]] = [(mark, MARK_WIDTH)]
         for k, column in enumerate(columns, 3):
             cell = ws.cell(row=r, column=k)
             value = shown.get(column.field)
@@ -147,7 +155,7 @@ def _summary_sheet(ws, diff: Diff) -> None:
         s = summary["lists"][key]
         values = [LIST_TITLES[key], s["items"]["old"], s["items"]["new"], *(s[k] or "" for k in KIND_TITLES),
                   s["moved_out"] or "", s["renumbered"] or "",
-                  sum(1 for f in diff.formatting if f.part == "item" and f.new.list == key) or ""]
+                  sum(1 for f in diff.formatting if f.part == "item" and f.new and f.new.list == key) or ""]
         for k, value in enumerate(values, 1):
             _set(ws.cell(row=r, column=k), value, centre=k > 1)
     r += 2

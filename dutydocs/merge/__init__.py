@@ -6,7 +6,7 @@ from pathlib import Path
 from ..errors import DutydocsError, UsageMistake
 from .three_way import Copy, MergeResult, merge
 
-__all__ = ["run_merge", "read_copies", "merge", "Copy", "MergeResult", "REPORT_FORMATS"]
+__all__ = ["REPORT_FORMATS", "Copy", "MergeResult", "merge", "read_copies", "run_merge"]
 
 REPORT_FORMATS = ("json", "html", "xlsx")
 
@@ -59,6 +59,6 @@ def run_merge(base_path, copy_paths, out: Path, report: Path | None = None,
     result = merge(base, copies, accept_deletions=accept_deletions)
     data = render_report(result, report.suffix.lower().lstrip(".")) if report is not None else None
     write_atomic(out, dumps(result.doc))
-    if report is not None:
+    if report is not None and data is not None:
         write_atomic(report, data)
     return result

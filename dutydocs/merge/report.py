@@ -125,7 +125,7 @@ def _xlsx(data: dict) -> bytes:
         for cell in ws[ws.max_row]:
             cell.data_type = "s"
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDE", (14, 24, 30, 24, 80)):
+    for letter, width in zip("ABCDE", (14, 24, 30, 24, 80), strict=True):
         ws.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     wb.save(buffer)

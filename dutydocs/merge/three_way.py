@@ -8,10 +8,14 @@ Deleted rows are proposals; new rows go after the row above them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from ..copies import names_department
 from ..diff import align
 from ..model import Document, Duties, Entry, Explanation, Item
+
+if TYPE_CHECKING:
+    from ..importers.xlsx import Returned
 
 FIELDS = {"basic": ("category", "name"),
           "cooperative": ("category", "name", "departments", "department_duties", "town_duties"),
@@ -29,7 +33,7 @@ class Copy:
 
     name: str
     department: str
-    returned: object | None  # importers.xlsx.Returned
+    returned: Returned | None  # None when the file could not be read
     refused: str = ""
     rows: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
@@ -129,6 +133,8 @@ class _Merger:
 
     def collect(self, copy: Copy) -> None:
         returned = copy.returned
+        if returned is None:  # an unreadable copy brings no changes (merge() skips it already)
+            return
         origin = returned.revision or self.base
         old_items = {item.id: (dl.key, item) for dl, item in origin.all_items() if item.id}
         seen = set()

@@ -74,7 +74,7 @@ def truetype(data: bytes, texts: dict[int, str], fallback_name: str, family: str
     family = family or _name(font, 16, 1) or ps_name
     wanted = {cid: _glyph_name(font, cid) for cid in sorted(texts)}
     notdef = font.getGlyphOrder()[0]
-    order = [notdef] + sorted(set(wanted.values()) - {notdef}, key=font.getGlyphID)
+    order = [notdef, *sorted(set(wanted.values()) - {notdef}, key=font.getGlyphID)]
     glyphs = _quadratic_glyphs(font, order)
     advances = font["hmtx"].metrics
     mapping: dict[int, str] = {}

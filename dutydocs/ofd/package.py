@@ -73,7 +73,9 @@ class _Writer:
         left = round(first.x * MM - size, 3)
         top = round(baseline - 1.5 * size, 3)
         width = (run[-1].x - first.x) * MM + 2.5 * size
-        chars, deltas, transforms = [], [], []
+        chars: list[str] = []
+        deltas: list[float] = []
+        transforms: list[str] = []
         position = round(first.x * MM - left, 3)
         start = position
         for index, glyph in enumerate(run):
@@ -122,7 +124,8 @@ class _Writer:
 
     def page(self, page: Page) -> str:
         layer_id = self.new_id()
-        objects, run = [], []
+        objects: list[str] = []
+        run: list[Glyph] = []
 
         def flush():
             if run:
@@ -201,7 +204,7 @@ class _Writer:
         ofd = (f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD">'
                f'<ofd:DocBody><ofd:DocInfo>{doc_info}</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>'
                f'</ofd:DocBody></ofd:OFD>')
-        return [("OFD.xml", ofd.encode())] + parts
+        return [("OFD.xml", ofd.encode()), *parts]
 
 
 def write_ofd(content: PdfContent, info: DocInfo) -> bytes:

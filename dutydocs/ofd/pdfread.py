@@ -217,7 +217,7 @@ class _Recorder(PDFLayoutAnalyzer):
                 _rgb(gstate.ncolor) if fill else None, bool(evenodd), dash))
 
 
-def _bookmarks(document: PDFDocument, page_index: dict[int, int]) -> list[Bookmark]:
+def _bookmarks(document: PDFDocument, page_index: dict[object, int]) -> list[Bookmark]:
     found = []
     try:
         outlines = list(document.get_outlines())
@@ -254,7 +254,7 @@ def read_pdf(data: bytes) -> PdfContent:
     resources = _Resources()
     recorder = _Recorder(resources)
     interpreter = PDFPageInterpreter(resources, recorder)
-    page_index = {}
+    page_index: dict[object, int] = {}
     for number, page in enumerate(PDFPage.create_pages(document)):
         page_index[page.pageid] = number
         interpreter.process_page(page)
