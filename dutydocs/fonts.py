@@ -31,7 +31,7 @@ def serving_font(chain: tuple[str, ...]) -> str | None:
     return next((name for name in chain if name in families), None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def serving_fonts() -> dict[str, str]:
     """Return, per role, the family and version(s) of the font that serves it here: what a PDF is set in."""
     versions: dict[str, set[str]] = {}
