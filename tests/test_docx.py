@@ -352,10 +352,11 @@ def pdf_edition_pages(bundled_doc) -> int:
 
 def test_libreoffice_pages_are_close_to_the_pdf_edition(converted, pdf_edition_pages):
     # Word keeps every row that fits on a page whole (cantSplit), so it leaves more room at page feet
-    # than the PDF edition, which continues a long item under a repeated name and sets the cooperative
-    # list in 五号: measured 99 against 80. Fewer pages than the PDF edition would mean lost rows.
+    # than the PDF edition, which splits a long item between any two paragraphs, fills its pages to
+    # about 92 % and sets the cooperative list in 五号: measured 99 against 73. Fewer pages than the
+    # PDF edition would mean lost rows; more than 1.45 times as many, rows split or spaced wrongly.
     pages = len(converted[0])
-    assert 0.9 * pdf_edition_pages <= pages <= 1.3 * pdf_edition_pages, (pages, pdf_edition_pages)
+    assert pdf_edition_pages <= pages <= 1.45 * pdf_edition_pages, (pages, pdf_edition_pages)
     assert abs(pages - SEED_PAGES) <= 0.2 * SEED_PAGES, pages
 
 
