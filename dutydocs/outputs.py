@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 import socket
+import stat
 import tempfile
 from pathlib import Path
 
@@ -70,15 +71,23 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
     """Write data to path through this process's own temporary file, then rename: the old file or the new, never part.
 
     Only the temporary file this call created is ever removed, so builds on other hosts or in other
-    processes writing into the same folder are never disturbed.
+    processes writing into the same folder are never disturbed. A file that is replaced keeps its
+    permissions (a source kept private with mode 0600 stays private after ``fmt`` or ``ids``); as with
+    any atomic replacement, other hard links to it keep the old text.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
         data = data.encode("utf-8")
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = None
     tmp = temporary_path(path)
     try:
         _create(tmp, data)
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

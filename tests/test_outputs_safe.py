@@ -163,3 +163,16 @@ def test_a_folder_the_permissions_allow_but_the_system_refuses_is_found_first(tw
     assert os.access("/proc", os.W_OK) or os.getuid() != 0
     _one_clear_line(run(["build", two[0], "-f", "html", "-o", "/proc/dutydocs-out"], tmp_path), "/proc")
     assert not list(tmp_path.glob(".dutydocs-probe-*"))
+
+
+def test_a_replaced_file_keeps_its_permissions(tmp_path):
+    from dutydocs.outputs import write_atomic
+
+    private = tmp_path / "source.json"
+    private.write_text("{}", "utf-8")
+    private.chmod(0o600)
+    write_atomic(private, "{ }")
+    assert private.read_text("utf-8") == "{ }"
+    assert private.stat().st_mode & 0o777 == 0o600
+    fresh = write_atomic(tmp_path / "new.json", "{}")
+    assert fresh.stat().st_mode & 0o777 == 0o644
