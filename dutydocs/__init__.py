@@ -1,4 +1,5 @@
 """dutydocs: one canonical JSON source of a township duty list, published as Word, Excel, PDF and HTML."""
+
 from .model import Document
 from .source import dumps, load
 

@@ -5,6 +5,7 @@ format's bytes also has ``BASED_ON`` (that format) and ``convert(doc, options, d
 below maps a format name to its module, bases before what is made from them; modules are imported only when
 their format is built.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -28,8 +29,9 @@ DEFAULT_FORMATS = tuple(fmt for fmt in REGISTRY if fmt != "ofd")
 """What ``dutydocs build`` makes unless asked: the OFD (for filing with official documents) is opt-in."""
 
 _PACKAGE = Path(__file__).resolve().parent.parent
-PROJECT_TEMPLATES = next((p for p in (_PACKAGE / "templates", _PACKAGE.parent / "templates") if p.is_dir()),
-                         _PACKAGE / "templates")
+PROJECT_TEMPLATES = next(
+    (p for p in (_PACKAGE / "templates", _PACKAGE.parent / "templates") if p.is_dir()), _PACKAGE / "templates"
+)
 """The templates an installed wheel carries (dutydocs/templates), else the checkout's top-level templates/."""
 
 

@@ -1,4 +1,5 @@
 """The OFD edition (GB/T 33190), converted from the PDF edition so that both have the same layout."""
+
 from __future__ import annotations
 
 from .. import __version__
@@ -14,8 +15,13 @@ def convert(doc: Document, options: BuildOptions, pdf: bytes) -> bytes:
     """Return the bytes of the OFD of a PDF edition of the document; DocInfo comes from the source."""
     from ..ofd import DocInfo, pdf_to_ofd
 
-    info = DocInfo(title=doc.title, author=doc.township, created=revision_datetime(doc).date(),
-                   creator="dutydocs", creator_version=__version__)
+    info = DocInfo(
+        title=doc.title,
+        author=doc.township,
+        created=revision_datetime(doc).date(),
+        creator="dutydocs",
+        creator_version=__version__,
+    )
     return pdf_to_ofd(pdf, info)
 
 
