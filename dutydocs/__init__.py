@@ -4,4 +4,4 @@ from .model import Document
 from .source import dumps, load
 
 __version__ = "0.1.0"
-__all__ = ["Document", "load", "dumps", "__version__"]
+__all__ = ["Document", "__version__", "dumps", "load"]

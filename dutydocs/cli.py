@@ -141,9 +141,8 @@ def build(sources, formats, out_dir, templates, page_numbers, jobs, scheduler, f
       dutydocs build 分片/*.json --scheduler tcp://调度器:8786   # 在 Dask 集群上生成
     """
     from .build import STATE_DIR, build_many
-    from .outputs import check_outputs
-
     from .errors import UsageMistake
+    from .outputs import check_outputs
 
     if scheduler and jobs != 1:
         raise UsageMistake("--jobs 与 --scheduler 不能同时使用：在集群上，并行数由工作节点决定（去掉 --jobs）")
@@ -387,7 +386,6 @@ def merge(base, returned, out, report, accept_deletions):
       dutydocs merge source/yangmaogong.json 交回/*.xlsx -o source/new.json --report 合并报告.html
     """
     from .merge import run_merge
-
     from .outputs import check_outputs
 
     check_outputs([out, report], inputs=_inputs(base, *returned))

@@ -21,7 +21,7 @@ import threading
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["places", "words", "lines", "width"]
+__all__ = ["lines", "places", "width", "words"]
 
 PLACE_SUFFIXES = "省市州盟县区旗镇乡"
 JOINS_PREVIOUS = set("和与及的、")  # a connector stays with the word before it: 人力资源和/社会保障局
@@ -123,7 +123,7 @@ def _lines(name: str, max_width: float, known: tuple[str, ...]) -> list[str] | N
     best, best_key = None, None
     for cuts in itertools.product((False, True), repeat=len(parts) - 1):  # names have a handful of words
         layout, line = [], parts[0]
-        for cut, part in zip(cuts, parts[1:]):
+        for cut, part in zip(cuts, parts[1:], strict=True):
             if cut:
                 layout.append(line)
                 line = part
@@ -132,7 +132,7 @@ def _lines(name: str, max_width: float, known: tuple[str, ...]) -> list[str] | N
         layout.append(line)
         if any(width(x) > max_width + 1e-9 or len(x) == 1 for x in layout):
             continue
-        at_place = sum(a.endswith(ends) or b.startswith(known) for a, b in zip(layout, layout[1:]))
+        at_place = sum(a.endswith(ends) or b.startswith(known) for a, b in itertools.pairwise(layout))
         key = (len(layout), -at_place, max(map(width, layout)), [-width(x) for x in layout])
         if best_key is None or key < best_key:
             best, best_key = layout, key

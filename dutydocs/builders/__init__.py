@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import DutydocsError
@@ -66,5 +66,5 @@ def revision_datetime(doc: Document) -> datetime:
     """Return the date stamped into outputs: SOURCE_DATE_EPOCH if set, else the source's revision date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime.strptime(doc.revision.date, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.strptime(doc.revision.date, "%Y-%m-%d").replace(tzinfo=UTC)

@@ -156,7 +156,7 @@ def columns(layout: Layout, duty_list: DutyList, places: tuple[str, ...] = ()) -
         raise DutydocsError(f"layout.toml 中 {duty_list.key} 各列的最小宽度之和超过了版心宽度，请减小列宽")
 
     def make(shares):
-        sized = {**widths, **{k: rest * share for k, share in zip(flexible, shares)}}
+        sized = {**widths, **{k: rest * share for k, share in zip(flexible, shares, strict=True)}}
         return [
             Column(
                 spec["key"],

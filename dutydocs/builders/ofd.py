@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .. import __version__
 from ..model import Document
-from . import BuildOptions, render as render_format, revision_datetime
+from . import BuildOptions, revision_datetime
+from . import render as render_format
 
 SUFFIX = "ofd"
 BASED_ON = "pdf"

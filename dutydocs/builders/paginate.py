@@ -70,7 +70,7 @@ class Column:
     def __init__(self, blocks, paragraphs: tuple[Paragraph, ...], continued: tuple[Paragraph, ...]):
         self.blocks, self.places, self.paragraphs = blocks, flat(blocks), paragraphs
         headed = [b for b, block in enumerate(blocks) if block.heading]
-        self.continued = dict(zip(headed, continued))
+        self.continued = dict(zip(headed, continued, strict=False))  # continued: as many as the trial render laid out
         self.start = 0
 
     @property
@@ -160,8 +160,8 @@ def plan(rows, heights: Heights) -> Plan:
                 new_page()
                 continue
             cut = _part(row, part, cols, ends)
-            place(cut, heights.frame + max([identity] + [c.height(end) for c, end in zip(cols, ends)]))
-            for c, end in zip(cols, ends):
+            place(cut, heights.frame + max([identity] + [c.height(end) for c, end in zip(cols, ends, strict=True)]))
+            for c, end in zip(cols, ends, strict=True):
                 c.start = end
             part += 1
             new_page()
@@ -173,13 +173,13 @@ def _cut(cols: list[Column], room: float, identity: float) -> list[int] | None:
     if identity > room:
         return None
     ends = [c.cut(room) for c in cols]
-    if any(end == c.start and not c.done for c, end in zip(cols, ends)):
+    if any(end == c.start and not c.done for c, end in zip(cols, ends, strict=True)):
         return None
     return ends
 
 
 def _part(row, part: int, cols: list[Column], ends: list[int]):
-    blocks = [part_blocks(c.blocks, c.places, c.start, end) for c, end in zip(cols, ends)]
+    blocks = [part_blocks(c.blocks, c.places, c.start, end) for c, end in zip(cols, ends, strict=True)]
     return replace(
         row,
         part=part,

@@ -64,7 +64,7 @@ def heights(document, key: str, rows, text_height_mm: float) -> Heights:
     header_height = sum(r.height for r in header.children)
     title = header.position_y - page.content_box_y()
     frames, identity, paragraphs, continued = [], [], [], []
-    for whole, cont in zip(body[::2], body[1::2]):
+    for whole, cont in zip(body[::2], body[1::2], strict=True):
         cells = {_cell_key(c): c for c in whole.children}
         cont_cells = {_cell_key(c): c for c in cont.children}
         frames.append(whole.height - max(_content_height(c) for c in cells.values()))

@@ -181,7 +181,7 @@ def cell_problems(doc: Document) -> list[Problem]:
     for duty_list in doc.lists:
         for row, item in enumerate(duty_list.items, FIRST_ROW):
             values = cell_values(item)
-            for letter, column in zip("ABCDEF", COLUMNS[duty_list.key]):
+            for letter, column in zip("ABCDEF", COLUMNS[duty_list.key], strict=False):
                 where = f"{duty_list.title} 第 {item.no} 项（{item.name[:20]}）的“{column.header}”"
                 cells.append((f"{LIST_SHEETS[duty_list.key]}!{letter}{row}", where, values[column.field]))
     problems = []
@@ -353,7 +353,7 @@ def _guide_sheet(ws, lines: tuple[str, ...]) -> None:
 
 def revision_digest(department: str, text: str) -> str:
     """Return the content hash stored beside an embedded revision."""
-    return "sha256:" + hashlib.sha256(f"{department}\n{text}".encode("utf-8")).hexdigest()
+    return "sha256:" + hashlib.sha256(f"{department}\n{text}".encode()).hexdigest()
 
 
 def _revision_sheet(ws, doc: Document, department: str) -> None:

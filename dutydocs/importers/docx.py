@@ -33,6 +33,7 @@ What cannot be placed is reported by table, row and cell, and nothing is written
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
 import zlib
@@ -116,7 +117,7 @@ class Para:
     heading_style: bool = False
     bold: bool = False
 
-    def lines(self) -> list["Para"]:
+    def lines(self) -> list[Para]:
         """Return the paragraph as one Para per line."""
         parts = [line.strip() for line in self.text.split("\n") if line.strip()]
         return [replace(self, text=line) for line in parts] or ([replace(self, text="")] if self.numbered else [])
@@ -301,7 +302,7 @@ def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
     roles = [column_role(h) for h in header_texts]
     if start + 1 < len(rows) and _sub_header(rows[start + 1]):  # 职责 over 上级部门职责 | 镇配合职责
         sub = [column_role(c.text()) if c.text() else None for c in rows[start + 1]]
-        roles = [b or a for a, b in zip(roles, sub)] + sub[len(roles) :]
+        roles = [b or a for a, b in zip(roles, sub, strict=False)] + sub[len(roles) :]
         start += 1
     twice = next((c for c, role in enumerate(roles) if role and role in roles[:c]), None)
     if twice is not None:  # two columns read as one field: one of them would be lost
@@ -328,7 +329,7 @@ def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
         if not any(texts) and all(not c.paragraphs for c in row):
             continue
         cells: dict[str, list[Para]] = {}
-        for c_no, (cell, role) in enumerate(zip(row, roles), start=1):
+        for c_no, (cell, role) in enumerate(zip(row, roles, strict=False), start=1):
             if role is None:
                 if cell.text() and not cell.merged:
                     problems.add(
@@ -343,7 +344,7 @@ def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
         if len(row) > len(roles) and any(c.text() for c in row[len(roles) :]):
             problems.add(f"表格 {t_no} 第 {r_no} 行", "这一行的单元格比表头多，多出的内容无处归入")
         category, name, typed_no = (flat(cells.get(role, [])) for role in ("category", "name", "no"))
-        merged_category = any(c.merged for c, role in zip(row, roles) if role == "category")
+        merged_category = any(c.merged for c, role in zip(row, roles, strict=False) if role == "category")
         continues = (
             items and not name and not typed_no and (not category or merged_category or category == items[-1].category)
         )
@@ -381,7 +382,7 @@ def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
             continue
         category_above = category
         for role in SHARED_ROLES:  # a cell merged down over several items is printed for each of them
-            if any(c.merged for c, r in zip(row, roles) if r == role):
+            if any(c.merged for c, r in zip(row, roles, strict=False) if r == role):
                 cells[role] = above.get(role, [])
         items.append(_Row(f"表格 {t_no} 第 {r_no} 行", cells, category, typed_no))
     return kind, items
@@ -429,7 +430,7 @@ def departments(paragraphs: list[Para]) -> tuple[str, ...]:
             "".join(
                 part
                 + ("、" if looks_like_department(part) and looks_like_department(after) and part[0] == after[0] else "")
-                for part, after in zip(parts, parts[1:])
+                for part, after in itertools.pairwise(parts)
             )
             + parts[-1]
         )
@@ -580,5 +581,5 @@ def _explanation(paragraphs: list[Para], problems: Problems) -> tuple[str | None
                 "说明的每一部分应以“一、”“二、”……开头的标题开始",
             )
         else:
-            sections[-1] = Section(sections[-1].heading, sections[-1].paragraphs + (text,))
+            sections[-1] = Section(sections[-1].heading, (*sections[-1].paragraphs, text))
     return title, Explanation(heading, tuple(sections))

@@ -29,8 +29,6 @@ from pathlib import Path
 
 from ..errors import DutydocsError, UsageMistake
 from ..ids import assign_ids
-from ..outputs import os_reason
-from ..source import load
 from ..model import (
     LIST_TITLES,
     BasicItem,
@@ -44,6 +42,8 @@ from ..model import (
     Section,
     WithdrawnItem,
 )
+from ..outputs import os_reason
+from ..source import load
 from .common import ids_from, validate
 
 FOOTER = re.compile(r"^\s*第\s*\d+\s*页，共\s*\d+\s*页\s*$")
@@ -109,7 +109,7 @@ class Corrections:
         return self.items.get(f"{key}/{no}", ItemCorrection())
 
     @classmethod
-    def load(cls, path: Path | None) -> "Corrections":
+    def load(cls, path: Path | None) -> Corrections:
         if path is None:
             return cls()
         try:
@@ -147,7 +147,7 @@ class Departments:
     names: tuple[str, ...] = ()
 
     @classmethod
-    def learn(cls, lines: list[str], names=()) -> "Departments":
+    def learn(cls, lines: list[str], names=()) -> Departments:
         counts: Counter = Counter()
         for line in lines:
             line = line.strip()
@@ -162,10 +162,8 @@ class Departments:
 
     def starts(self, line: str) -> bool:
         """Whether a line of the department column begins a department."""
-        return (
-            bool(self._prefix().match(line))
-            or len(line) >= 2
-            and any(name.startswith(line) or line.startswith(name) for name in self.names)
+        return bool(self._prefix().match(line)) or (
+            len(line) >= 2 and any(name.startswith(line) or line.startswith(name) for name in self.names)
         )
 
     def continues(self, previous: str, line: str) -> bool:
@@ -344,8 +342,7 @@ def parse_explanation(lines: list[str], corrections: Corrections) -> Explanation
         paragraphs = sections[-1][1]
         starts_new = (
             not paragraphs
-            or paragraphs[-1][-1].endswith("。")
-            and len(paragraphs[-1][-1]) < width - 3
+            or (paragraphs[-1][-1].endswith("。") and len(paragraphs[-1][-1]) < width - 3)
             or any(line.startswith(b) for b in corrections.explanation_breaks)
         )
         if starts_new:
@@ -493,13 +490,13 @@ def _split_row_cells(row: Row, fragment: list[str], categories: set[str], known:
             break
         if departments and known.continues(departments[-1], line):
             departments[-1] += line
-        elif not departments or known.starts(line) and departments[-1][-1] in DEPARTMENT_SUFFIX:
+        elif not departments or (known.starts(line) and departments[-1][-1] in DEPARTMENT_SUFFIX):
             if departments and not known.starts(line):
                 break
             departments.append(line)
-        elif departments[-1][-1] not in DEPARTMENT_SUFFIX:
-            departments[-1] += line
-        elif line[-1] in DEPARTMENT_SUFFIX and not line.startswith("区"):
+        elif departments[-1][-1] not in DEPARTMENT_SUFFIX or (
+            line[-1] in DEPARTMENT_SUFFIX and not line.startswith("区")
+        ):
             departments[-1] += line
         else:
             unprefixed = _unprefixed_department(lines, index)
@@ -569,7 +566,7 @@ def parse_entries(lines: list[str], correction: ItemCorrection) -> list[RawEntry
         else:
             previous.add(line)
     # a short paragraph without closing punctuation that more text follows is a heading (灾中救助, 区卫健委)
-    for index, entry in enumerate(entries[:-1]):
+    for entry in entries[:-1]:
         if (
             entry.kind == "paragraph"
             and _looks_like_heading(entry.text)

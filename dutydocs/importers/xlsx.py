@@ -23,12 +23,12 @@ from pathlib import Path
 from ..builders.xlsx import (
     COLUMNS,
     EXPLANATION_SHEET,
+    GUIDE_SHEET,
     ID_HEADER,
     KIND_HEADING,
     KIND_PARAGRAPH,
     LIST_SHEETS,
     PROPERTY_PREFIX,
-    GUIDE_SHEET,
     REVISION_MARK,
     REVISION_SHEET,
     cell_values,
@@ -531,7 +531,7 @@ class _Reader:
                     rows[0],
                 )
                 kept = refs[rows.index(keeper)]
-                for row, ref in zip(rows, refs):
+                for row, ref in zip(rows, refs, strict=True):
                     if row is not keeper:
                         row.id = None
                         self.copied.append(f"{ref} 与 {kept} 的编号相同（{item_id}，整行复制而来），按新事项合并")
@@ -587,8 +587,8 @@ def _metadata(workbook, base_doc, reader: _Reader) -> dict:
             region=core.subject or "",
             revision=Revision(created, core.description or ""),
         )
-    for field, label in (("title", "文件标题"), ("township", "乡镇名称")):
-        if not meta[field]:
+    for key, label in (("title", "文件标题"), ("township", "乡镇名称")):
+        if not meta[key]:
             reader.problem("文件属性", f"工作簿中没有{label}", "请用 --base 指定分发此副本时的源文件")
     if not re.match(r"^\d{4}-\d{2}-\d{2}$", meta["revision"].date):
         reader.problem("文件属性", "工作簿中没有修订日期", "请用 --base 指定分发此副本时的源文件")
