@@ -172,7 +172,7 @@ def _build_outputs(sources, formats, out_dir: Path) -> list[Path]:
             continue
         if isinstance(title, str):
             paths += [out_dir / f"{safe_filename(title)}.{fmt}" for fmt in formats]
-    return paths
+    return list(dict.fromkeys(paths))  # two sources of one title: the build's claims refuse the second
 
 
 @main.command(context_settings=CONTEXT)
