@@ -76,7 +76,8 @@ def build_source(
 ) -> tuple[Document, list[Path], int]:
     """Load one source and write each format; nothing is written unless the source is valid."""
     doc, warnings = load_checked(source)
-    written, made = [], {}
+    written: list[Path] = []
+    made: dict[str, bytes] = {}
     for fmt, path in output_paths(doc, formats, out_dir, stem).items():
         module = builder(fmt)
         base = getattr(module, "BASED_ON", None)

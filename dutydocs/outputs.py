@@ -143,14 +143,15 @@ def check_outputs(files=(), inputs=(), folders=()) -> None:
     DutydocsError (exit status 1). Both name the path in one line.
     """
     files = [Path(f) for f in files if f is not None]
-    read = {}
+    read: dict[tuple[int, int], str | os.PathLike[str]] = {}
     for source in inputs:  # each file once, by device and inode: links to it are the same file
         identity = _identity(source)
         if identity is not None:
             read.setdefault(identity, source)
     written: dict = {}
     for out in files:
-        source = read.get(_identity(out))
+        identity = _identity(out)
+        source = read.get(identity) if identity is not None else None
         if source is not None:
             raise UsageMistake(f"{out}: 输出文件就是输入文件 {source}，写入会毁掉它（请用 -o 指定另一个文件）")
         other = written.setdefault(os.path.realpath(out), out)
@@ -191,7 +192,8 @@ OS_REASONS = {
 
 
 def os_reason(exc: OSError) -> str:
-    return OS_REASONS.get(exc.errno, exc.strerror or str(exc))
+    reason = OS_REASONS.get(exc.errno) if exc.errno is not None else None
+    return reason or exc.strerror or str(exc)
 
 
 def _unwritable(path: Path, folder: bool, tried: dict) -> str | None:

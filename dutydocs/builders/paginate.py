@@ -43,7 +43,7 @@ class Heights:
 
 def flat(blocks) -> list[tuple[int, int | None]]:
     """Return a duty column's paragraphs in order as (block index, entry index or None for the heading)."""
-    out = []
+    out: list[tuple[int, int | None]] = []
     for b, block in enumerate(blocks):
         if block.heading:
             out.append((b, None))

@@ -64,10 +64,12 @@ def cell_paragraphs(row: Row, key: str, gap: float) -> list[tuple[str, float, fl
     if key == "name":
         return [(item.name + ("（续）" if row.continued else ""), 0, 0)]
     if key == "departments":
+        assert isinstance(item, CooperativeItem), "layout.toml gives this column to the cooperative list only"
         return [(d, 0, gap if n else 0) for n, d in enumerate(item.departments)]  # a little space between
     if key in ("department_duties", "town_duties"):
         return [p for block in getattr(row, key) for p in block.paragraphs(gap)]
     if key == "takeover":
+        assert isinstance(item, WithdrawnItem), "layout.toml gives this column to the withdrawn list only"
         return [(t, 0, 0) for t in withdrawn_lines(item)]
     raise DutydocsError(
         f"版式参数中的列名未知：{key}（可用：no, category, name, departments, "

@@ -173,7 +173,7 @@ def cell_values(item) -> dict[str, object]:
 
 def cell_problems(doc: Document) -> list[Problem]:
     """Texts Excel cannot hold: longer than a cell allows, or characters XML cannot carry."""
-    cells = [
+    cells: list[tuple[str, str, object]] = [
         (f"{EXPLANATION_SHEET}!A", f"说明“{text[:20]}”", text)
         for section in doc.explanation.sections
         for text in (section.heading, *section.paragraphs)

@@ -51,6 +51,7 @@ from ..model import (
     DutyList,
     Entry,
     Explanation,
+    Item,
     Revision,
     Section,
     WithdrawnItem,
@@ -304,21 +305,23 @@ def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
         sub = [column_role(c.text()) if c.text() else None for c in rows[start + 1]]
         roles = [b or a for a, b in zip(roles, sub, strict=False)] + sub[len(roles) :]
         start += 1
-    twice = next((c for c, role in enumerate(roles) if role and role in roles[:c]), None)
-    if twice is not None:  # two columns read as one field: one of them would be lost
-        first = roles.index(roles[twice])
+    doubled = next(((c, role) for c, role in enumerate(roles) if role and role in roles[:c]), None)
+    if doubled is not None:  # two columns read as one field: one of them would be lost
+        twice, twice_role = doubled
+        first = roles.index(twice_role)
         shown = [
             " ".join(dict.fromkeys(r[c].text() for r in rows[: start + 1] if c < len(r) and r[c].text()))
             for c in (twice, first)
         ]
         problems.add(
             f"表格 {t_no} 第 {start + 1} 行 第 {twice + 1} 列",
-            f"表头“{shown[0]}”与第 {first + 1} 列“{shown[1]}”都读作{ROLE_NAMES[roles[twice]]}，无法确定各归何处",
+            f"表头“{shown[0]}”与第 {first + 1} 列“{shown[1]}”都读作{ROLE_NAMES[twice_role]}，无法确定各归何处",
             "请把表头改成本工具认识的写法：序号、事项类别、事项名称、对应上级部门、上级部门职责、镇配合职责、承接部门及工作方式",
         )
         return None, []
     kind = list_kind({r for r in roles if r})
-    roles = [role if role in KIND_ROLES.get(kind, ()) else None for role in roles]  # 责任部门 in the basic list
+    allowed = KIND_ROLES[kind] if kind is not None else set()
+    roles = [role if role in allowed else None for role in roles]  # 责任部门 in the basic list
     items: list[_Row] = []
     category_above = ""
     above: dict[str, list[Para]] = {}  # by role, the cell a vertically merged cell below continues
@@ -512,19 +515,24 @@ def import_docx(
         for role in ("department_duties", "town_duties")
         for p in row.cells.get(role, [])
     )
-    base_withdrawn = {item.name: item for item in base_doc.list("withdrawn").items} if base_doc else {}
+    base_withdrawn = (
+        {item.name: item for item in base_doc.list("withdrawn").items if isinstance(item, WithdrawnItem)}
+        if base_doc
+        else {}
+    )
     lists = []
     for key in LIST_KEYS:
-        items = []
+        items: list[Item] = []
         for no, row in enumerate(found[key], start=1):
             name = flat(row.cells.get("name", []))
-            common = dict(no=no, category=row.category, name=name)
             if key == "basic":
-                items.append(BasicItem(**common))
+                items.append(BasicItem(no=no, category=row.category, name=name))
             elif key == "cooperative":
                 items.append(
                     CooperativeItem(
-                        **common,
+                        no=no,
+                        category=row.category,
+                        name=name,
                         departments=departments(row.cells.get("departments", [])),
                         department_duties=duties(row.cells.get("department_duties", []), guess),
                         town_duties=duties(row.cells.get("town_duties", []), guess),
@@ -532,7 +540,12 @@ def import_docx(
                 )
             else:
                 items.append(
-                    WithdrawnItem(**common, **handover(row.cells.get("handover", []), base_withdrawn.get(name)))
+                    WithdrawnItem(
+                        no=no,
+                        category=row.category,
+                        name=name,
+                        **handover(row.cells.get("handover", []), base_withdrawn.get(name)),
+                    )
                 )
         lists.append(DutyList(key, base_doc.list(key).title if base_doc else LIST_TITLES[key], tuple(items)))
     if problems.found:

@@ -458,6 +458,7 @@ def parse_cooperative(
             first, second = _split_duties(parse_entries(duty_lines, correction), start)
             department_entries.extend(first)
             town_entries.extend(second)
+        assert header is not None  # split_rows gives every row a first fragment
         category, name, departments = header
         item = CooperativeItem(
             no=row.no,

@@ -19,6 +19,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..builders.xlsx import (
     COLUMNS,
@@ -198,7 +199,7 @@ def check_scrambled(doc: Document, base: Document, refs: dict, name: str) -> Non
     wrong = []
     for duty_list in doc.lists:
         for index, item in enumerate(duty_list.items):
-            old = base_items.get(item.id)
+            old = base_items.get(item.id) if item.id is not None else None
             if old is None or item.name == old.name:
                 continue
             now, then = _fields(item), _fields(old)
@@ -406,7 +407,7 @@ class _Reader:
             kind = ws.cell(row, 2).value
             heading = kind == KIND_HEADING or (kind != KIND_PARAGRAPH and _ORDINAL_HEADING.match(text.strip()))
             if heading:
-                sections.append(Section(self.line(ws.cell(row, 1), ref), ()))
+                sections.append(Section(self.line(ws.cell(row, 1), ref) or "", ()))
             elif not sections:
                 self.problem(ref, "段落之前没有标题", "请在其上方插入一行标题，如“一、基本情况”")
             else:  # a cell with line breaks holds several paragraphs
@@ -419,7 +420,7 @@ class _Reader:
         wanted = {column.header: column.field for column in COLUMNS[key]}
         wanted[ID_HEADER] = "id"
         for row in range(1, min(ws.max_row, 10) + 1):
-            found = {}
+            found: dict[str, int] = {}
             for cell in ws[row]:
                 if isinstance(cell.value, str) and cell.value.strip() in wanted:
                     found.setdefault(wanted[cell.value.strip()], cell.column)
@@ -568,6 +569,7 @@ def _metadata(workbook, base_doc, reader: _Reader) -> dict:
         if prop.name and prop.name.startswith(PROPERTY_PREFIX) and isinstance(prop.value, str):
             custom[prop.name[len(PROPERTY_PREFIX) :]] = prop.value
     core = workbook.properties
+    meta: dict[str, Any]  # Document's keyword arguments
     if "title" in custom:
         meta = dict(
             title=custom["title"],
