@@ -10,30 +10,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from dutydocs.build import Planned, _units
 from dutydocs.builders import DEFAULT_FORMATS
-from dutydocs.cli import main
 from dutydocs.outputs import claim, safe_filename, temporary_path, write_atomic
 
-FIXTURE = Path(__file__).parent / "fixtures" / "small.json"
+from batch_sources import FIXTURE, build, make_sources
 
 
-def make_sources(folder: Path, count: int) -> list[Path]:
-    data = json.loads(FIXTURE.read_text("utf-8"))
-    paths = []
-    for n in range(count):
-        data["title"] = f"示例{n}镇履职事项清单"
-        path = folder / f"town{n}.json"
-        path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-        paths.append(path)
-    return paths
-
-
-def build(*args):
-    return CliRunner().invoke(main, ["build", *map(str, args)], catch_exceptions=False)
 
 
 def test_batch_build_in_parallel_with_one_bad_source(tmp_path):

@@ -1,7 +1,6 @@
 """Batch builds on a real Dask distributed cluster: same outcome as --jobs, no shared files, workers may die."""
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import subprocess
@@ -11,30 +10,18 @@ from pathlib import Path
 
 import distributed  # installed by the test extra ('.[test]'); a plain install has no Dask
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from dutydocs.build import KILL_HOOK
 from dutydocs.builders import PROJECT_TEMPLATES, BuildOptions
-from dutydocs.cli import main
 from dutydocs.cluster import pack_templates, render_sent
 
-FIXTURE = Path(__file__).parent / "fixtures" / "small.json"
+from batch_sources import build
+from batch_sources import make_sources as _make_sources
 
 
 def make_sources(folder: Path, count: int) -> list[Path]:
-    data = json.loads(FIXTURE.read_text("utf-8"))
-    paths = []
-    for n in range(count):
-        data["title"] = f"集群{n}镇履职事项清单"
-        path = folder / f"town{n}.json"
-        path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-        paths.append(path)
-    return paths
-
-
-def build(*args):
-    return CliRunner().invoke(main, ["build", *map(str, args)], catch_exceptions=False)
+    return _make_sources(folder, count, prefix="集群")
 
 
 def no_process_left() -> bool:
