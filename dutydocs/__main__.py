@@ -1,4 +1,5 @@
 """python -m dutydocs."""
+
 from .cli import run
 
 run()

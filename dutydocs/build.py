@@ -4,6 +4,7 @@ The work is split in two. A worker (a local process, or a Dask worker on another
 one source into the bytes of its formats and writes nothing. This process plans the batch (skips
 what is up to date, claims each output name), then writes what comes back, atomically.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -70,11 +71,13 @@ def output_paths(doc: Document, formats, out_dir: Path, stem: str | None = None)
     return {fmt: Path(out_dir) / f"{stem}.{builder(fmt).SUFFIX}" for fmt in formats}
 
 
-def build_source(source: Path, formats, out_dir: Path, options: BuildOptions,
-                 stem: str | None = None) -> tuple[Document, list[Path], int]:
+def build_source(
+    source: Path, formats, out_dir: Path, options: BuildOptions, stem: str | None = None
+) -> tuple[Document, list[Path], int]:
     """Load one source and write each format; nothing is written unless the source is valid."""
     doc, warnings = load_checked(source)
-    written, made = [], {}
+    written: list[Path] = []
+    made: dict[str, bytes] = {}
     for fmt, path in output_paths(doc, formats, out_dir, stem).items():
         module = builder(fmt)
         base = getattr(module, "BASED_ON", None)
@@ -84,6 +87,7 @@ def build_source(source: Path, formats, out_dir: Path, options: BuildOptions,
 
 
 # --- what a worker runs -----------------------------------------------------------------------
+
 
 def render_source(source: str, formats, options: BuildOptions, record_fonts: bool = False) -> Rendered:
     """Check one source and render each format to bytes, writing nothing; report failure instead of raising.
@@ -127,11 +131,13 @@ def _kill_hook() -> None:
 
 # --- incremental builds -----------------------------------------------------------------------
 
+
 def content_hash(source: Path, fmt: str, options: BuildOptions) -> str:
     """Hash everything an output depends on: source bytes, templates, options, dutydocs version."""
     digest = hashlib.sha256()
-    digest.update(f"{__version__}\0{fmt}\0{options.page_numbers}\0"
-                  f"{os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())  # it stamps the outputs
+    digest.update(
+        f"{__version__}\0{fmt}\0{options.page_numbers}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode()
+    )  # it stamps the outputs
     digest.update(Path(source).read_bytes())
     templates = Path(options.templates)
     for path in sorted(p for p in templates.rglob("*") if p.is_file()):
@@ -166,12 +172,16 @@ def _remember(state_path: Path, written: dict[str, Path], inputs: dict[str, str]
     except (OSError, ValueError):
         state = {}
     for fmt, path in written.items():
-        state[fmt] = {"path": str(path), "input": inputs[fmt],
-                      "output": hashlib.sha256(Path(path).read_bytes()).hexdigest()}
+        state[fmt] = {
+            "path": str(path),
+            "input": inputs[fmt],
+            "output": hashlib.sha256(Path(path).read_bytes()).hexdigest(),
+        }
     write_atomic(state_path, json.dumps(state, ensure_ascii=False, indent=1))
 
 
 # --- the batch, as this process plans and finishes it -------------------------------------------
+
 
 @dataclass
 class Planned:
@@ -201,8 +211,10 @@ def _claim(job_source: str, stem: str, out_dir: Path, check_only: bool = False) 
         return f"{job_source}: 无法写入输出文件夹 {out_dir}（{exc.strerror or exc}）；请检查空间与权限"
     if holder is None or holder == owner:
         return None
-    return (f"{job_source}: 输出文件名“{stem}”已属于另一个源文件 {holder}（两份清单标题相同）；"
-            f"请修改其中一份的 title，或确认不再需要那一份后删除 {folder / stem} 再生成")
+    return (
+        f"{job_source}: 输出文件名“{stem}”已属于另一个源文件 {holder}（两份清单标题相同）；"
+        f"请修改其中一份的 title，或确认不再需要那一份后删除 {folder / stem} 再生成"
+    )
 
 
 def plan(source: str, formats, out_dir: Path, options: BuildOptions, force: bool) -> Planned | BuildResult:
@@ -223,33 +235,39 @@ def plan(source: str, formats, out_dir: Path, options: BuildOptions, force: bool
         outputs = _up_to_date(formats, out_dir, state_path, inputs)
         if outputs is not None:
             refused = _claim(source, stem, out_dir)  # held since it was built; claimed again if it was deleted
-            return BuildResult(source, error=refused) if refused else \
-                BuildResult(source, written=outputs, skipped=True)
+            return BuildResult(source, error=refused) if refused else BuildResult(source, written=outputs, skipped=True)
     return Planned(source, stem, inputs)
 
 
 def finish(job: Planned, parts: list[Rendered], formats, out_dir: Path) -> BuildResult:
     """Write the rendered bytes of one source atomically and remember their hashes; fonts must be ours."""
-    result = BuildResult(job.source, seconds=max(p.seconds for p in parts),
-                         cpu_seconds=sum(p.cpu_seconds for p in parts))
+    result = BuildResult(
+        job.source, seconds=max(p.seconds for p in parts), cpu_seconds=sum(p.cpu_seconds for p in parts)
+    )
     failed = next((p for p in parts if p.error), None)
     if failed or job.stem is None:
         result.error = failed.error if failed else f"{job.source}: 内部错误：读不出标题（请报告此问题）"
         return result
     for part in parts:
         if part.fonts is not None and part.fonts != (ours := serving_fonts()):
-            differ = "；".join(f"{role} 本机 {ours.get(role)}，节点 {font}"
-                              for role, font in part.fonts.items() if ours.get(role) != font)
-            result.error = (f"{job.source}: 工作节点 {part.host} 的字体与本机不同（{differ}），未写入任何文件；"
-                            f"请在所有节点安装同样的字体（scripts/setup.sh），用 dutydocs doctor 核对")
+            differ = "；".join(
+                f"{role} 本机 {ours.get(role)}，节点 {font}"
+                for role, font in part.fonts.items()
+                if ours.get(role) != font
+            )
+            result.error = (
+                f"{job.source}: 工作节点 {part.host} 的字体与本机不同（{differ}），未写入任何文件；"
+                f"请在所有节点安装同样的字体（scripts/setup.sh），用 dutydocs doctor 核对"
+            )
             return result
     if refused := _claim(job.source, job.stem, out_dir):
         result.error = refused
         return result
     outputs = {fmt: data for part in parts for fmt, data in part.outputs.items()}
     try:
-        written = {fmt: write_atomic(Path(out_dir) / f"{job.stem}.{builder(fmt).SUFFIX}", outputs[fmt])
-                   for fmt in formats}
+        written = {
+            fmt: write_atomic(Path(out_dir) / f"{job.stem}.{builder(fmt).SUFFIX}", outputs[fmt]) for fmt in formats
+        }
         _remember(_state_path(out_dir, Path(job.source)), written, job.inputs)
     except OSError as exc:
         result.error = f"{job.source}: 无法写入输出文件夹 {out_dir}（{exc.strerror or exc}）；请检查空间与权限"
@@ -289,8 +307,15 @@ def render_locally(jobs: list[Planned], units, options: BuildOptions, workers: i
             yield futures[future], future.result()
 
 
-def build_many(sources, formats, out_dir: Path, options: BuildOptions, jobs: int = 1,
-               force: bool = False, scheduler: str | None = None) -> bool:
+def build_many(
+    sources,
+    formats,
+    out_dir: Path,
+    options: BuildOptions,
+    jobs: int = 1,
+    force: bool = False,
+    scheduler: str | None = None,
+) -> bool:
     """Build every source with progress shown, one failure not stopping the rest; True when all built.
 
     With ``scheduler`` the renders run on a Dask distributed cluster; otherwise in ``jobs`` local processes.
@@ -312,14 +337,20 @@ def build_many(sources, formats, out_dir: Path, options: BuildOptions, jobs: int
                 click.echo(f"{'未变化' if result.skipped else '已生成'} {path}")
             if not result.skipped:
                 warned = f"，{result.warnings} 个警告（运行 dutydocs check 查看）" if result.warnings else ""
-                click.echo(f"{result.source}: {result.items} 项，{len(result.written)} 个文件，"
-                           f"用时 {result.seconds:.1f} 秒{warned}", err=True)
+                click.echo(
+                    f"{result.source}: {result.items} 项，{len(result.written)} 个文件，"
+                    f"用时 {result.seconds:.1f} 秒{warned}",
+                    err=True,
+                )
         if show_progress:
             done = len(results)
             failed = sum(1 for r in results if r.error)
             items = sum(r.items for r in results)
-            click.echo(f"[{done}/{len(sources)}] {items} 项，失败 {failed}，"
-                       f"已用 {time.perf_counter() - started:.1f} 秒  {result.source}", err=True)
+            click.echo(
+                f"[{done}/{len(sources)}] {items} 项，失败 {failed}，"
+                f"已用 {time.perf_counter() - started:.1f} 秒  {result.source}",
+                err=True,
+            )
 
     pending: list[Planned] = []
     for source in sources:
@@ -333,8 +364,9 @@ def build_many(sources, formats, out_dir: Path, options: BuildOptions, jobs: int
             from .cluster import render_on_cluster
 
             units = _units(pending, formats, 1)
-            rendered = render_on_cluster([pending[i].source for i, _ in units], [g for _, g in units],
-                                         options, scheduler)
+            rendered = render_on_cluster(
+                [pending[i].source for i, _ in units], [g for _, g in units], options, scheduler
+            )
             done = ((units[n], part) for n, part in rendered)
         else:
             units = _units(pending, formats, jobs)
@@ -349,8 +381,11 @@ def build_many(sources, formats, out_dir: Path, options: BuildOptions, jobs: int
     if show_progress or failures:
         built = sum(1 for r in results if not r.error and not r.skipped)
         skipped = sum(1 for r in results if r.skipped)
-        click.echo(f"完成：{built} 个已生成，{skipped} 个未变化，{len(failures)} 个失败，"
-                   f"共 {sum(r.items for r in results)} 项，用时 {time.perf_counter() - started:.1f} 秒", err=True)
+        click.echo(
+            f"完成：{built} 个已生成，{skipped} 个未变化，{len(failures)} 个失败，"
+            f"共 {sum(r.items for r in results)} 项，用时 {time.perf_counter() - started:.1f} 秒",
+            err=True,
+        )
         for failure in failures:
             click.echo(f"  失败：{failure.source}", err=True)
     return not failures

@@ -30,6 +30,7 @@ its surrounding spaces.
 Separately from this format, the file itself escapes text that looks like ``_x000D_`` (OOXML's way
 of writing a character); ``ooxml_escape`` and ``ooxml_unescape`` keep such text exact.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,8 +41,7 @@ ESCAPE = "'"
 CELL_LIMIT = 32767
 """Excel holds at most this many characters in one cell."""
 
-_POINT = re.compile(
-    r"^(?:[(（]\s*[0-9０-９]+\s*[)）]|[0-9０-９]+\s*[.．、)）]|[①-⑳])[ \t\u3000]*")
+_POINT = re.compile(r"^(?:[(（]\s*[0-9０-９]+\s*[)）]|[0-9０-９]+\s*[.．、)）]|[①-⑳])[ \t\u3000]*")
 _ORDINAL_HEADING = re.compile(r"^(?:[一二三四五六七八九十百]+、|（[一二三四五六七八九十百]+）)\S")
 _BRACKETED = re.compile(r"^【(.*\S.*)】$")
 
@@ -72,7 +72,7 @@ def _literal(raw: str) -> str | None:
     """Return the text after a leading escape marker, exactly, or None without one."""
     stripped = raw.lstrip()
     if stripped.startswith(ESCAPE):
-        return stripped[len(ESCAPE):]
+        return stripped[len(ESCAPE) :]
     return None
 
 
@@ -89,7 +89,7 @@ def read_line(raw: str) -> Entry | None:
         return Entry("heading", bracketed.group(1))
     number = _POINT.match(line)
     if number:
-        rest = raw.lstrip()[number.end():]
+        rest = raw.lstrip()[number.end() :]
         literal = _literal(rest) if rest.lstrip().startswith(ESCAPE) else None
         text = literal if literal is not None else rest.strip()
         if not text.strip():
@@ -151,8 +151,7 @@ def text_to_duties(text: str) -> Duties:
 
 def names_to_text(names) -> str:
     """Return names one per line, escaping any that would not read back exactly."""
-    return "\n".join(name if name == name.strip() and not name.startswith(ESCAPE) else ESCAPE + name
-                     for name in names)
+    return "\n".join(name if name == name.strip() and not name.startswith(ESCAPE) else ESCAPE + name for name in names)
 
 
 def text_to_names(text: str) -> tuple[str, ...]:

@@ -1,4 +1,5 @@
 """What a reviewer checks by hand: numbering, stated counts, duplicates, punctuation and likely typos."""
+
 from __future__ import annotations
 
 import difflib
@@ -65,9 +66,13 @@ class _Checker:
         for duty_list in self.doc.lists:
             for index, item in enumerate(duty_list.items):
                 if item.no != index + 1:
-                    self.add("error", ["lists", duty_list.key, "items", index, "no"],
-                             f"{duty_list.title}第 {index + 1} 项的序号是 {item.no}，应为 {index + 1}",
-                             "序号应从 1 起连续；插入或删除事项后请重新编号", code="numbering")
+                    self.add(
+                        "error",
+                        ["lists", duty_list.key, "items", index, "no"],
+                        f"{duty_list.title}第 {index + 1} 项的序号是 {item.no}，应为 {index + 1}",
+                        "序号应从 1 起连续；插入或删除事项后请重新编号",
+                        code="numbering",
+                    )
 
     def ids(self) -> None:
         seen: dict[str, tuple[str, int]] = {}
@@ -77,9 +82,13 @@ class _Checker:
                     continue
                 if item.id in seen:
                     other_list, other_index = seen[item.id]
-                    self.add("error", ["lists", duty_list.key, "items", index, "id"],
-                             f"id “{item.id}” 与{self.doc.list(other_list).title}第 {other_index + 1} 项重复",
-                             "每个事项的 id 必须唯一；新事项请删去 id 后运行 dutydocs ids", code="id")
+                    self.add(
+                        "error",
+                        ["lists", duty_list.key, "items", index, "id"],
+                        f"id “{item.id}” 与{self.doc.list(other_list).title}第 {other_index + 1} 项重复",
+                        "每个事项的 id 必须唯一；新事项请删去 id 后运行 dutydocs ids",
+                        code="id",
+                    )
                 else:
                     seen[item.id] = (duty_list.key, index)
 
@@ -91,9 +100,13 @@ class _Checker:
                 if key in seen:
                     other_list, other_index = seen[key]
                     where = "本清单" if other_list == duty_list.key else self.doc.list(other_list).title
-                    self.add("warning", ["lists", duty_list.key, "items", index, "name"],
-                             f"事项名称与{where}第 {other_index + 1} 项相同：{item.name[:30]}",
-                             "同一事项不应出现两次或同时出现在两个清单中", code="duplicate")
+                    self.add(
+                        "warning",
+                        ["lists", duty_list.key, "items", index, "name"],
+                        f"事项名称与{where}第 {other_index + 1} 项相同：{item.name[:30]}",
+                        "同一事项不应出现两次或同时出现在两个清单中",
+                        code="duplicate",
+                    )
                 else:
                     seen[key] = (duty_list.key, index)
 
@@ -122,9 +135,13 @@ class _Checker:
                             hint += f"；清单中的部门：{'、'.join(departments)}"
                         elif what == "类别":
                             hint += f"；清单中的类别：{'、'.join(duty_list.categories())}"
-                        self.add("warning", ["explanation", "sections", s_index, "paragraphs", p_index],
-                                 f"说明称{duty_list.title}有 {stated} 个{what}，清单中实际为 {actual} 个", hint,
-                                 code="count")
+                        self.add(
+                            "warning",
+                            ["explanation", "sections", s_index, "paragraphs", p_index],
+                            f"说明称{duty_list.title}有 {stated} 个{what}，清单中实际为 {actual} 个",
+                            hint,
+                            code="count",
+                        )
 
     # -- proof-reading ------------------------------------------------------------------------
 
@@ -162,9 +179,13 @@ class _Checker:
             if not isinstance(item, WithdrawnItem) or not item.takeover:
                 continue
             for old, new in _small_differences(item.name, item.takeover):
-                self.add("warning", ["lists", "withdrawn", "items", index, "name"],
-                         f"名称“…{old}…”与承接方式“…{new}…”用字不同，可能有错别字",
-                         "请核对原文；dutydocs 不会自动修改", code="typo")
+                self.add(
+                    "warning",
+                    ["lists", "withdrawn", "items", index, "name"],
+                    f"名称“…{old}…”与承接方式“…{new}…”用字不同，可能有错别字",
+                    "请核对原文；dutydocs 不会自动修改",
+                    code="typo",
+                )
 
 
 def _departments(duty_list) -> list[str]:
@@ -188,7 +209,13 @@ def _number(text: str) -> int:
     return NUMERALS.get(text, 0)
 
 
-_PAIRS = [("（", "）", "括号"), ("《", "》", "书名号"), ("“", "”", "引号"), ("(", ")", "半角括号"), ("【", "】", "方头括号")]
+_PAIRS = [
+    ("（", "）", "括号"),
+    ("《", "》", "书名号"),
+    ("“", "”", "引号"),
+    ("(", ")", "半角括号"),
+    ("【", "】", "方头括号"),
+]
 _DOUBLED = re.compile(r"([，。、；：！？])\1|[，、；：][。，、；：]|。[，、；]")
 _HALF_WIDTH = re.compile(rf"(?<=[{CJK}])[,;:?!()]|[,;:?!()](?=[{CJK}])")
 _SPACE = re.compile(rf"(?<=[{CJK}，。、；：（）“”《》])[ \u3000]+(?=[{CJK}，。、；：（）“”《》])")
@@ -203,8 +230,11 @@ def _punctuation_findings(text: str):
     for opening, closing, what in _PAIRS:
         if text.count(opening) != text.count(closing):
             place = _context(text, max(text.rfind(opening), text.rfind(closing)))
-            yield (f"{what}不成对：前{what} {opening} 有 {text.count(opening)} 个，后{what} {closing} 有 "
-                   f"{text.count(closing)} 个，见“{place}”", "请补全或删去")
+            yield (
+                f"{what}不成对：前{what} {opening} 有 {text.count(opening)} 个，后{what} {closing} 有 "
+                f"{text.count(closing)} 个，见“{place}”",
+                "请补全或删去",
+            )
     if re.search(r'"', text):
         yield f"使用了半角引号：“{_context(text, text.index(chr(34)))}”", "中文文本应使用全角引号“”"
     m = _HALF_WIDTH.search(text)
@@ -216,7 +246,7 @@ def _punctuation_findings(text: str):
 
 
 def _context(text: str, index: int, width: int = 8) -> str:
-    return text[max(0, index - width): index + width + 1]
+    return text[max(0, index - width) : index + width + 1]
 
 
 def _small_differences(name: str, takeover: str):
@@ -230,4 +260,4 @@ def _small_differences(name: str, takeover: str):
             continue
         if op == "insert" and (b2 - b1) > 1:
             continue
-        yield name[max(0, a1 - 3):a2 + 3], body[max(0, b1 - 3):b2 + 3]
+        yield name[max(0, a1 - 3) : a2 + 3], body[max(0, b1 - 3) : b2 + 3]

@@ -1,4 +1,5 @@
 """The dutydocs command line: thin commands that each call one library function."""
+
 from __future__ import annotations
 
 import json
@@ -53,8 +54,9 @@ def _date_option(value: str | None, with_time: bool = False) -> str | None:
     except ValueError:
         pass
     also = "，或加上时刻写成 2025-06-30T09:30:00Z" if with_time else ""
-    raise UsageMistake(f"--date {value}：不是有效的日期（应写成 年-月-日，四位年份、两位月份、两位日子，"
-                       f"如 2025-06-30{also}）")
+    raise UsageMistake(
+        f"--date {value}：不是有效的日期（应写成 年-月-日，四位年份、两位月份、两位日子，如 2025-06-30{also}）"
+    )
 
 
 def _inputs(*specs) -> list[Path]:
@@ -87,19 +89,45 @@ def _default_sources() -> list[Path]:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path, readable=False))
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="只生成这些格式（可重复）；默认 pdf、docx、xlsx、html。ofd（GB/T 33190，随公文归档、报送用）须指定才生成。")
-@click.option("-o", "--out", "out_dir", default="output", show_default=True,
-              type=click.Path(path_type=Path), help="输出文件夹。")
-@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              default=PROJECT_TEMPLATES, show_default="项目的 templates/", help="模板文件夹。")
-@click.option("--page-numbers", type=click.Choice(["total", "dash"]), default="total", show_default=True,
-              help="页码样式：total 为“第 X 页，共 Y 页”，dash 为 GB/T 9704 的“— X —”。")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="并行进程数：批量时各源文件并行；只有一个源文件时 PDF 与其他格式并行。")
-@click.option("--scheduler", metavar="ADDRESS",
-              help="把生成交给 Dask distributed 集群：调度器地址（如 tcp://10.0.0.5:8786），"
-                   "或 local 在本机按核数启动；需要 pip install 'dutydocs[dask]'。")
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
+    help="只生成这些格式（可重复）；默认 pdf、docx、xlsx、html。ofd（GB/T 33190，随公文归档、报送用）须指定才生成。",
+)
+@click.option(
+    "-o", "--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path), help="输出文件夹。"
+)
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=PROJECT_TEMPLATES,
+    show_default="项目的 templates/",
+    help="模板文件夹。",
+)
+@click.option(
+    "--page-numbers",
+    type=click.Choice(["total", "dash"]),
+    default="total",
+    show_default=True,
+    help="页码样式：total 为“第 X 页，共 Y 页”，dash 为 GB/T 9704 的“— X —”。",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="并行进程数：批量时各源文件并行；只有一个源文件时 PDF 与其他格式并行。",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="把生成交给 Dask distributed 集群：调度器地址（如 tcp://10.0.0.5:8786），"
+    "或 local 在本机按核数启动；需要 pip install 'dutydocs[dask]'。",
+)
 @click.option("--force", is_flag=True, help="即使源文件与模板都没有变化也重新生成。")
 def build(sources, formats, out_dir, templates, page_numbers, jobs, scheduler, force):
     """把源文件发布为正式文本（PDF、Word、Excel、HTML；OFD 须用 -f ofd 指定）。
@@ -113,17 +141,19 @@ def build(sources, formats, out_dir, templates, page_numbers, jobs, scheduler, f
       dutydocs build 分片/*.json --scheduler tcp://调度器:8786   # 在 Dask 集群上生成
     """
     from .build import STATE_DIR, build_many
-    from .outputs import check_outputs
-
     from .errors import UsageMistake
+    from .outputs import check_outputs
 
     if scheduler and jobs != 1:
         raise UsageMistake("--jobs 与 --scheduler 不能同时使用：在集群上，并行数由工作节点决定（去掉 --jobs）")
     sources = list(sources) or _default_sources()
     formats = formats or DEFAULT_FORMATS
     template_files = [p for p in Path(templates).rglob("*") if p.is_file()]
-    check_outputs(_build_outputs(sources, formats, out_dir), inputs=sources + template_files,
-                  folders=[out_dir, out_dir / STATE_DIR])
+    check_outputs(
+        _build_outputs(sources, formats, out_dir),
+        inputs=sources + template_files,
+        folders=[out_dir, out_dir / STATE_DIR],
+    )
     options = BuildOptions(templates=templates, page_numbers=page_numbers)
     ok = build_many(sources, formats, out_dir, options, jobs=jobs, force=force, scheduler=scheduler)
     if not ok:
@@ -147,8 +177,14 @@ def _build_outputs(sources, formats, out_dir: Path) -> list[Path]:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path, readable=False))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="报告格式。")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="报告格式。",
+)
 @click.option("--strict", is_flag=True, help="把警告也当作错误（退出码 1）。")
 def check(sources, output_format, strict):
     """检查源文件：格式、编号、说明中的统计数字、重复事项、标点。
@@ -165,8 +201,13 @@ def check(sources, output_format, strict):
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     if output_format == "json":
-        click.echo(json.dumps({"errors": len(errors), "warnings": len(warnings),
-                               "problems": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {"errors": len(errors), "warnings": len(warnings), "problems": [p.as_dict() for p in problems]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for problem in problems:
             click.echo(problem.format())
@@ -177,14 +218,22 @@ def check(sources, output_format, strict):
 
 @main.command("import", context_settings=CONTEXT)
 @click.argument("file", type=click.Path(path_type=Path, readable=False))
-@click.option("-o", "--out", type=click.Path(path_type=Path),
-              help="写入此 JSON 源文件；省略时输出到标准输出。")
-@click.option("--corrections", type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path),
-              help="（PDF 文本）导入后应用的人工校正文件。")
-@click.option("--base", type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path),
-              help="上一版源文件：保留表格中没有的信息（标题、地区、修订日期），沿用其中事项的 id。")
-@click.option("--departments", type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path),
-              help="（PDF 文本）部门名称表，一行一个，帮助识别部门列。")
+@click.option("-o", "--out", type=click.Path(path_type=Path), help="写入此 JSON 源文件；省略时输出到标准输出。")
+@click.option(
+    "--corrections",
+    type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path),
+    help="（PDF 文本）导入后应用的人工校正文件。",
+)
+@click.option(
+    "--base",
+    type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path),
+    help="上一版源文件：保留表格中没有的信息（标题、地区、修订日期），沿用其中事项的 id。",
+)
+@click.option(
+    "--departments",
+    type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path),
+    help="（PDF 文本）部门名称表，一行一个，帮助识别部门列。",
+)
 @click.option("--date", "revision_date", help="导入所得修订版本的日期（年-月-日）；默认取校正文件或 --base 的日期。")
 @click.option("--label", "revision_label", help="导入所得修订版本的名称，如 第三轮征求意见稿。")
 def import_(file, out, corrections, base, departments, revision_date, revision_label):
@@ -210,8 +259,14 @@ def import_(file, out, corrections, base, departments, revision_date, revision_l
 
     revision_date = _date_option(revision_date)
     check_outputs([out], inputs=_inputs(file, corrections, base, departments))
-    doc = import_file(file, corrections=corrections, base=base, departments=departments,
-                      revision_date=revision_date, revision_label=revision_label)
+    doc = import_file(
+        file,
+        corrections=corrections,
+        base=base,
+        departments=departments,
+        revision_date=revision_date,
+        revision_label=revision_label,
+    )
     text = dumps(doc)
     if out is None:
         click.echo(text, nl=False)
@@ -227,17 +282,28 @@ def import_(file, out, corrections, base, departments, revision_date, revision_l
 @main.command(context_settings=CONTEXT)
 @click.argument("old")
 @click.argument("new")
-@click.option("--format", "output_format",
-              type=click.Choice(["text", "html", "pdf", "docx", "xlsx", "json"]), default="text",
-              show_default=True, help="报告格式。")
-@click.option("-o", "--out", type=click.Path(path_type=Path),
-              help="报告写入此文件；text 与 json 省略时输出到标准输出。")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "html", "pdf", "docx", "xlsx", "json"]),
+    default="text",
+    show_default=True,
+    help="报告格式。",
+)
+@click.option(
+    "-o", "--out", type=click.Path(path_type=Path), help="报告写入此文件；text 与 json 省略时输出到标准输出。"
+)
 @click.option("--author", default="dutydocs", show_default=True, help="（docx）修订的作者。")
 @click.option("--date", "change_date", default=None, help="（docx）修订日期，默认取新版本的修订日期。")
 @click.option("--exit-code", is_flag=True, help="两个版本不同时退出码为 1（同 git diff）。")
 @click.option("--color/--no-color", default=None, help="终端着色（默认：终端时着色）。")
-@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              default=PROJECT_TEMPLATES, show_default="项目的 templates/", help="（html、pdf、docx）模板文件夹。")
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=PROJECT_TEMPLATES,
+    show_default="项目的 templates/",
+    help="（html、pdf、docx）模板文件夹。",
+)
 def diff(old, new, output_format, out, author, change_date, exit_code, color, templates):
     """比较两个修订版本：新增、删除、修改、移动的事项。
 
@@ -253,19 +319,36 @@ def diff(old, new, output_format, out, author, change_date, exit_code, color, te
     from .outputs import check_outputs
 
     if output_format in BINARY and out is None:
-        raise UsageMistake(f"{output_format} 报告是二进制文件，请用 -o/--out 指定输出文件，例如 -o 修订对照.{output_format}")
+        raise UsageMistake(
+            f"{output_format} 报告是二进制文件，请用 -o/--out 指定输出文件，例如 -o 修订对照.{output_format}"
+        )
     change_date = _date_option(change_date, with_time=True)
     check_outputs([out], inputs=_inputs(old, new))
-    changed = run_diff(old, new, output_format=output_format, out=out, author=author,
-                       change_date=change_date, color=color, templates=templates)
+    changed = run_diff(
+        old,
+        new,
+        output_format=output_format,
+        out=out,
+        author=author,
+        change_date=change_date,
+        color=color,
+        templates=templates,
+    )
     if exit_code and changed:
         sys.exit(1)
 
 
 @main.command(context_settings=CONTEXT)
 @click.argument("source", type=click.Path(path_type=Path, readable=False))
-@click.option("-o", "--out", "out_dir", default="copies", show_default=True,
-              type=click.Path(path_type=Path), help="副本写入此文件夹。")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="copies",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="副本写入此文件夹。",
+)
 def copies(source, out_dir):
     """为清单中出现的每个部门生成一份只含其事项的 Excel 副本，供部门核对修改后交回。
 
@@ -285,10 +368,14 @@ def copies(source, out_dir):
 @main.command(context_settings=CONTEXT)
 @click.argument("base", type=click.Path(path_type=Path, readable=False))
 @click.argument("returned", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
-@click.option("-o", "--out", required=True, type=click.Path(path_type=Path),
-              help="合并结果写入此 JSON 源文件（不会覆盖 BASE 以外的输入）。")
-@click.option("--report", type=click.Path(path_type=Path),
-              help="合并报告：.html、.xlsx 或 .json（按扩展名）。")
+@click.option(
+    "-o",
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="合并结果写入此 JSON 源文件（不会覆盖 BASE 以外的输入）。",
+)
+@click.option("--report", type=click.Path(path_type=Path), help="合并报告：.html、.xlsx 或 .json（按扩展名）。")
 @click.option("--accept-deletions", is_flag=True, help="同时执行部门删除的事项（默认只作为建议列出）。")
 def merge(base, returned, out, report, accept_deletions):
     """把各部门交回的副本三方合并到 BASE，写出新的源文件。
@@ -299,7 +386,6 @@ def merge(base, returned, out, report, accept_deletions):
       dutydocs merge source/yangmaogong.json 交回/*.xlsx -o source/new.json --report 合并报告.html
     """
     from .merge import run_merge
-
     from .outputs import check_outputs
 
     check_outputs([out, report], inputs=_inputs(base, *returned))
@@ -311,8 +397,11 @@ def merge(base, returned, out, report, accept_deletions):
             click.echo(line, err=True)
     refused = sum(1 for c in result.copies if c.refused)
     proposals = sum(1 for d in result.deletions if not d.applied)
-    click.echo(f"已写入 {out}：合并 {len(result.applied)} 处，冲突 {len(result.conflicts)} 处，删除建议 {proposals} 项，"
-               f"拒收副本 {refused} 份，未交回 {len(result.missing)} 个部门", err=True)
+    click.echo(
+        f"已写入 {out}：合并 {len(result.applied)} 处，冲突 {len(result.conflicts)} 处，删除建议 {proposals} 项，"
+        f"拒收副本 {refused} 份，未交回 {len(result.missing)} 个部门",
+        err=True,
+    )
     if result.waiting:
         sys.exit(3)
 
@@ -388,8 +477,12 @@ def fmt(sources, check):
     same = len(outcomes) - changed - failed
     if len(outcomes) > 1:
         errors = f"，{failed} 个有错误未改动" if failed else ""
-        click.echo(f"{changed} 个文件需要整理，{same} 个无需整理{errors}" if check
-                   else f"已整理 {changed} 个文件，{same} 个无需改动{errors}", err=True)
+        click.echo(
+            f"{changed} 个文件需要整理，{same} 个无需整理{errors}"
+            if check
+            else f"已整理 {changed} 个文件，{same} 个无需改动{errors}",
+            err=True,
+        )
     if failed or (check and changed):
         sys.exit(1)
 

@@ -1,4 +1,5 @@
 """Department copies: one workbook per department named in a source, holding only the rows that name it."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -46,8 +47,10 @@ def names_department(item: Item, department: str) -> bool:
 
 def department_rows(doc: Document, department: str) -> Document:
     """Return the document with only the items that name the department (numbers kept as printed)."""
-    lists = tuple(replace(duty_list, items=tuple(i for i in duty_list.items if names_department(i, department)))
-                  for duty_list in doc.lists)
+    lists = tuple(
+        replace(duty_list, items=tuple(i for i in duty_list.items if names_department(i, department)))
+        for duty_list in doc.lists
+    )
     return replace(doc, lists=lists)
 
 
@@ -55,8 +58,13 @@ def render_copy(doc: Document, department: str, options: BuildOptions | None = N
     """Return the workbook for one department."""
     from .builders.xlsx import render_rows
 
-    return render_rows(doc, department_rows(doc, department), options or BuildOptions(), department=department,
-                       guide=(f"{GUIDE[0]}：{department}", *GUIDE[1:]))
+    return render_rows(
+        doc,
+        department_rows(doc, department),
+        options or BuildOptions(),
+        department=department,
+        guide=(f"{GUIDE[0]}：{department}", *GUIDE[1:]),
+    )
 
 
 def write_copies(doc: Document, out_dir: Path, options: BuildOptions | None = None) -> list[Path]:

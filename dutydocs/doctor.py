@@ -1,4 +1,5 @@
 """`dutydocs doctor`: what this machine brings to a build."""
+
 from __future__ import annotations
 
 import shutil
@@ -45,7 +46,9 @@ def report() -> bool:
         click.echo(f"  {role}：{font or '无'}（{state}；候选：{' → '.join(chain)}）")
         ok &= font is not None
     harfbuzz = has_harfbuzz_subset()
-    click.echo(f"HarfBuzz 字体子集库：{'有' if harfbuzz else '无（PDF 生成会慢数倍；apt-get install libharfbuzz-subset0）'}")
+    click.echo(
+        f"HarfBuzz 字体子集库：{'有' if harfbuzz else '无（PDF 生成会慢数倍；apt-get install libharfbuzz-subset0）'}"
+    )
     lo = libreoffice_version()
     click.echo(f"LibreOffice：{lo or '无（仅用于检查 Word 版与基准测试，生成不需要）'}")
     for tool in ("pdftotext", "pdffonts", "pdftoppm"):

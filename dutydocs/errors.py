@@ -1,4 +1,5 @@
 """Errors a user can act on: each names the file, the place in it and what to do."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,9 +37,14 @@ class Problem:
 
     def as_dict(self) -> dict:
         return {
-            "severity": self.severity, "code": self.code, "file": self.file,
-            "pointer": self.pointer, "line": self.line, "column": self.column,
-            "message": self.message, "hint": self.hint,
+            "severity": self.severity,
+            "code": self.code,
+            "file": self.file,
+            "pointer": self.pointer,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "hint": self.hint,
         }
 
 

@@ -5,6 +5,7 @@ Like black for Python: a clerk who inserted, deleted or moved an item by hand ru
 two-space indentation and one duty entry per line. ``"$schema"`` is kept. Formatting a formatted
 file changes nothing. The file is replaced atomically, and only when its text changes.
 """
+
 from __future__ import annotations
 
 import json

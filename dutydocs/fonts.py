@@ -1,4 +1,5 @@
 """The typographic roles of GB/T 9704-2012 and the fonts that serve them on this machine."""
+
 from __future__ import annotations
 
 import ctypes.util
@@ -36,8 +37,9 @@ def serving_fonts() -> dict[str, str]:
     """Return, per role, the family and version(s) of the font that serves it here: what a PDF is set in."""
     versions: dict[str, set[str]] = {}
     if shutil.which("fc-list"):
-        out = subprocess.run(["fc-list", "--format", "%{family}\t%{fontversion}\n"],
-                             capture_output=True, text=True, check=False).stdout
+        out = subprocess.run(
+            ["fc-list", "--format", "%{family}\t%{fontversion}\n"], capture_output=True, text=True, check=False
+        ).stdout
         for line in out.splitlines():
             families, _, version = line.partition("\t")
             for name in families.split(","):
@@ -54,5 +56,7 @@ def has_harfbuzz_subset() -> bool:
     return ctypes.util.find_library("harfbuzz-subset") is not None
 
 
-HARFBUZZ_WARNING = ("警告：未找到 HarfBuzz 字体子集库（libharfbuzz-subset0），PDF 生成会慢数倍；"
-                    "请运行 scripts/setup.sh 或 apt-get install libharfbuzz-subset0")
+HARFBUZZ_WARNING = (
+    "警告：未找到 HarfBuzz 字体子集库（libharfbuzz-subset0），PDF 生成会慢数倍；"
+    "请运行 scripts/setup.sh 或 apt-get install libharfbuzz-subset0"
+)

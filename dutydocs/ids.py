@@ -4,6 +4,7 @@ An id is the identity of an item across revisions; it never changes when the ite
 reworded or moved to another list. Ids look like ``ymg-0042``: a prefix naming the township and a
 number. A new item gets the prefix of the document's existing ids and the next unused number.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,9 @@ _ID = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
 
 def next_ids(existing, prefix: str | None = None):
     """Yield fresh ids after the highest number already used with the prefix."""
-    numbers = [(m.group("prefix"), int(m.group("number")), len(m.group("number")))
-               for m in map(_ID.match, existing) if m]
+    numbers = [
+        (m.group("prefix"), int(m.group("number")), len(m.group("number"))) for m in map(_ID.match, existing) if m
+    ]
     if prefix is None:
         prefix = max((p for p, _, _ in numbers), key=[p for p, _, _ in numbers].count, default="item-")
     width = max((w for p, _, w in numbers if p == prefix), default=4)

@@ -1,4 +1,5 @@
 """The one immutable model of a duty list document that every builder, check and diff receives."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -185,8 +186,7 @@ class Document:
     def with_list(self, key: str, items) -> Document:
         """Return a copy with the items of one list replaced."""
         lists = tuple(
-            replace(duty_list, items=tuple(items)) if duty_list.key == key else duty_list
-            for duty_list in self.lists
+            replace(duty_list, items=tuple(items)) if duty_list.key == key else duty_list for duty_list in self.lists
         )
         return replace(self, lists=lists)
 

@@ -1,4 +1,5 @@
 """Writing outputs safely: names that fit, checks before any work, atomic replacement, claims on names."""
+
 from __future__ import annotations
 
 import errno
@@ -24,8 +25,7 @@ its process; tests/test_small_things.py writes a name of the longest length to p
 DEFAULT_SUFFIX_BYTES = len("-0123456789abcdef.json")
 """Room for what callers append to a safe name when they do not say: the longest is the build state file's."""
 
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-                     *(f"LPT{i}" for i in range(1, 10))}
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
 def safe_filename(title: str, fallback: str = "清单", suffix: str | None = None) -> str:
@@ -131,6 +131,7 @@ def claim(folder: Path, name: str, owner: str) -> str | None:
 
 # --- before any work: outputs that would destroy an input, places that cannot be written -------
 
+
 def check_outputs(files=(), inputs=(), folders=()) -> None:
     """Refuse, before any work, to write where it would destroy an input or cannot succeed.
 
@@ -142,14 +143,15 @@ def check_outputs(files=(), inputs=(), folders=()) -> None:
     DutydocsError (exit status 1). Both name the path in one line.
     """
     files = [Path(f) for f in files if f is not None]
-    read = {}
+    read: dict[tuple[int, int], str | os.PathLike[str]] = {}
     for source in inputs:  # each file once, by device and inode: links to it are the same file
         identity = _identity(source)
         if identity is not None:
             read.setdefault(identity, source)
     written: dict = {}
     for out in files:
-        source = read.get(_identity(out))
+        identity = _identity(out)
+        source = read.get(identity) if identity is not None else None
         if source is not None:
             raise UsageMistake(f"{out}: 输出文件就是输入文件 {source}，写入会毁掉它（请用 -o 指定另一个文件）")
         other = written.setdefault(os.path.realpath(out), out)
@@ -158,8 +160,11 @@ def check_outputs(files=(), inputs=(), folders=()) -> None:
     tried: dict = {}  # each folder is tried once, however many outputs go into it
     for path, folder in [(Path(f), True) for f in folders] + [(f, False) for f in files]:
         if os.path.exists(path) and os.path.isdir(path) != folder:  # a folder where a file goes, or the reverse
-            raise UsageMistake(f"{path}: 这是一个文件夹，不能作为输出文件（请给出文件名）" if path.is_dir()
-                               else f"{path}: 这是一个文件，不是文件夹（请给出输出文件夹）")
+            raise UsageMistake(
+                f"{path}: 这是一个文件夹，不能作为输出文件（请给出文件名）"
+                if path.is_dir()
+                else f"{path}: 这是一个文件，不是文件夹（请给出输出文件夹）"
+            )
         problem = _unwritable(path, folder, tried)
         if problem:
             raise DutydocsError(problem)
@@ -173,15 +178,22 @@ def _identity(path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
-OS_REASONS = {errno.EACCES: "无权读写", errno.EPERM: "不允许读写（文件或文件夹被锁定？）",
-              errno.EROFS: "文件系统是只读的", errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额",
-              errno.ENAMETOOLONG: "文件名过长", errno.ENOENT: "路径不存在，也无法创建",
-              errno.ENOTDIR: "路径中有一段不是文件夹"}
+OS_REASONS = {
+    errno.EACCES: "无权读写",
+    errno.EPERM: "不允许读写（文件或文件夹被锁定？）",
+    errno.EROFS: "文件系统是只读的",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.ENOENT: "路径不存在，也无法创建",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+}
 """The refusals of the system a user can act on, in the user's words."""
 
 
 def os_reason(exc: OSError) -> str:
-    return OS_REASONS.get(exc.errno, exc.strerror or str(exc))
+    reason = OS_REASONS.get(exc.errno) if exc.errno is not None else None
+    return reason or exc.strerror or str(exc)
 
 
 def _unwritable(path: Path, folder: bool, tried: dict) -> str | None:

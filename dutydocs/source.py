@@ -1,4 +1,5 @@
 """Read, validate and write the canonical JSON source of a duty list."""
+
 from __future__ import annotations
 
 import json
@@ -40,6 +41,7 @@ def schema() -> dict:
 
 # --- reading -----------------------------------------------------------------------------------
 
+
 def read_text(path: Path) -> str:
     """Return the text of a source file, or raise SourceError saying what is wrong with it."""
     name = str(path)
@@ -51,7 +53,8 @@ def read_text(path: Path) -> str:
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:
             raise SourceError(
-                f"{name}: 文件过大（{size // (1024 * 1024)} MiB，上限 {MAX_SOURCE_BYTES // (1024 * 1024)} MiB），不像是履职事项清单源文件")
+                f"{name}: 文件过大（{size // (1024 * 1024)} MiB，上限 {MAX_SOURCE_BYTES // (1024 * 1024)} MiB），不像是履职事项清单源文件"
+            )
         raw = path.read_bytes()
     except PermissionError:
         raise SourceError(f"{name}: 无权读取此文件（请检查文件权限）") from None
@@ -108,8 +111,17 @@ def problems_in_data(data: Any, text: str, name: str) -> list[Problem]:
     from jsonschema import Draft202012Validator
 
     if not isinstance(data, dict):
-        return [Problem("error", name, f"顶层应为 JSON 对象（{{…}}），实际是 {_json_type(data)}",
-                        pointer="", line=1, column=1, code="schema")]
+        return [
+            Problem(
+                "error",
+                name,
+                f"顶层应为 JSON 对象（{{…}}），实际是 {_json_type(data)}",
+                pointer="",
+                line=1,
+                column=1,
+                code="schema",
+            )
+        ]
     validator = Draft202012Validator(schema())
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
@@ -131,14 +143,28 @@ def _date_problems(data: dict, text: str, name: str) -> list[Problem]:
         when = None
     if when is None or not 1980 <= when.year <= 2099:
         line, column = locate(text, ["revision", "date"])
-        return [Problem("error", name, f"修订日期 {value} 无效", "/revision/date", line, column,
-                        "应为 1980—2099 年间的真实日期，如 2025-06-30", code="date")]
+        return [
+            Problem(
+                "error",
+                name,
+                f"修订日期 {value} 无效",
+                "/revision/date",
+                line,
+                column,
+                "应为 1980—2099 年间的真实日期，如 2025-06-30",
+                code="date",
+            )
+        ]
     return []
 
 
 def _schema_problems(error, text: str, name: str) -> list[Problem]:
-    if error.validator in ("anyOf", "oneOf") and error.context and error.validator_value and \
-            not all("required" in option for option in error.validator_value):
+    if (
+        error.validator in ("anyOf", "oneOf")
+        and error.context
+        and error.validator_value
+        and not all("required" in option for option in error.validator_value)
+    ):
         # report the most specific sub-error rather than "is not valid under any of the given schemas"
         best = min(error.context, key=lambda e: len(e.schema_path))
         return _schema_problems(best, text, name)
@@ -168,12 +194,16 @@ def _explain(error) -> tuple[str, str]:
     if v == "type":
         return f"类型错误：应为 {_type_name(error.validator_value)}，实际是 {_json_type(value)}", ""
     if v == "const":
-        return f"值应为 {json.dumps(error.validator_value)}，实际是 {json.dumps(value, ensure_ascii=False)}", "此版本只读 schema_version 1"
+        return (
+            f"值应为 {json.dumps(error.validator_value)}，实际是 {json.dumps(value, ensure_ascii=False)}",
+            "此版本只读 schema_version 1",
+        )
     if v in ("minLength", "pattern") and isinstance(value, str) and not value.strip():
         return "内容为空", "请填写内容或删除此项"
     if v == "pattern":
         return f"格式不对：{json.dumps(value, ensure_ascii=False)[:60]}", _PATTERN_WORDS.get(
-            error.validator_value, "请参照 README 中的源文件格式改正")
+            error.validator_value, "请参照 README 中的源文件格式改正"
+        )
     if v == "minimum":
         return f"数值应不小于 {error.validator_value}，实际是 {value}", ""
     if v == "minItems":
@@ -208,8 +238,15 @@ def _closest(word: str, candidates: list[str]) -> str | None:
 
 
 def _type_name(t: str | list[str]) -> str:
-    names = {"object": "对象 {…}", "array": "数组 […]", "string": "文本", "integer": "整数",
-             "number": "数字", "boolean": "true/false", "null": "null"}
+    names = {
+        "object": "对象 {…}",
+        "array": "数组 […]",
+        "string": "文本",
+        "integer": "整数",
+        "number": "数字",
+        "boolean": "true/false",
+        "null": "null",
+    }
     return "或".join(names.get(x, x) for x in (t if isinstance(t, list) else [t]))
 
 
@@ -240,9 +277,18 @@ def _character_problems(data: Any, text: str, name: str) -> list[Problem]:
             what = "控制字符"
         if bad is not None:
             line, column = locate(text, path)
-            problems.append(Problem(
-                "error", name, f"文本含{what} U+{ord(bad):04X}", to_pointer(path), line, column,
-                "请删除此字符；它无法写入 Word、Excel 或 PDF", code="character"))
+            problems.append(
+                Problem(
+                    "error",
+                    name,
+                    f"文本含{what} U+{ord(bad):04X}",
+                    to_pointer(path),
+                    line,
+                    column,
+                    "请删除此字符；它无法写入 Word、Excel 或 PDF",
+                    code="character",
+                )
+            )
     return problems
 
 
@@ -294,16 +340,20 @@ def _list_from_data(key: ListKey, data: dict) -> DutyList:
         if key == "basic":
             items.append(BasicItem(**common))
         elif key == "cooperative":
-            items.append(CooperativeItem(
-                **common,
-                departments=tuple(raw["departments"]),
-                department_duties=duties_from_data(raw["department_duties"]),
-                town_duties=duties_from_data(raw["town_duties"]),
-            ))
+            items.append(
+                CooperativeItem(
+                    **common,
+                    departments=tuple(raw["departments"]),
+                    department_duties=duties_from_data(raw["department_duties"]),
+                    town_duties=duties_from_data(raw["town_duties"]),
+                )
+            )
         else:
-            items.append(WithdrawnItem(
-                **common, department=raw.get("department"), takeover=raw.get("takeover"),
-                note=raw.get("note")))
+            items.append(
+                WithdrawnItem(
+                    **common, department=raw.get("department"), takeover=raw.get("takeover"), note=raw.get("note")
+                )
+            )
     return DutyList(key=key, title=data["title"], items=tuple(items))
 
 
@@ -313,10 +363,10 @@ def duties_from_data(entries: list[dict]) -> Duties:
 
 # --- writing -----------------------------------------------------------------------------------
 
+
 def to_data(doc: Document) -> dict:
     """Return the document as plain JSON data in the canonical field order."""
-    data: dict[str, Any] = {"schema_version": doc.schema_version, "title": doc.title,
-                            "township": doc.township}
+    data: dict[str, Any] = {"schema_version": doc.schema_version, "title": doc.title, "township": doc.township}
     if doc.region:
         data["region"] = doc.region
     data["revision"] = {"date": doc.revision.date}
@@ -328,8 +378,7 @@ def to_data(doc: Document) -> dict:
         "title": doc.explanation.title,
         "sections": [{"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in doc.explanation.sections],
     }
-    data["lists"] = {dl.key: {"title": dl.title, "items": [item_data(item) for item in dl.items]}
-                     for dl in doc.lists}
+    data["lists"] = {dl.key: {"title": dl.title, "items": [item_data(item) for item in dl.items]} for dl in doc.lists}
     return data
 
 
@@ -363,6 +412,7 @@ def dumps(doc: Document) -> str:
 
 
 # --- places in the text ------------------------------------------------------------------------
+
 
 def to_pointer(path) -> str:
     """Return the RFC 6901 JSON pointer of a path such as ['lists', 'basic', 'items', 3]."""

@@ -12,6 +12,7 @@ A line breaks only between words and never holds one character alone (…保障/
 layout fits, ``lines`` returns None and the caller widens the column or sets the name smaller.
 jieba is loaded on first use, quietly: no log output and no cache file.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -20,7 +21,7 @@ import threading
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["places", "words", "lines", "width"]
+__all__ = ["lines", "places", "width", "words"]
 
 PLACE_SUFFIXES = "省市州盟县区旗镇乡"
 JOINS_PREVIOUS = set("和与及的、")  # a connector stays with the word before it: 人力资源和/社会保障局
@@ -36,8 +37,13 @@ def width(text: str) -> float:
 
 def places(*names: str | None) -> tuple[str, ...]:
     """Return the place names inside region or township names, longest first (乌鲁木齐市米东区 → 乌鲁木齐市, 米东区)."""
-    found = {m for name in names if name for m in re.findall(rf"[^{PLACE_SUFFIXES}]+?[{PLACE_SUFFIXES}]", name)
-             if len(m) >= 2}
+    found = {
+        m
+        for name in names
+        if name
+        for m in re.findall(rf"[^{PLACE_SUFFIXES}]+?[{PLACE_SUFFIXES}]", name)
+        if len(m) >= 2
+    }
     return tuple(sorted(found, key=lambda p: (-len(p), p)))
 
 
@@ -74,7 +80,7 @@ def _place_split(name: str, known: tuple[str, ...]):
             return
         start, _, place = min(hits)
         end = start + len(place)
-        end += rest[end:end + 1] == "委" and len(rest) > end + 1
+        end += rest[end : end + 1] == "委" and len(rest) > end + 1
         if start:
             yield rest[:start], False
         yield rest[start:end], True
@@ -85,8 +91,13 @@ def _merge(pieces: list[str]) -> list[str]:
     """Join single characters: runs of them together (网/信/办), a connector or a lone one to its neighbour."""
     runs: list[str] = []
     for piece in pieces:
-        if len(piece) == 1 and runs and len(runs[-1]) == 1 and piece not in JOINS_PREVIOUS \
-                and runs[-1] not in JOINS_PREVIOUS:
+        if (
+            len(piece) == 1
+            and runs
+            and len(runs[-1]) == 1
+            and piece not in JOINS_PREVIOUS
+            and runs[-1] not in JOINS_PREVIOUS
+        ):
             runs[-1] += piece
         else:
             runs.append(piece)
@@ -112,7 +123,7 @@ def _lines(name: str, max_width: float, known: tuple[str, ...]) -> list[str] | N
     best, best_key = None, None
     for cuts in itertools.product((False, True), repeat=len(parts) - 1):  # names have a handful of words
         layout, line = [], parts[0]
-        for cut, part in zip(cuts, parts[1:]):
+        for cut, part in zip(cuts, parts[1:], strict=True):
             if cut:
                 layout.append(line)
                 line = part
@@ -121,7 +132,7 @@ def _lines(name: str, max_width: float, known: tuple[str, ...]) -> list[str] | N
         layout.append(line)
         if any(width(x) > max_width + 1e-9 or len(x) == 1 for x in layout):
             continue
-        at_place = sum(a.endswith(ends) or b.startswith(known) for a, b in zip(layout, layout[1:]))
+        at_place = sum(a.endswith(ends) or b.startswith(known) for a, b in itertools.pairwise(layout))
         key = (len(layout), -at_place, max(map(width, layout)), [-width(x) for x in layout])
         if best_key is None or key < best_key:
             best, best_key = layout, key

@@ -5,12 +5,13 @@ format's bytes also has ``BASED_ON`` (that format) and ``convert(doc, options, d
 below maps a format name to its module, bases before what is made from them; modules are imported only when
 their format is built.
 """
+
 from __future__ import annotations
 
 import importlib
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import DutydocsError
@@ -28,8 +29,9 @@ DEFAULT_FORMATS = tuple(fmt for fmt in REGISTRY if fmt != "ofd")
 """What ``dutydocs build`` makes unless asked: the OFD (for filing with official documents) is opt-in."""
 
 _PACKAGE = Path(__file__).resolve().parent.parent
-PROJECT_TEMPLATES = next((p for p in (_PACKAGE / "templates", _PACKAGE.parent / "templates") if p.is_dir()),
-                         _PACKAGE / "templates")
+PROJECT_TEMPLATES = next(
+    (p for p in (_PACKAGE / "templates", _PACKAGE.parent / "templates") if p.is_dir()), _PACKAGE / "templates"
+)
 """The templates an installed wheel carries (dutydocs/templates), else the checkout's top-level templates/."""
 
 
@@ -64,5 +66,5 @@ def revision_datetime(doc: Document) -> datetime:
     """Return the date stamped into outputs: SOURCE_DATE_EPOCH if set, else the source's revision date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime.strptime(doc.revision.date, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.strptime(doc.revision.date, "%Y-%m-%d").replace(tzinfo=UTC)

@@ -6,6 +6,7 @@ numbering) and list tables of rows. 序号 and duty points use Word's own list n
 so a number is never text: an inserted row or point renumbers the rest by itself, in Word, WPS and
 LibreOffice, whether changes are shown, accepted or rejected.
 """
+
 from __future__ import annotations
 
 import copy
@@ -73,11 +74,20 @@ DEPARTMENTS = None
 # (scaled to the template's). The department column takes the width of its longest word (see Writer.widths).
 COLUMNS = {
     "basic": (("no", "序号", 14), ("category", "事项类别", 34), ("name", "事项名称", 177)),
-    "cooperative": (("no", "序号", 12), ("category", "事项类别", 21), ("name", "事项名称", 34),
-                    ("departments", "对应上级部门", DEPARTMENTS),
-                    ("department_duties", "上级部门职责", 62.5), ("town_duties", "镇配合职责", 62.5)),
-    "withdrawn": (("no", "序号", 14), ("category", "事项类别", 34), ("name", "事项名称", 87),
-                  ("takeover", "承接部门及工作方式", 90)),
+    "cooperative": (
+        ("no", "序号", 12),
+        ("category", "事项类别", 21),
+        ("name", "事项名称", 34),
+        ("departments", "对应上级部门", DEPARTMENTS),
+        ("department_duties", "上级部门职责", 62.5),
+        ("town_duties", "镇配合职责", 62.5),
+    ),
+    "withdrawn": (
+        ("no", "序号", 14),
+        ("category", "事项类别", 34),
+        ("name", "事项名称", 87),
+        ("takeover", "承接部门及工作方式", 90),
+    ),
 }
 DEPARTMENT_EMS = (6, 9)
 """The department column holds its longest word, and at least 6, at most 9 characters a line."""
@@ -148,8 +158,10 @@ def open_template(options: BuildOptions) -> Template:
     try:
         word = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise DutydocsError(f"无法打开 Word 模板：{path}（不是有效的 .docx 文件；请用 Word 另存为 .docx，"
-                            "或用 scripts/make_docx_template.py 重新生成）") from None
+        raise DutydocsError(
+            f"无法打开 Word 模板：{path}（不是有效的 .docx 文件；请用 Word 另存为 .docx，"
+            "或用 scripts/make_docx_template.py 重新生成）"
+        ) from None
     styles = check_styles(word)
     body = word.element.body
     sections = section_properties(body)
@@ -175,8 +187,10 @@ def check_styles(word) -> dict:
         else:
             found[purpose] = style
     if missing:
-        raise DutydocsError(f"Word 模板缺少样式：{'、'.join(missing)}（请在模板中恢复这些样式，"
-                            "或用 scripts/make_docx_template.py 重新生成模板）")
+        raise DutydocsError(
+            f"Word 模板缺少样式：{'、'.join(missing)}（请在模板中恢复这些样式，"
+            "或用 scripts/make_docx_template.py 重新生成模板）"
+        )
     return found
 
 
@@ -204,8 +218,11 @@ class Writer:
         self.use_section(template.list_section(0))
         self.margins = cell_margins(self.styles["table"].element)
         # python-docx looks a style up anew on every paragraph.style = …; resolve each id once (None: the default)
-        self.style_ids = {purpose: self.word.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
-                          for purpose, style in self.styles.items() if style.type == WD_STYLE_TYPE.PARAGRAPH}
+        self.style_ids = {
+            purpose: self.word.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+            for purpose, style in self.styles.items()
+            if style.type == WD_STYLE_TYPE.PARAGRAPH
+        }
         cell = self.styles["cell"]
         self.font = _inherited(cell, lambda s: s.font.size) or Pt(12)
         line = _inherited(cell, lambda s: s.paragraph_format.line_spacing)
@@ -304,11 +321,14 @@ class Writer:
         """Return the characters a line of the department column holds: what its longest word needs, within DEPARTMENT_EMS."""
         low, high = DEPARTMENT_EMS
         names = [name for item in duty_list.items for name in getattr(item, "departments", ())]
-        longest = max((math.ceil(wordbreak.width(word)) for name in names
-                       for word in wordbreak.words(name, self.places)), default=low)
+        longest = max(
+            (math.ceil(wordbreak.width(word)) for name in names for word in wordbreak.words(name, self.places)),
+            default=low,
+        )
         need = min(max(longest, low), high)
-        while need < high and any(self.department_lines(name, need) == [name] and wordbreak.width(name) > need
-                                  for name in names):
+        while need < high and any(
+            self.department_lines(name, need) == [name] and wordbreak.width(name) > need for name in names
+        ):
             need += 1  # a wider column where a name would otherwise leave one character alone
         return need
 
@@ -337,10 +357,12 @@ class Writer:
             cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER  # a two-line header beside one-line ones
             self._fill(cell, [Para.plain(text, "head")], None)
         mark_row(header._tr, header=True)
-        room = self.height - self.row_height([[Para.plain(text, "head")] for _, text, _ in columns], widths,
-                                             [key for key, _, _ in columns])
-        return ListTable(table, [key for key, _, _ in columns], widths, room,
-                         self.numbering.new_list("item") if numbered else None)
+        room = self.height - self.row_height(
+            [[Para.plain(text, "head")] for _, text, _ in columns], widths, [key for key, _, _ in columns]
+        )
+        return ListTable(
+            table, [key for key, _, _ in columns], widths, room, self.numbering.new_list("item") if numbered else None
+        )
 
     def row(self, table: ListTable, cells: list[list[Para]], state: int = KEPT, comment: str | None = None) -> None:
         """Add an item's row: one cell per column, all top-aligned; a row that fits a page never splits."""
@@ -365,6 +387,7 @@ class Writer:
         A name with tracked changes gets the breaks of its old text and of its new text, each tracked
         with its side (kept where both break), so accepting or rejecting leaves that side's lines.
         """
+
         def breaks(text: str) -> set[int]:
             lines = self.department_lines(text, per_line)
             return {sum(map(len, lines[:k])) for k in range(1, len(lines))}
@@ -412,7 +435,9 @@ class Writer:
             for para in paras:
                 text = para.text() + ("99." if para.number == "point" else "")
                 if key == "departments":
-                    lines += sum(max(1, math.ceil(_ems(part) / per_line)) for part in self.department_lines(text, per_line))
+                    lines += sum(
+                        max(1, math.ceil(_ems(part) / per_line)) for part in self.department_lines(text, per_line)
+                    )
                 else:
                     lines += sum(max(1, math.ceil(_ems(part) / per_line)) for part in text.split("\n"))
             tallest = max(tallest, lines)
@@ -420,6 +445,7 @@ class Writer:
 
 
 # --- the edition ----------------------------------------------------------------------------------
+
 
 def title_paras(doc: Document) -> list[Para]:
     """Return the opening: the document title, then the explanation's title, headings and paragraphs."""
@@ -498,11 +524,13 @@ def finish(template: Template, doc: Document, options: BuildOptions, title: str 
     buffer = io.BytesIO()
     template.word.save(buffer)
     stamp = revision_datetime(doc)
-    return normalized_zip(buffer.getvalue(), (max(stamp.year, 1980), stamp.month, stamp.day,
-                                              stamp.hour, stamp.minute, stamp.second))
+    return normalized_zip(
+        buffer.getvalue(), (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    )
 
 
 # --- helpers --------------------------------------------------------------------------------------
+
 
 def _set_text(run, text: str, deleted: bool) -> None:
     """Write text into a run: line breaks as w:br, text as w:t (w:delText when deleted)."""
@@ -560,8 +588,10 @@ def _set_properties(word, doc: Document) -> None:
     """Stamp the core properties from the source, never from the clock."""
     props = word.core_properties
     when = revision_datetime(doc).replace(tzinfo=None)
+
     def fit(text: str) -> str:  # Word's core properties hold at most 255 characters
         return text if len(text) <= 255 else text[:254] + "…"
+
     props.title = fit(doc.title)
     props.author = props.last_modified_by = fit(doc.township)
     props.subject = "乡镇履职事项清单"

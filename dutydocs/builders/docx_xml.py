@@ -1,4 +1,5 @@
 """Raw WordprocessingML the python-docx API lacks: table layout, row flags, fields, sections, zip dates."""
+
 from __future__ import annotations
 
 import copy
@@ -32,8 +33,24 @@ def set_attrs(element, **attrs) -> None:
 def fix_table_layout(tbl, widths: list[int]) -> None:
     """Give the table a fixed layout, its total width and the grid column widths, in twips."""
     tblPr = tbl.tblPr
-    set_attrs(_child(tblPr, "w:tblW", ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
-                                        "w:tblLayout", "w:tblCellMar", "w:tblLook")), w=sum(widths), type="dxa")
+    set_attrs(
+        _child(
+            tblPr,
+            "w:tblW",
+            (
+                "w:jc",
+                "w:tblCellSpacing",
+                "w:tblInd",
+                "w:tblBorders",
+                "w:shd",
+                "w:tblLayout",
+                "w:tblCellMar",
+                "w:tblLook",
+            ),
+        ),
+        w=sum(widths),
+        type="dxa",
+    )
     set_attrs(_child(tblPr, "w:tblLayout", ("w:tblCellMar", "w:tblLook")), type="fixed")
     for grid_col, width in zip(tbl.tblGrid.gridCol_lst, widths, strict=True):
         grid_col.set(qn("w:w"), str(width))
@@ -51,8 +68,13 @@ def mark_row(tr, header: bool = False, cant_split: bool = True) -> None:
 def add_field(paragraph, instruction: str, shown: str = "1") -> None:
     """Append a field (PAGE, NUMPAGES) as begin / instruction / separate / cached text / end runs."""
     p = paragraph._p
-    for kind, text in (("begin", None), ("instr", f" {instruction} "), ("separate", None),
-                       ("text", shown), ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        ("instr", f" {instruction} "),
+        ("separate", None),
+        ("text", shown),
+        ("end", None),
+    ):
         r = OxmlElement("w:r")
         if kind == "instr":
             t = OxmlElement("w:instrText")
@@ -105,8 +127,10 @@ def text_block(sectPr) -> tuple[int, int]:
     width, height = get(size, "w", 11906), get(size, "h", 16838)
     if margins is None:
         return width - 2880, height - 2880
-    return (width - get(margins, "left", 1440) - get(margins, "right", 1440) - get(margins, "gutter", 0),
-            height - get(margins, "top", 1440) - get(margins, "bottom", 1440))
+    return (
+        width - get(margins, "left", 1440) - get(margins, "right", 1440) - get(margins, "gutter", 0),
+        height - get(margins, "top", 1440) - get(margins, "bottom", 1440),
+    )
 
 
 def cell_margins(table_style) -> tuple[int, int]:
@@ -207,8 +231,13 @@ class ListNumbering:
         abstract.append(multi)
         lvl = OxmlElement("w:lvl")
         lvl.set(qn("w:ilvl"), "0")
-        for tag, value in (("w:start", "1"), ("w:numFmt", "decimal"), ("w:suff", "nothing"),
-                           ("w:lvlText", LIST_FORMATS[kind]), ("w:lvlJc", "left")):
+        for tag, value in (
+            ("w:start", "1"),
+            ("w:numFmt", "decimal"),
+            ("w:suff", "nothing"),
+            ("w:lvlText", LIST_FORMATS[kind]),
+            ("w:lvlJc", "left"),
+        ):
             element = OxmlElement(tag)
             element.set(qn("w:val"), value)
             lvl.append(element)
@@ -244,13 +273,41 @@ class ListNumbering:
     def apply(p, num_id: int) -> None:
         """Make a paragraph an entry of the list num_id."""
         pPr = p.get_or_add_pPr()
-        numPr = _child(pPr, "w:numPr", ("w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
-                                        "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
-                                        "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
-                                        "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-                                        "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
-                                        "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
-                                        "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange"))
+        numPr = _child(
+            pPr,
+            "w:numPr",
+            (
+                "w:suppressLineNumbers",
+                "w:pBdr",
+                "w:shd",
+                "w:tabs",
+                "w:suppressAutoHyphens",
+                "w:kinsoku",
+                "w:wordWrap",
+                "w:overflowPunct",
+                "w:topLinePunct",
+                "w:autoSpaceDE",
+                "w:autoSpaceDN",
+                "w:bidi",
+                "w:adjustRightInd",
+                "w:snapToGrid",
+                "w:spacing",
+                "w:ind",
+                "w:contextualSpacing",
+                "w:mirrorIndents",
+                "w:suppressOverlap",
+                "w:jc",
+                "w:textDirection",
+                "w:textAlignment",
+                "w:textboxTightWrap",
+                "w:outlineLvl",
+                "w:divId",
+                "w:cnfStyle",
+                "w:rPr",
+                "w:sectPr",
+                "w:pPrChange",
+            ),
+        )
         ilvl, num = OxmlElement("w:ilvl"), OxmlElement("w:numId")
         ilvl.set(qn("w:val"), "0")
         num.set(qn("w:val"), str(num_id))
@@ -268,8 +325,10 @@ def numbering_root(word):
     try:
         return word.part.part_related_by(RT.NUMBERING).element
     except KeyError:
-        blob = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                b'<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>')
+        blob = (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            b'<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>'
+        )
         part = NumberingPart.load(PackURI("/word/numbering.xml"), CT.WML_NUMBERING, blob, word.part.package)
         word.part.relate_to(part, RT.NUMBERING)
         return part.element

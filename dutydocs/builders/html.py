@@ -1,4 +1,5 @@
 """The HTML edition: one self-contained page with table of contents, category filter and search."""
+
 from __future__ import annotations
 
 from markupsafe import Markup
@@ -18,6 +19,5 @@ def render(doc: Document, options: BuildOptions) -> bytes:
     """Return the bytes of the HTML edition (UTF-8)."""
     styles = Markup("\n").join(inline_text(options, name, "</style") for name in STYLESHEETS)
     script = inline_text(options, SCRIPT, "</script")
-    html = render_template(options, TEMPLATE, **context(doc, options), fixed_lines=False,
-                           styles=styles, script=script)
+    html = render_template(options, TEMPLATE, **context(doc, options), fixed_lines=False, styles=styles, script=script)
     return html.encode("utf-8")

@@ -1,4 +1,5 @@
 """The numbers of templates/layout.toml: page geometry, table metrics, and column widths sized to the content."""
+
 from __future__ import annotations
 
 import tomllib
@@ -62,11 +63,13 @@ class Layout:
         return (
             f"@page {{ size: A4 portrait; margin: {top}mm {right}mm {bottom}mm {left}mm; }}\n"
             f"@page landscape {{ size: A4 landscape; margin: {ltop}mm {lright}mm {lbottom}mm {lleft}mm; }}\n"
-            + self.explanation_css() +
-            f"table.list {{ font-size: {t['font_size']}pt; line-height: {t['line_height']}; }}\n"
-            + "".join(f".list-{key} table.list {{ font-size: {size}pt; }}\n"
-                      for key, size in t.get("font_size_by_list", {}).items()) +
-            f"table.list th, table.list td {{ padding: {pad_v}mm {pad_h}mm; }}\n"
+            + self.explanation_css()
+            + f"table.list {{ font-size: {t['font_size']}pt; line-height: {t['line_height']}; }}\n"
+            + "".join(
+                f".list-{key} table.list {{ font-size: {size}pt; }}\n"
+                for key, size in t.get("font_size_by_list", {}).items()
+            )
+            + f"table.list th, table.list td {{ padding: {pad_v}mm {pad_h}mm; }}\n"
             f".duty-heading {{ margin-top: {t['heading_gap']}em; }}\n"
             f".duty-heading:first-child {{ margin-top: 0; }}\n"
             f".department + .department {{ margin-top: {t['heading_gap']}em; }}\n"
@@ -83,9 +86,11 @@ class Layout:
         width, height = self.text_box(None)
         pitch_pt = (width - 0.05) / body["chars_per_line"] / MM_PER_PT  # a hair under, so rounding keeps 28
         line_pt = height / body["lines_per_page"] / MM_PER_PT
-        return (f".explanation {{ font-size: {body['font_size']}pt; line-height: {line_pt:.3f}pt;"
-                f" letter-spacing: {pitch_pt - body['font_size']:.4f}pt; }}\n"
-                f".explanation p.body {{ text-indent: {2 * pitch_pt:.3f}pt; }}\n")
+        return (
+            f".explanation {{ font-size: {body['font_size']}pt; line-height: {line_pt:.3f}pt;"
+            f" letter-spacing: {pitch_pt - body['font_size']:.4f}pt; }}\n"
+            f".explanation p.body {{ text-indent: {2 * pitch_pt:.3f}pt; }}\n"
+        )
 
 
 def load_layout(options: BuildOptions) -> Layout:
@@ -94,10 +99,12 @@ def load_layout(options: BuildOptions) -> Layout:
     return _load_layout(path, path.stat().st_mtime_ns)
 
 
-REQUIRED = {"page": ("margin", "landscape_margin", "landscape"),
-            "body": ("font_size", "chars_per_line", "lines_per_page"),
-            "table": ("font_size", "line_height", "padding", "heading_gap"),
-            "columns": ("basic", "cooperative", "withdrawn")}
+REQUIRED = {
+    "page": ("margin", "landscape_margin", "landscape"),
+    "body": ("font_size", "chars_per_line", "lines_per_page"),
+    "table": ("font_size", "line_height", "padding", "heading_gap"),
+    "columns": ("basic", "cooperative", "withdrawn"),
+}
 
 
 @lru_cache(maxsize=8)
@@ -106,12 +113,15 @@ def _load_layout(path: Path, _mtime: int) -> Layout:
         data = tomllib.loads(path.read_text("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise DutydocsError(f"{path}: 版式参数文件格式有误：{exc}") from None
-    missing = [f"{table}.{key}" for table, keys in REQUIRED.items() for key in keys
-               if not isinstance(data.get(table), dict) or key not in data[table]]
+    missing = [
+        f"{table}.{key}"
+        for table, keys in REQUIRED.items()
+        for key in keys
+        if not isinstance(data.get(table), dict) or key not in data[table]
+    ]
     if missing:
         raise DutydocsError(f"{path}: 缺少版式参数 {', '.join(missing)}（参见项目自带的 templates/layout.toml）")
     return Layout(data)
-
 
 
 SLACK_EM = 0.3
@@ -146,9 +156,16 @@ def columns(layout: Layout, duty_list: DutyList, places: tuple[str, ...] = ()) -
         raise DutydocsError(f"layout.toml 中 {duty_list.key} 各列的最小宽度之和超过了版心宽度，请减小列宽")
 
     def make(shares):
-        sized = {**widths, **{k: rest * share for k, share in zip(flexible, shares)}}
-        return [Column(spec["key"], spec["label"], round(100 * sized[spec["key"]] / width_mm, 3),
-                       (sized[spec["key"]] - pad_mm) / em_mm) for spec in specs]
+        sized = {**widths, **{k: rest * share for k, share in zip(flexible, shares, strict=True)}}
+        return [
+            Column(
+                spec["key"],
+                spec["label"],
+                round(100 * sized[spec["key"]] / width_mm, 3),
+                (sized[spec["key"]] - pad_mm) / em_mm,
+            )
+            for spec in specs
+        ]
 
     if len(flexible) != 2:
         return make([1 / len(flexible)] * len(flexible) if flexible else [])

@@ -6,6 +6,7 @@ matches WeasyPrint's row heights to within a few per cent for the median row. Th
 breaks do not rest on it (trial.py measures the real layout); column widths and the diff reports do.
 Department names are laid out by dutydocs.wordbreak: between words, never one character alone.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -102,8 +103,6 @@ def pieces_line_count(parts: tuple[tuple[str, bool], ...], width_em: float) -> i
     return lines
 
 
-
-
 @dataclass(frozen=True)
 class NameLines:
     """A department name laid out in a narrow column: its lines, and whether it is set a size smaller."""
@@ -156,7 +155,9 @@ class Estimator:
         return line_count(text, width_em, indent)
 
     def row(self, row: Row) -> float:
-        return self.frame + max(self.cell(cell_paragraphs(row, c.key, self.gap), c.content_em, c.key) for c in self.cols)
+        return self.frame + max(
+            self.cell(cell_paragraphs(row, c.key, self.gap), c.content_em, c.key) for c in self.cols
+        )
 
     def header(self) -> float:
         return self.frame + max(line_count(c.label, c.content_em) for c in self.cols) * self.line_mm

@@ -1,9 +1,11 @@
 """The OFD edition (GB/T 33190), converted from the PDF edition so that both have the same layout."""
+
 from __future__ import annotations
 
 from .. import __version__
 from ..model import Document
-from . import BuildOptions, render as render_format, revision_datetime
+from . import BuildOptions, revision_datetime
+from . import render as render_format
 
 SUFFIX = "ofd"
 BASED_ON = "pdf"
@@ -14,8 +16,13 @@ def convert(doc: Document, options: BuildOptions, pdf: bytes) -> bytes:
     """Return the bytes of the OFD of a PDF edition of the document; DocInfo comes from the source."""
     from ..ofd import DocInfo, pdf_to_ofd
 
-    info = DocInfo(title=doc.title, author=doc.township, created=revision_datetime(doc).date(),
-                   creator="dutydocs", creator_version=__version__)
+    info = DocInfo(
+        title=doc.title,
+        author=doc.township,
+        created=revision_datetime(doc).date(),
+        creator="dutydocs",
+        creator_version=__version__,
+    )
     return pdf_to_ofd(pdf, info)
 
 

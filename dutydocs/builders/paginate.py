@@ -11,6 +11,7 @@ The heights come from a trial layout of the whole rows (``Heights``), in CSS px.
 its page by construction, so WeasyPrint never splits a row itself (WeasyPrint issue #2462: the
 cells of a row it splits can land on different pages).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -42,7 +43,7 @@ class Heights:
 
 def flat(blocks) -> list[tuple[int, int | None]]:
     """Return a duty column's paragraphs in order as (block index, entry index or None for the heading)."""
-    out = []
+    out: list[tuple[int, int | None]] = []
     for b, block in enumerate(blocks):
         if block.heading:
             out.append((b, None))
@@ -69,7 +70,7 @@ class Column:
     def __init__(self, blocks, paragraphs: tuple[Paragraph, ...], continued: tuple[Paragraph, ...]):
         self.blocks, self.places, self.paragraphs = blocks, flat(blocks), paragraphs
         headed = [b for b, block in enumerate(blocks) if block.heading]
-        self.continued = dict(zip(headed, continued))
+        self.continued = dict(zip(headed, continued, strict=False))  # continued: as many as the trial render laid out
         self.start = 0
 
     @property
@@ -98,9 +99,15 @@ class Column:
         end = self.start
         while end < len(self.places) and self.height(end + 1) <= room:
             end += 1
-        while end > self.start and end < len(self.places) and (
+        while (
+            end > self.start
+            and end < len(self.places)
+            and (
                 self.places[end - 1][1] is None  # a heading never ends a part
-                or self.lines(self.start, end) < 2 or self.lines(end, len(self.places)) < 2):
+                or self.lines(self.start, end) < 2
+                or self.lines(end, len(self.places)) < 2
+            )
+        ):
             end -= 1
         return end
 
@@ -132,8 +139,10 @@ def plan(rows, heights: Heights) -> Plan:
         room = heights.page
 
     for n, row in enumerate(rows):
-        cols = [Column(getattr(row, key), heights.paragraphs[n][key], heights.continued_headings[n][key])
-                for key in DUTY_KEYS]
+        cols = [
+            Column(getattr(row, key), heights.paragraphs[n][key], heights.continued_headings[n][key])
+            for key in DUTY_KEYS
+        ]
         part = 0
         while True:
             identity = heights.identity[n][1 if part else 0]
@@ -151,8 +160,8 @@ def plan(rows, heights: Heights) -> Plan:
                 new_page()
                 continue
             cut = _part(row, part, cols, ends)
-            place(cut, heights.frame + max([identity] + [c.height(end) for c, end in zip(cols, ends)]))
-            for c, end in zip(cols, ends):
+            place(cut, heights.frame + max([identity] + [c.height(end) for c, end in zip(cols, ends, strict=True)]))
+            for c, end in zip(cols, ends, strict=True):
                 c.start = end
             part += 1
             new_page()
@@ -164,12 +173,17 @@ def _cut(cols: list[Column], room: float, identity: float) -> list[int] | None:
     if identity > room:
         return None
     ends = [c.cut(room) for c in cols]
-    if any(end == c.start and not c.done for c, end in zip(cols, ends)):
+    if any(end == c.start and not c.done for c, end in zip(cols, ends, strict=True)):
         return None
     return ends
 
 
 def _part(row, part: int, cols: list[Column], ends: list[int]):
-    blocks = [part_blocks(c.blocks, c.places, c.start, end) for c, end in zip(cols, ends)]
-    return replace(row, part=part, department_duties=blocks[0], town_duties=blocks[1],
-                   category_start=row.category_start and part == 0)
+    blocks = [part_blocks(c.blocks, c.places, c.start, end) for c, end in zip(cols, ends, strict=True)]
+    return replace(
+        row,
+        part=part,
+        department_duties=blocks[0],
+        town_duties=blocks[1],
+        category_start=row.category_start and part == 0,
+    )

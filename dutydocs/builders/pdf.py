@@ -1,4 +1,5 @@
 """The formal, paginated PDF: Jinja2 templates laid out by WeasyPrint."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -7,8 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import DutydocsError
 from ..model import Document
-from . import BuildOptions
-from . import paginate, trial
+from . import BuildOptions, paginate, trial
 from .layout import load_layout
 from .measure import Estimator
 from .templating import render_template
@@ -58,8 +58,9 @@ def lay_out(context: dict, options: BuildOptions):
     from weasyprint import HTML
 
     html = render_template(options, TEMPLATE, **context)
-    return HTML(string=html, base_url=_base(options), url_fetcher=templates_only_fetcher(options.templates)
-                ).render(stylesheets=stylesheets(options))
+    return HTML(string=html, base_url=_base(options), url_fetcher=templates_only_fetcher(options.templates)).render(
+        stylesheets=stylesheets(options)
+    )
 
 
 def paginated_context(doc: Document, options: BuildOptions) -> dict:
@@ -93,7 +94,8 @@ def measure(ctx: dict, view, options: BuildOptions) -> paginate.Heights:
     tall_mm = trial.tall_page_mm(sum(estimate.row(row) for row in trial_view.rows))
     tall = CSS(string=trial.tall_page_css(page_width, tall_mm, view.landscape), url_fetcher=fetcher)
     laid = HTML(string=html, base_url=_base(options), url_fetcher=fetcher).render(
-        stylesheets=stylesheets(options) + [tall])
+        stylesheets=[*stylesheets(options), tall]
+    )
     return trial.heights(laid, view.key, view.rows, height)
 
 

@@ -1,4 +1,5 @@
 """The rows of each list as the templates set them: whole items, or the parts of a cooperative item cut across pages."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -24,8 +25,9 @@ class DutyBlock:
 
 def duty_blocks(duties: Duties) -> tuple[DutyBlock, ...]:
     """Return the blocks of a duties cell with their points numbered per heading."""
-    return tuple(DutyBlock(b.heading, tuple((e.kind, label, e.text) for label, e in b.numbered()))
-                 for b in duties.blocks())
+    return tuple(
+        DutyBlock(b.heading, tuple((e.kind, label, e.text) for label, e in b.numbered())) for b in duties.blocks()
+    )
 
 
 @dataclass(frozen=True)
@@ -62,13 +64,17 @@ def cell_paragraphs(row: Row, key: str, gap: float) -> list[tuple[str, float, fl
     if key == "name":
         return [(item.name + ("（续）" if row.continued else ""), 0, 0)]
     if key == "departments":
+        assert isinstance(item, CooperativeItem), "layout.toml gives this column to the cooperative list only"
         return [(d, 0, gap if n else 0) for n, d in enumerate(item.departments)]  # a little space between
     if key in ("department_duties", "town_duties"):
         return [p for block in getattr(row, key) for p in block.paragraphs(gap)]
     if key == "takeover":
+        assert isinstance(item, WithdrawnItem), "layout.toml gives this column to the withdrawn list only"
         return [(t, 0, 0) for t in withdrawn_lines(item)]
-    raise DutydocsError(f"版式参数中的列名未知：{key}（可用：no, category, name, departments, "
-                        "department_duties, town_duties, takeover）")
+    raise DutydocsError(
+        f"版式参数中的列名未知：{key}（可用：no, category, name, departments, "
+        "department_duties, town_duties, takeover）"
+    )
 
 
 def withdrawn_lines(item: WithdrawnItem) -> list[str]:
@@ -80,6 +86,7 @@ def withdrawn_lines(item: WithdrawnItem) -> list[str]:
         lines.append(item.note)
     return lines
 
+
 def rows(duty_list: DutyList) -> list[Row]:
     """Return the whole rows of a list, each marked where its category starts (pdf.py cuts long ones)."""
     out: list[Row] = []
@@ -88,9 +95,8 @@ def rows(duty_list: DutyList) -> list[Row]:
         row = Row(duty_list.key, item, category_start=item.category not in seen)
         seen.add(item.category)
         if isinstance(item, CooperativeItem):
-            row = replace(row, department_duties=duty_blocks(item.department_duties),
-                          town_duties=duty_blocks(item.town_duties))
+            row = replace(
+                row, department_duties=duty_blocks(item.department_duties), town_duties=duty_blocks(item.town_duties)
+            )
         out.append(row)
     return out
-
-

@@ -1,4 +1,5 @@
 """The Jinja2 environment over the templates folder, and stylesheets or scripts inlined from it."""
+
 from __future__ import annotations
 
 import jinja2
@@ -12,8 +13,12 @@ def environment(options: BuildOptions) -> jinja2.Environment:
     """Return the Jinja2 environment over the templates folder: autoescape on, undefined names fail."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(options.templates)),
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True)
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 def render_template(options: BuildOptions, name: str, **context) -> str:
@@ -33,4 +38,3 @@ def inline_text(options: BuildOptions, name: str, closing: str) -> Markup:
     if closing in text.lower():
         raise DutydocsError(f"模板 {name} 不能包含 {closing}（会提前结束内嵌的元素）")
     return Markup(text)
-

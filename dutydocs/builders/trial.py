@@ -4,6 +4,7 @@ The trial sets the list on one page as tall as needed (from the row estimate) an
 stylesheets, so every paragraph has its real height. For each item it lays out the whole row and a
 probe of its continuation (name with （续）, each heading with （续））.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -17,11 +18,17 @@ IDENTITY_KEYS = ("no", "category", "name", "departments")
 
 def probe(row):
     """Return the row's continuation probe: identity with （续）, each headed block as its heading with （续）."""
+
     def headings(blocks):
         return tuple(replace(b, entries=(), continued=True) for b in blocks if b.heading)
 
-    return replace(row, part=1, department_duties=headings(row.department_duties),
-                   town_duties=headings(row.town_duties), category_start=False)
+    return replace(
+        row,
+        part=1,
+        department_duties=headings(row.department_duties),
+        town_duties=headings(row.town_duties),
+        category_start=False,
+    )
 
 
 def trial_rows(rows) -> list:
@@ -31,8 +38,10 @@ def trial_rows(rows) -> list:
 
 def tall_page_css(width_mm: float, height_mm: float, landscape: bool) -> str:
     """Return CSS that sets the list's pages as one page of the given height and hides everything but the list."""
-    return (f"@page{' landscape' if landscape else ''} {{ size: {width_mm}mm {height_mm:.0f}mm; }}\n"
-            ".explanation { display: none; }\n")
+    return (
+        f"@page{' landscape' if landscape else ''} {{ size: {width_mm}mm {height_mm:.0f}mm; }}\n"
+        ".explanation { display: none; }\n"
+    )
 
 
 def tall_page_mm(estimated_rows_mm: float) -> float:
@@ -55,20 +64,29 @@ def heights(document, key: str, rows, text_height_mm: float) -> Heights:
     header_height = sum(r.height for r in header.children)
     title = header.position_y - page.content_box_y()
     frames, identity, paragraphs, continued = [], [], [], []
-    for whole, cont in zip(body[::2], body[1::2]):
+    for whole, cont in zip(body[::2], body[1::2], strict=True):
         cells = {_cell_key(c): c for c in whole.children}
         cont_cells = {_cell_key(c): c for c in cont.children}
         frames.append(whole.height - max(_content_height(c) for c in cells.values()))
         if any(k not in cells or k not in cont_cells for k in DUTY_KEYS):
             raise _mismatch()
-        identity.append((max((_content_height(cells[k]) for k in IDENTITY_KEYS if k in cells), default=0.0),
-                         max((_content_height(cont_cells[k]) for k in IDENTITY_KEYS if k in cont_cells), default=0.0)))
+        identity.append(
+            (
+                max((_content_height(cells[k]) for k in IDENTITY_KEYS if k in cells), default=0.0),
+                max((_content_height(cont_cells[k]) for k in IDENTITY_KEYS if k in cont_cells), default=0.0),
+            )
+        )
         paragraphs.append({k: tuple(_paragraph(p) for p in cells[k].children) for k in DUTY_KEYS})
         continued.append({k: tuple(_paragraph(p) for p in cont_cells[k].children) for k in DUTY_KEYS})
     frame = max(frames, default=0.0)
-    return Heights(first_page=text_height - title - header_height, page=text_height - header_height,
-                   frame=frame, identity=tuple(identity), paragraphs=tuple(paragraphs),
-                   continued_headings=tuple(continued))
+    return Heights(
+        first_page=text_height - title - header_height,
+        page=text_height - header_height,
+        frame=frame,
+        identity=tuple(identity),
+        paragraphs=tuple(paragraphs),
+        continued_headings=tuple(continued),
+    )
 
 
 def _paragraph(box) -> Paragraph:
@@ -88,8 +106,11 @@ def _cell_key(cell) -> str:
 
 def _element_class(box, name: str) -> bool:
     element = getattr(box, "element", None)
-    return element is not None and getattr(box, "element_tag", "") == "section" \
+    return (
+        element is not None
+        and getattr(box, "element_tag", "") == "section"
         and name in (element.get("class") or "").split()
+    )
 
 
 def _find(box, test):
@@ -103,5 +124,7 @@ def _find(box, test):
 
 
 def _mismatch() -> DutydocsError:
-    return DutydocsError("模板 document.html.j2 中配合事项清单的结构与预期不符（需要 section.list-cooperative 中的"
-                         " table，每个事项一行，单元格的 class 为列名），无法试排分页；请对照项目自带的模板修改")
+    return DutydocsError(
+        "模板 document.html.j2 中配合事项清单的结构与预期不符（需要 section.list-cooperative 中的"
+        " table，每个事项一行，单元格的 class 为列名），无法试排分页；请对照项目自带的模板修改"
+    )

@@ -4,6 +4,7 @@ The work is done in modules of one concern each: templating.py (the Jinja2 envir
 layout.py (templates/layout.toml and column widths), measure.py (text measurement), rows.py
 (the rows), and for the PDF trial.py and paginate.py (where long cooperative rows split).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,8 +41,17 @@ def context(doc: Document, options: BuildOptions) -> dict:
     lists = []
     for duty_list in doc.lists:
         cols = columns(layout, duty_list, known)
-        lists.append(ListView(duty_list.key, duty_list.title, cols, rows(duty_list),
-                              duty_list.categories(), layout.landscape(duty_list.key), len(duty_list.items)))
+        lists.append(
+            ListView(
+                duty_list.key,
+                duty_list.title,
+                cols,
+                rows(duty_list),
+                duty_list.categories(),
+                layout.landscape(duty_list.key),
+                len(duty_list.items),
+            )
+        )
     date = revision_datetime(doc)
     return {
         "doc": doc,

@@ -10,6 +10,7 @@ It is hidden rather than protected: with sheet protection on, Excel and WPS refu
 sort rows that contain locked cells, and departments must be able to do both. Duty cells use the
 text format of dutydocs.cells. Every text cell is written as a string, never as a formula.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -62,14 +63,23 @@ class Column:
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
-    "basic": (Column("no", "序号", 6, True), Column("category", "事项类别", 14, True),
-              Column("name", "事项名称", 102)),
-    "cooperative": (Column("no", "序号", 5, True), Column("category", "事项类别", 10, True),
-                    Column("name", "事项名称", 15), Column("departments", "对应上级部门", 15),
-                    Column("department_duties", "上级部门职责", 37), Column("town_duties", "镇配合职责", 38)),
-    "withdrawn": (Column("no", "序号", 5, True), Column("category", "事项类别", 10, True),
-                  Column("name", "事项名称", 27), Column("department", "承接部门", 15),
-                  Column("takeover", "承接方式", 40), Column("note", "说明", 25)),
+    "basic": (Column("no", "序号", 6, True), Column("category", "事项类别", 14, True), Column("name", "事项名称", 102)),
+    "cooperative": (
+        Column("no", "序号", 5, True),
+        Column("category", "事项类别", 10, True),
+        Column("name", "事项名称", 15),
+        Column("departments", "对应上级部门", 15),
+        Column("department_duties", "上级部门职责", 37),
+        Column("town_duties", "镇配合职责", 38),
+    ),
+    "withdrawn": (
+        Column("no", "序号", 5, True),
+        Column("category", "事项类别", 10, True),
+        Column("name", "事项名称", 27),
+        Column("department", "承接部门", 15),
+        Column("takeover", "承接方式", 40),
+        Column("note", "说明", 25),
+    ),
 }
 """Widths in Excel units (the width of "0" in the workbook's default font, DEFAULT_FONT), 122 in all:
 what A4 landscape holds between its margins at full size, so that fit-to-width does not shrink the text."""
@@ -119,8 +129,9 @@ def render(doc: Document, options: BuildOptions) -> bytes:
     return render_rows(doc, doc, options)
 
 
-def render_rows(doc: Document, shown: Document, options: BuildOptions, department: str = "",
-                guide: tuple[str, ...] = ()) -> bytes:
+def render_rows(
+    doc: Document, shown: Document, options: BuildOptions, department: str = "", guide: tuple[str, ...] = ()
+) -> bytes:
     """Return a workbook of the rows of ``shown`` that carries all of ``doc``, the revision it comes from.
 
     ``department`` names the department a copy is for; ``guide`` is the text of an opening sheet.
@@ -162,12 +173,15 @@ def cell_values(item) -> dict[str, object]:
 
 def cell_problems(doc: Document) -> list[Problem]:
     """Texts Excel cannot hold: longer than a cell allows, or characters XML cannot carry."""
-    cells = [(f"{EXPLANATION_SHEET}!A", f"说明“{text[:20]}”", text)
-             for section in doc.explanation.sections for text in (section.heading, *section.paragraphs)]
+    cells: list[tuple[str, str, object]] = [
+        (f"{EXPLANATION_SHEET}!A", f"说明“{text[:20]}”", text)
+        for section in doc.explanation.sections
+        for text in (section.heading, *section.paragraphs)
+    ]
     for duty_list in doc.lists:
         for row, item in enumerate(duty_list.items, FIRST_ROW):
             values = cell_values(item)
-            for letter, column in zip("ABCDEF", COLUMNS[duty_list.key]):
+            for letter, column in zip("ABCDEF", COLUMNS[duty_list.key], strict=False):
                 where = f"{duty_list.title} 第 {item.no} 项（{item.name[:20]}）的“{column.header}”"
                 cells.append((f"{LIST_SHEETS[duty_list.key]}!{letter}{row}", where, values[column.field]))
     problems = []
@@ -175,12 +189,27 @@ def cell_problems(doc: Document) -> list[Problem]:
         if not isinstance(value, str):
             continue
         if len(value) > CELL_LIMIT:
-            problems.append(Problem(
-                "error", doc.title, f"{where}有 {len(value)} 个字符，超过 Excel 单元格上限 {CELL_LIMIT}",
-                pointer, hint="请精简或把内容拆分到多个事项", code="xlsx-cell-limit"))
+            problems.append(
+                Problem(
+                    "error",
+                    doc.title,
+                    f"{where}有 {len(value)} 个字符，超过 Excel 单元格上限 {CELL_LIMIT}",
+                    pointer,
+                    hint="请精简或把内容拆分到多个事项",
+                    code="xlsx-cell-limit",
+                )
+            )
         if _NOT_XML.search(value):
-            problems.append(Problem("error", doc.title, f"{where}含有 Excel 无法保存的字符", pointer,
-                                    hint="请删除该字符", code="xlsx-character"))
+            problems.append(
+                Problem(
+                    "error",
+                    doc.title,
+                    f"{where}含有 Excel 无法保存的字符",
+                    pointer,
+                    hint="请删除该字符",
+                    code="xlsx-character",
+                )
+            )
     return problems
 
 
@@ -246,8 +275,11 @@ def _list_sheet(ws, duty_list, footer: str) -> None:
             cell = ws.cell(row, index)
             _text(cell, values[column.field])
             cell.font, cell.border = body, BORDER
-            cell.alignment = Alignment(horizontal="center" if column.centre else "left",
-                                       vertical="center" if column.centre else "top", wrap_text=True)
+            cell.alignment = Alignment(
+                horizontal="center" if column.centre else "left",
+                vertical="center" if column.centre else "top",
+                wrap_text=True,
+            )
         ws.row_dimensions[row].height = row_height(texts, size)
         id_cell = ws.cell(row, ID_COLUMN)
         _text(id_cell, item.id)
@@ -321,7 +353,7 @@ def _guide_sheet(ws, lines: tuple[str, ...]) -> None:
 
 def revision_digest(department: str, text: str) -> str:
     """Return the content hash stored beside an embedded revision."""
-    return "sha256:" + hashlib.sha256(f"{department}\n{text}".encode("utf-8")).hexdigest()
+    return "sha256:" + hashlib.sha256(f"{department}\n{text}".encode()).hexdigest()
 
 
 def _revision_sheet(ws, doc: Document, department: str) -> None:
@@ -334,7 +366,7 @@ def _revision_sheet(ws, doc: Document, department: str) -> None:
     _text(ws.cell(1, 2), revision_digest(department, text))
     _text(ws.cell(1, 3), department)
     for row, start in enumerate(range(0, len(text), REVISION_CHUNK), 2):
-        _text(ws.cell(row, 1), text[start:start + REVISION_CHUNK])
+        _text(ws.cell(row, 1), text[start : start + REVISION_CHUNK])
 
 
 def _comment(text: str) -> Comment:
@@ -373,8 +405,14 @@ def _properties(wb: Workbook, doc: Document, stamp) -> None:
     props.subject = doc.region or None
     props.description = doc.revision.label or None
     props.created = props.modified = stamp
-    custom = {"schema_version": str(doc.schema_version), "title": doc.title, "township": doc.township,
-              "region": doc.region, "revision_date": doc.revision.date, "revision_label": doc.revision.label}
+    custom = {
+        "schema_version": str(doc.schema_version),
+        "title": doc.title,
+        "township": doc.township,
+        "region": doc.region,
+        "revision_date": doc.revision.date,
+        "revision_label": doc.revision.label,
+    }
     for name, value in custom.items():
         if value:
             wb.custom_doc_props.append(StringProperty(name=PROPERTY_PREFIX + name, value=value))
@@ -386,8 +424,7 @@ def _reproducible_zip(data: bytes, core_xml: bytes, stamp) -> bytes:
         stamp = stamp.replace(year=min(max(stamp.year, 1980), 2107), month=1, day=1, hour=0, minute=0, second=0)
     date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             content = core_xml if info.filename == "docProps/core.xml" else zin.read(info)
             entry = zipfile.ZipInfo(info.filename, date_time=date_time)

@@ -1,4 +1,5 @@
 """Revision diffs: what changed between two revisions of a duty list, in six report formats."""
+
 from __future__ import annotations
 
 import re
@@ -69,8 +70,14 @@ def _load_git(rev: str, rel: str, spec: str) -> Document:
             raise DutydocsError(exc.format_message().replace(str(copy), spec)) from None
 
 
-def render(diff: Diff, output_format: str, author: str = "dutydocs", change_date: str | None = None,
-           color: bool = False, templates: Path | None = None) -> bytes | str:
+def render(
+    diff: Diff,
+    output_format: str,
+    author: str = "dutydocs",
+    change_date: str | None = None,
+    color: bool = False,
+    templates: Path | None = None,
+) -> bytes | str:
     """Return the report in one format: str for text, html and json, bytes for the others.
 
     templates: the templates folder (--templates) for the html, pdf and docx reports; the project's by default.
@@ -105,12 +112,21 @@ def render(diff: Diff, output_format: str, author: str = "dutydocs", change_date
     raise DutydocsError(f"不支持的报告格式：{output_format}（可选：{'、'.join(FORMATS)}）")
 
 
-def run_diff(old: str, new: str, output_format: str = "text", out: Path | None = None,
-             author: str = "dutydocs", change_date: str | None = None, color: bool | None = None,
-             templates: Path | None = None) -> bool:
+def run_diff(
+    old: str,
+    new: str,
+    output_format: str = "text",
+    out: Path | None = None,
+    author: str = "dutydocs",
+    change_date: str | None = None,
+    color: bool | None = None,
+    templates: Path | None = None,
+) -> bool:
     """Compare two revisions, write the report (stdout or out) and return True when they differ."""
     if output_format in BINARY and out is None:
-        raise DutydocsError(f"{output_format} 报告是二进制文件，请用 -o/--out 指定输出文件，例如 -o 修订对照.{output_format}")
+        raise DutydocsError(
+            f"{output_format} 报告是二进制文件，请用 -o/--out 指定输出文件，例如 -o 修订对照.{output_format}"
+        )
     if change_date is not None and not re.match(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?Z?)?$", change_date):
         raise DutydocsError(f"修订日期格式不对：{change_date}（应为 YYYY-MM-DD 或 YYYY-MM-DDThh:mm:ssZ）")
     diff = compare(load_revision(old), load_revision(new), old, new)

@@ -1,4 +1,5 @@
 """Aligning two sequences of texts in order (duty points, headings, paragraphs): kept, reworded, added, removed."""
+
 from __future__ import annotations
 
 import unicodedata

@@ -1,4 +1,5 @@
 """The change model: what a diff reports about items, rows, texts and formatting, as plain data classes."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -7,12 +8,16 @@ from typing import Any
 
 from ..model import Document, Entry, Item
 
-FIELDS = ("category", "name", "departments", "department_duties", "town_duties",
-          "department", "takeover", "note")
+FIELDS = ("category", "name", "departments", "department_duties", "town_duties", "department", "takeover", "note")
 FIELD_TITLES = {
-    "category": "事项类别", "name": "事项名称", "departments": "对应上级部门",
-    "department_duties": "上级部门职责", "town_duties": "镇配合职责", "department": "承接部门",
-    "takeover": "承接方式", "note": "备注",
+    "category": "事项类别",
+    "name": "事项名称",
+    "departments": "对应上级部门",
+    "department_duties": "上级部门职责",
+    "town_duties": "镇配合职责",
+    "department": "承接部门",
+    "takeover": "承接方式",
+    "note": "备注",
 }
 KIND_TITLES = {"added": "新增", "removed": "删除", "modified": "修改", "moved": "移动"}
 LIST_SHORT = {"basic": "基本", "cooperative": "配合", "withdrawn": "收回"}
@@ -212,8 +217,7 @@ class SectionChange:
 
     @property
     def changed(self) -> bool:
-        return self.op not in ("same", "formatting") or any(p.op not in ("same", "formatting")
-                                                             for p in self.paragraphs)
+        return self.op not in ("same", "formatting") or any(p.op not in ("same", "formatting") for p in self.paragraphs)
 
 
 @dataclass
@@ -236,8 +240,7 @@ class Diff:
     @property
     def changed(self) -> bool:
         """True when the content differs; formatting-only differences do not count."""
-        return bool(self.changes or self.document or self.explanation_title
-                    or any(s.changed for s in self.sections))
+        return bool(self.changes or self.document or self.explanation_title or any(s.changed for s in self.sections))
 
     def explanation_entries(self) -> Iterator[tuple[str, str, str, Ops]]:
         """Yield (op, part, section, ops) for each content change of the explanation, in reading order.

@@ -13,6 +13,7 @@ swapped, or a run reversed, the longest run kept in order stays and the others a
 (moves.py); without ids, a name replaced by one with nothing in common (below every threshold of
 matching.py) is one item removed and another added, even at the same place.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -64,8 +65,9 @@ __all__ = [
 ]
 
 
-def compare(old: Document, new: Document, old_label: str = "", new_label: str = "",
-            direct_pairs: int = DIRECT_PAIRS) -> Diff:
+def compare(
+    old: Document, new: Document, old_label: str = "", new_label: str = "", direct_pairs: int = DIRECT_PAIRS
+) -> Diff:
     """Compare two revisions and return the diff: item changes in reading order, rows, explanation, formatting."""
     old_slots, new_slots = slots(old), slots(new)
     pairs = match(old_slots, new_slots, direct_pairs)
@@ -86,7 +88,9 @@ def compare(old: Document, new: Document, old_label: str = "", new_label: str = 
         if item_parts:
             formatting_of_new[j] = tuple(
                 FormattingChange("item", name, a, b, text_ops(a, b), slot.place, target.place, target.item, index)
-                for name, parts in item_parts.items() for index, a, b in parts)
+                for name, parts in item_parts.items()
+                for index, a, b in parts
+            )
         if slot.place.list != target.place.list or i in moved:
             kind = "moved"
         elif fields:
@@ -126,13 +130,28 @@ def compare(old: Document, new: Document, old_label: str = "", new_label: str = 
             document[name] = text_change
     explanation_title = compare_text(old.explanation.title, new.explanation.title)
     if explanation_title and normalise(old.explanation.title) == normalise(new.explanation.title):
-        formatting.append(FormattingChange("explanation", "title", old.explanation.title, new.explanation.title,
-                                           explanation_title.ops))
+        formatting.append(
+            FormattingChange(
+                "explanation", "title", old.explanation.title, new.explanation.title, explanation_title.ops
+            )
+        )
         explanation_title = None
     sections = compare_sections(old, new)
     formatting.extend(_explanation_formatting(sections))
-    return Diff(old, new, old_label, new_label, changes, list_rows, document, explanation_title, sections,
-                renumbered, unchanged, formatting + item_formatting)
+    return Diff(
+        old,
+        new,
+        old_label,
+        new_label,
+        changes,
+        list_rows,
+        document,
+        explanation_title,
+        sections,
+        renumbered,
+        unchanged,
+        formatting + item_formatting,
+    )
 
 
 def _op(a: str | None, b: str | None) -> str:
@@ -176,8 +195,9 @@ def compare_sections(old: Document, new: Document) -> list[SectionChange]:
             pn = new_paragraphs[q] if q is not None else None
             paragraphs.append(ParagraphChange(_op(po, pn), heading, po, pn, _paragraph_ops(po, pn)))
         oh, nh = (sa.heading if sa else None), (sb.heading if sb else None)
-        sections.append(SectionChange(_op(oh, nh), oh, nh, text_ops(oh or "", nh or "") if oh != nh else (),
-                                      tuple(paragraphs)))
+        sections.append(
+            SectionChange(_op(oh, nh), oh, nh, text_ops(oh or "", nh or "") if oh != nh else (), tuple(paragraphs))
+        )
     return sections
 
 
@@ -188,13 +208,17 @@ def _explanation_formatting(sections: list[SectionChange]) -> list[FormattingCha
         if section.new_heading is not None:
             index += 1
         if section.op == "formatting" and section.old_heading is not None and section.new_heading is not None:
-            found.append(FormattingChange("explanation", "heading", section.old_heading, section.new_heading,
-                                          section.heading_ops, index=index))
+            found.append(
+                FormattingChange(
+                    "explanation", "heading", section.old_heading, section.new_heading, section.heading_ops, index=index
+                )
+            )
         number = -1
         for p in section.paragraphs:
             if p.new is not None:
                 number += 1
             if p.op == "formatting" and p.old is not None and p.new is not None:
-                found.append(FormattingChange("explanation", "paragraph", p.old, p.new, p.ops, index=index,
-                                              paragraph=number))
+                found.append(
+                    FormattingChange("explanation", "paragraph", p.old, p.new, p.ops, index=index, paragraph=number)
+                )
     return found

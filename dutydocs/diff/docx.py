@@ -11,6 +11,7 @@ new place, with a Word comment saying where it came from and which words changed
 then keeps the row on rejecting every change, or the deleted words on accepting (measured with
 tests/lo_uno.py, nested w:ins / w:del either way round).
 """
+
 from __future__ import annotations
 
 from datetime import UTC
@@ -77,8 +78,9 @@ def tracked_cells(row: Row, numbered: bool, old=None) -> list[list[Para]]:
         item = row.new_item if op != DELETED else row.old_item
         return [[_whole(para, op) for para in cell] for cell in item_cells(item, numbered)]
     new = row.new_item
-    number = (Para(((KEPT, ""),), "center", number="item") if numbered
-              else _para(_ops(str(old.no), str(new.no)), "center"))
+    number = (
+        Para(((KEPT, ""),), "center", number="item") if numbered else _para(_ops(str(old.no), str(new.no)), "center")
+    )
     cells = [[number], [_para(_ops(old.category, new.category), "center")], [_para(_ops(old.name, new.name), "cell")]]
     if isinstance(new, CooperativeItem):
         cells.append(_departments(getattr(old, "departments", ()), new.departments))
@@ -150,8 +152,10 @@ def _duties(old: Duties | None, new: Duties) -> list[Para]:
 def tracked_opening(diff: Diff) -> list[Para]:
     """Return the document title and the explanation with their changes tracked."""
     old, new = diff.old, diff.new
-    paras = [_para(_ops(old.title, new.title), "title"),
-             _para(_ops(old.explanation.title, new.explanation.title), "explanation_title")]
+    paras = [
+        _para(_ops(old.title, new.title), "title"),
+        _para(_ops(old.explanation.title, new.explanation.title), "explanation_title"),
+    ]
     for section in diff.sections:
         heading = _para(_ops(section.old_heading, section.new_heading), "heading")
         paras.append(heading)
@@ -196,8 +200,9 @@ def change_datetime(diff: Diff, change_date: str | None) -> str:
     return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def render_docx(diff: Diff, author: str = "dutydocs", change_date: str | None = None,
-                options: BuildOptions | None = None) -> bytes:
+def render_docx(
+    diff: Diff, author: str = "dutydocs", change_date: str | None = None, options: BuildOptions | None = None
+) -> bytes:
     """Return the new Word edition with every change since the old revision tracked."""
     options = options or BuildOptions(templates=PROJECT_TEMPLATES)
     if not author.strip():
@@ -216,7 +221,9 @@ def render_docx(diff: Diff, author: str = "dutydocs", change_date: str | None = 
         title = _para(_ops(old_list.title if old_list else duty_list.title, duty_list.title), "list_title")
         table = writer.list_table(duty_list, numbered, title)
         for row in diff.rows[duty_list.key]:
-            writer.row(table, tracked_cells(row, numbered, old_item(diff, row)), WHOLE.get(row.state, KEPT), _comment(row))
+            writer.row(
+                table, tracked_cells(row, numbered, old_item(diff, row)), WHOLE.get(row.state, KEPT), _comment(row)
+            )
         writer.close_section(section, last=i == len(lists) - 1)
     _show_revisions(template.word)
     return finish(template, diff.new, options, title=f"{diff.new.title}（修订稿）")
@@ -228,9 +235,14 @@ def _show_revisions(word) -> None:
     if settings.find(qn("w:trackRevisions")) is None:
         track = OxmlElement("w:trackRevisions")
         # trackRevisions comes early in CT_Settings: after view/zoom/removePersonalInformation/…
-        anchor = next((settings.find(qn(t)) for t in ("w:doNotTrackMoves", "w:doNotTrackFormatting",
-                                                       "w:documentProtection", "w:defaultTabStop")
-                       if settings.find(qn(t)) is not None), None)
+        anchor = next(
+            (
+                settings.find(qn(t))
+                for t in ("w:doNotTrackMoves", "w:doNotTrackFormatting", "w:documentProtection", "w:defaultTabStop")
+                if settings.find(qn(t)) is not None
+            ),
+            None,
+        )
         if anchor is not None:
             anchor.addprevious(track)
         else:

@@ -1,4 +1,5 @@
 """Describing formatting-only differences for the reports: where each one is, which text, and its marks."""
+
 from __future__ import annotations
 
 from .changes import DOCUMENT_TITLES, EXPLANATION_TITLES, FIELD_TITLES, Diff, FormattingChange, Ops

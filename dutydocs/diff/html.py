@@ -1,4 +1,5 @@
 """The HTML report (self-contained, printable) and the same report as PDF through WeasyPrint."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -49,8 +50,16 @@ def _field(name: str, change) -> dict:
     for block in change.blocks:
         if not block.changed:
             continue
-        entries = [{"op": e.op, "label": e.new_label if e.new is not None else e.old_label,
-                    "old_label": e.old_label, "ops": e.ops} for e in block.entries if e.op not in UNCHANGED]
+        entries = [
+            {
+                "op": e.op,
+                "label": e.new_label if e.new is not None else e.old_label,
+                "old_label": e.old_label,
+                "ops": e.ops,
+            }
+            for e in block.entries
+            if e.op not in UNCHANGED
+        ]
         text = block.new_heading or block.old_heading
         heading = block.heading_ops if block.op not in UNCHANGED else (((0, text),) if text else ())
         blocks.append({"op": block.op, "heading": heading, "entries": entries})
@@ -66,24 +75,39 @@ def context(diff: Diff) -> dict:
         for change in diff.changes:
             if change.list != key:
                 continue
-            changes.append({
-                "kind": change.kind, "kind_title": KIND_TITLES[change.kind],
-                "kinds": [(k, KIND_TITLES[k]) for k in change.kinds],
-                "old": change.old, "new": change.new, "item": change.item,
-                "moved_list": bool(change.old and change.new and change.old.list != change.new.list),
-                "fields": [_field(name, value) for name, value in change.fields.items()],
-                "lines": _item_lines(change.item) if change.kind in ("added", "removed") else [],
-            })
+            changes.append(
+                {
+                    "kind": change.kind,
+                    "kind_title": KIND_TITLES[change.kind],
+                    "kinds": [(k, KIND_TITLES[k]) for k in change.kinds],
+                    "old": change.old,
+                    "new": change.new,
+                    "item": change.item,
+                    "moved_list": bool(change.old and change.new and change.old.list != change.new.list),
+                    "fields": [_field(name, value) for name, value in change.fields.items()],
+                    "lines": _item_lines(change.item) if change.kind in ("added", "removed") else [],
+                }
+            )
         lists.append({"key": key, "title": LIST_TITLES[key], "summary": summary["lists"][key], "changes": changes})
-    categories = [(LIST_TITLES[key], name, counts) for key in LIST_KEYS
-                  for name, counts in summary["lists"][key]["categories"].items()]
+    categories = [
+        (LIST_TITLES[key], name, counts)
+        for key in LIST_KEYS
+        for name, counts in summary["lists"][key]["categories"].items()
+    ]
     return {
-        "diff": diff, "summary": summary, "lists": lists, "categories": categories,
-        "kinds": KIND_TITLES, "list_titles": LIST_TITLES, "list_short": LIST_SHORT,
+        "diff": diff,
+        "summary": summary,
+        "lists": lists,
+        "categories": categories,
+        "kinds": KIND_TITLES,
+        "list_titles": LIST_TITLES,
+        "list_short": LIST_SHORT,
         "document": [(DOCUMENT_TITLES[k], v.ops) for k, v in diff.document.items()],
         "sections": [s for s in diff.sections if s.changed],
         "explanation_title": diff.explanation_title,
-        "formatting": formatting_rows(diff), "formatting_title": SECTION_TITLE, "formatting_note": NOTE,
+        "formatting": formatting_rows(diff),
+        "formatting_title": SECTION_TITLE,
+        "formatting_note": NOTE,
     }
 
 

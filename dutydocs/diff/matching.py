@@ -37,6 +37,7 @@ name and over the whole item alike, plus the pairs standing in the same place wh
 at most ``CANDIDATES`` new items; each candidate is scored exactly as on the direct path, so both
 paths give the same pairs whenever the index finds them.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -126,8 +127,10 @@ def match(old: list[Slot], new: list[Slot], direct_pairs: int = DIRECT_PAIRS) ->
             return 1.0
         return abs(a.index / sizes_old[a.list] - b.index / sizes_new[b.list])
 
-    for how, key in (("exact", lambda s: (normalise(s.item.category), normalise(s.item.name))),
-                     ("name", lambda s: normalise(s.item.name))):
+    for how, key in (
+        ("exact", lambda s: (normalise(s.item.category), normalise(s.item.name))),
+        ("name", lambda s: normalise(s.item.name)),
+    ):
         waiting: dict = defaultdict(list)
         for i, slot in enumerate(old):
             if i not in pairs:
@@ -173,8 +176,17 @@ class _Scorer:
         o, n = self.old[i], self.new[j]
         same_category = normalise(o.item.category) == normalise(n.item.category)
         in_place = same_category and self.in_place(i, j)
-        if not (name >= NAME_THRESHOLD or whole >= BODY_THRESHOLD or (in_place and (
-                whole >= REWRITE_THRESHOLD or fuzz.partial_ratio(self.names_old[a], self.names_new[b]) >= KEPT_THRESHOLD))):
+        if not (
+            name >= NAME_THRESHOLD
+            or whole >= BODY_THRESHOLD
+            or (
+                in_place
+                and (
+                    whole >= REWRITE_THRESHOLD
+                    or fuzz.partial_ratio(self.names_old[a], self.names_new[b]) >= KEPT_THRESHOLD
+                )
+            )
+        ):
             return None
         return max(name, whole) + PLACE_BONUS * in_place - self.distance(i, j)
 
@@ -186,8 +198,10 @@ class _Scorer:
 
         names = process.cdist(self.names_old, self.names_new, scorer=fuzz.ratio, dtype=np.float64)
         wholes = process.cdist(self.bodies_old, self.bodies_new, scorer=fuzz.ratio, dtype=np.float64)
-        hopeful = {(int(a), int(b)) for a, b in
-                   np.argwhere((names >= NAME_THRESHOLD) | (wholes >= min(BODY_THRESHOLD, REWRITE_THRESHOLD)))}
+        hopeful = {
+            (int(a), int(b))
+            for a, b in np.argwhere((names >= NAME_THRESHOLD) | (wholes >= min(BODY_THRESHOLD, REWRITE_THRESHOLD)))
+        }
         hopeful.update(self.same_place())
         return self._edges((a, b, float(names[a, b]), float(wholes[a, b])) for a, b in sorted(hopeful))
 
@@ -197,8 +211,10 @@ class _Scorer:
         for olds, news in ((self.names_old, self.names_new), (self.bodies_old, self.bodies_new)):
             candidates.update(_indexed_candidates(olds, news))
         candidates.update(self.same_place(CANDIDATES))
-        return self._edges((a, b, fuzz.ratio(self.names_old[a], self.names_new[b]),
-                            fuzz.ratio(self.bodies_old[a], self.bodies_new[b])) for a, b in sorted(candidates))
+        return self._edges(
+            (a, b, fuzz.ratio(self.names_old[a], self.names_new[b]), fuzz.ratio(self.bodies_old[a], self.bodies_new[b]))
+            for a, b in sorted(candidates)
+        )
 
     def same_place(self, most: int | None = None) -> set[tuple[int, int]]:
         """Return the unmatched pairs standing in the same place (see in_place), where that place holds at most
@@ -231,8 +247,11 @@ def _gaps(old: list[Slot], new: list[Slot], pairs: dict[int, tuple[int, str]]) -
     for i, slot in enumerate(old):
         by_list[slot.place.list].append(i)
     for key, members in by_list.items():
-        anchors = [(k, new[pairs[i][0]].place.index) for k, i in enumerate(members)
-                   if i in pairs and new[pairs[i][0]].place.list == key]
+        anchors = [
+            (k, new[pairs[i][0]].place.index)
+            for k, i in enumerate(members)
+            if i in pairs and new[pairs[i][0]].place.list == key
+        ]
         positions = [k for k, _ in anchors]
         for k, i in enumerate(members):
             if i in pairs:
@@ -282,7 +301,7 @@ def _assign(edges: list[tuple[float, int, int]]) -> list[tuple[int, int]]:
 
 
 def _bigrams(text: str) -> set[str]:
-    return {text[k:k + 2] for k in range(max(len(text) - 1, 1))}
+    return {text[k : k + 2] for k in range(max(len(text) - 1, 1))}
 
 
 def _indexed_candidates(olds: list[str], news: list[str]) -> set[tuple[int, int]]:

@@ -6,6 +6,7 @@ longest increasing subsequence; every other item is moved. So an insertion or a 
 renumbers what follows it, an item taken out and put back elsewhere is the one moved item, and of a
 block moved past another the shorter side is reported moved; the new order follows from the report.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -40,27 +41,39 @@ def moved_within(old_slots, new_slots, pairs) -> set[int]:
     """Return the old indexes of the items matched within their list whose order against the others changed."""
     moved: set[int] = set()
     for key in LIST_KEYS:
-        within = sorted((i, j) for i, (j, _) in pairs.items()
-                        if old_slots[i].place.list == key and new_slots[j].place.list == key)
+        within = sorted(
+            (i, j) for i, (j, _) in pairs.items() if old_slots[i].place.list == key and new_slots[j].place.list == key
+        )
         keep = longest_increasing([j for _, j in within])
         moved.update(i for k, (i, _) in enumerate(within) if k not in keep)
     return moved
 
 
-def rows(old_slots, new_slots, pairs, change_of_old: dict[int, Change], change_of_new: dict[int, Change],
-         formatting_of_new: dict[int, tuple]) -> dict[str, list[Row]]:
+def rows(
+    old_slots,
+    new_slots,
+    pairs,
+    change_of_old: dict[int, Change],
+    change_of_new: dict[int, Change],
+    formatting_of_new: dict[int, tuple],
+) -> dict[str, list[Row]]:
     """Interleave each list's new items with the rows that leave it, at their old places."""
     found: dict[str, list[tuple[tuple, Row]]] = {key: [] for key in LIST_KEYS}
     for j, slot in enumerate(new_slots):
         change = change_of_new.get(j)
         formatting = formatting_of_new.get(j, ())
         if change is None:
-            found[slot.place.list].append(((slot.place.index, 0, 0), Row(
-                "same", None, slot.place, None, slot.item, None, formatting)))
+            found[slot.place.list].append(
+                ((slot.place.index, 0, 0), Row("same", None, slot.place, None, slot.item, None, formatting))
+            )
             continue
         state = {"added": "added", "modified": "modified", "moved": "moved-in"}[change.kind]
-        found[slot.place.list].append(((slot.place.index, 0, 0), Row(state, change.old, slot.place, change.old_item,
-                                                                     slot.item, change, formatting)))
+        found[slot.place.list].append(
+            (
+                (slot.place.index, 0, 0),
+                Row(state, change.old, slot.place, change.old_item, slot.item, change, formatting),
+            )
+        )
     for key in LIST_KEYS:
         anchor = -1
         seq = 0
@@ -71,8 +84,9 @@ def rows(old_slots, new_slots, pairs, change_of_old: dict[int, Change], change_o
             if change is not None and change.kind in ("removed", "moved"):
                 seq += 1
                 state = "removed" if change.kind == "removed" else "moved-out"
-                found[key].append(((anchor, 1, seq), Row(state, slot.place, change.new, slot.item, change.new_item,
-                                                         change)))
+                found[key].append(
+                    ((anchor, 1, seq), Row(state, slot.place, change.new, slot.item, change.new_item, change))
+                )
             elif i in pairs:
                 anchor = new_slots[pairs[i][0]].place.index
     return {key: [row for _, row in sorted(entries, key=lambda e: e[0])] for key, entries in found.items()}

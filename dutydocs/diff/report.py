@@ -1,4 +1,5 @@
 """The diff as plain JSON data: the machine-readable report and the base of the other formats."""
+
 from __future__ import annotations
 
 import json
@@ -29,23 +30,40 @@ def field_data(change) -> dict[str, Any]:
     if isinstance(change, TextChange):
         return {"old": change.old, "new": change.new, "diff": ops_data(change.ops)}
     if isinstance(change, ListChange):
-        return {"old": list(change.old), "new": list(change.new),
-                "removed": [name for op, name in change.ops if op < 0],
-                "added": [name for op, name in change.ops if op > 0]}
+        return {
+            "old": list(change.old),
+            "new": list(change.new),
+            "removed": [name for op, name in change.ops if op < 0],
+            "added": [name for op, name in change.ops if op > 0],
+        }
     assert isinstance(change, DutiesChange)
     blocks = []
     for block in change.blocks:
         if not block.changed:
             continue
-        entries = [{
-            "change": entry.op,
-            "kind": _entry(entry).kind,
-            "old": {"label": entry.old_label, "kind": entry.old.kind, "text": entry.old.text} if entry.old else None,
-            "new": {"label": entry.new_label, "kind": entry.new.kind, "text": entry.new.text} if entry.new else None,
-            "diff": ops_data(entry.ops),
-        } for entry in block.entries if entry.op not in UNCHANGED]
-        blocks.append({"change": "same" if block.op == "formatting" else block.op, "heading": block.new_heading if block.op != "removed" else block.old_heading,
-                       "old_heading": block.old_heading, "entries": entries})
+        entries = [
+            {
+                "change": entry.op,
+                "kind": _entry(entry).kind,
+                "old": {"label": entry.old_label, "kind": entry.old.kind, "text": entry.old.text}
+                if entry.old
+                else None,
+                "new": {"label": entry.new_label, "kind": entry.new.kind, "text": entry.new.text}
+                if entry.new
+                else None,
+                "diff": ops_data(entry.ops),
+            }
+            for entry in block.entries
+            if entry.op not in UNCHANGED
+        ]
+        blocks.append(
+            {
+                "change": "same" if block.op == "formatting" else block.op,
+                "heading": block.new_heading if block.op != "removed" else block.old_heading,
+                "old_heading": block.old_heading,
+                "entries": entries,
+            }
+        )
     return {"blocks": blocks}
 
 
@@ -98,15 +116,31 @@ def diff_data(diff: Diff) -> dict[str, Any]:
         explanation.append({"change": "modified", "part": "title", **field_data(diff.explanation_title)})
     for section in diff.sections:
         if section.op == "modified":
-            explanation.append({"change": "modified", "part": "heading", "old": section.old_heading,
-                                "new": section.new_heading, "diff": ops_data(section.heading_ops)})
+            explanation.append(
+                {
+                    "change": "modified",
+                    "part": "heading",
+                    "old": section.old_heading,
+                    "new": section.new_heading,
+                    "diff": ops_data(section.heading_ops),
+                }
+            )
         elif section.op in ("added", "removed"):
-            explanation.append({"change": section.op, "part": "heading",
-                                "old": section.old_heading, "new": section.new_heading})
+            explanation.append(
+                {"change": section.op, "part": "heading", "old": section.old_heading, "new": section.new_heading}
+            )
         for p in section.paragraphs:
             if p.op not in ("same", "formatting"):
-                explanation.append({"change": p.op, "part": "paragraph", "section": p.section,
-                                    "old": p.old, "new": p.new, "diff": ops_data(p.ops)})
+                explanation.append(
+                    {
+                        "change": p.op,
+                        "part": "paragraph",
+                        "section": p.section,
+                        "old": p.old,
+                        "new": p.new,
+                        "diff": ops_data(p.ops),
+                    }
+                )
     return {
         "report_version": REPORT_VERSION,
         "summary": diff.summary(),

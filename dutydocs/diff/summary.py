@@ -3,6 +3,7 @@
 ``modified`` counts every item whose content changed, wherever it is now (a moved, reworded item
 counts under ``moved`` and ``modified``); ``moved`` every item whose place changed.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -26,16 +27,27 @@ def summary(diff: Diff) -> dict[str, Any]:
             "title": LIST_TITLES[key],
             "items": {"old": len(diff.old.list(key).items), "new": len(diff.new.list(key).items)},
             **{kind: counts[kind] for kind in KIND_TITLES},
-            "moved_out": sum(1 for c in diff.changes if c.kind == "moved" and c.old and c.new
-                             and c.old.list == key != c.new.list),
+            "moved_out": sum(
+                1 for c in diff.changes if c.kind == "moved" and c.old and c.new and c.old.list == key != c.new.list
+            ),
             "renumbered": diff.renumbered.get(key, 0),
-            "categories": {name: {k: counts[k] for k in KIND_TITLES if counts[k]} for name, counts in categories.items()},
+            "categories": {
+                name: {k: counts[k] for k in KIND_TITLES if counts[k]} for name, counts in categories.items()
+            },
         }
     return {
-        "old": {"source": diff.old_label, "title": diff.old.title, "revision": diff.old.revision.date,
-                "label": diff.old.revision.label},
-        "new": {"source": diff.new_label, "title": diff.new.title, "revision": diff.new.revision.date,
-                "label": diff.new.revision.label},
+        "old": {
+            "source": diff.old_label,
+            "title": diff.old.title,
+            "revision": diff.old.revision.date,
+            "label": diff.old.revision.label,
+        },
+        "new": {
+            "source": diff.new_label,
+            "title": diff.new.title,
+            "revision": diff.new.revision.date,
+            "label": diff.new.revision.label,
+        },
         "changed": diff.changed,
         **{kind: kinds[kind] for kind in KIND_TITLES},
         "renumbered": sum(diff.renumbered.values()),

@@ -1,4 +1,5 @@
 """The terminal report: one line per change, field changes beneath it, coloured on a TTY."""
+
 from __future__ import annotations
 
 import click
@@ -26,8 +27,11 @@ class _Writer:
             if op == 0:
                 parts.append(text)
             elif self.color:
-                parts.append(click.style(text, fg="red", strikethrough=True) if op < 0
-                             else click.style(text, fg="green", underline=True))
+                parts.append(
+                    click.style(text, fg="red", strikethrough=True)
+                    if op < 0
+                    else click.style(text, fg="green", underline=True)
+                )
             else:
                 parts.append(f"[-{text}-]" if op < 0 else f"{{+{text}+}}")
         return "".join(parts)
@@ -48,12 +52,16 @@ def render_text(diff: Diff, color: bool = False) -> str:
     w.add(w.style(f"比较 {_revision(summary['old'])}", bold=True))
     w.add(w.style(f"  → {_revision(summary['new'])}", bold=True))
     if not diff.changed:
-        w.add("两个版本内容相同" + (f"（{summary['renumbered']} 项仅序号变化）" if summary["renumbered"] else "") + "。")
+        w.add(
+            "两个版本内容相同" + (f"（{summary['renumbered']} 项仅序号变化）" if summary["renumbered"] else "") + "。"
+        )
         _formatting(w, diff)
         return "\n".join(w.lines) + "\n"
     counts = "，".join(f"{KIND_TITLES[k]} {summary[k]} 项" for k in KIND_TITLES if summary[k]) or "事项无变化"
-    w.add(f"事项：{counts}；{summary['renumbered']} 项仅序号变化"
-          + (f"；{SECTION_TITLE} {summary['formatting']} 处" if summary["formatting"] else ""))
+    w.add(
+        f"事项：{counts}；{summary['renumbered']} 项仅序号变化"
+        + (f"；{SECTION_TITLE} {summary['formatting']} 处" if summary["formatting"] else "")
+    )
     for key in LIST_KEYS:
         s = summary["lists"][key]
         parts = [f"{KIND_TITLES[k]} {s[k]}" for k in KIND_TITLES if s[k]]
@@ -61,8 +69,10 @@ def render_text(diff: Diff, color: bool = False) -> str:
             parts.append(f"移出 {s['moved_out']}")
         if s["renumbered"]:
             parts.append(f"仅序号变化 {s['renumbered']}")
-        w.add(f"  {LIST_TITLES[key]}：{s['items']['old']} → {s['items']['new']} 项"
-              + (f"；{'，'.join(parts)}" if parts else ""))
+        w.add(
+            f"  {LIST_TITLES[key]}：{s['items']['old']} → {s['items']['new']} 项"
+            + (f"；{'，'.join(parts)}" if parts else "")
+        )
         for category, counts in s["categories"].items():
             w.add(f"    {category}：{'，'.join(f'{KIND_TITLES[k]} {counts[k]}' for k in KIND_TITLES if k in counts)}")
     for name, text_change in diff.document.items():
@@ -102,8 +112,12 @@ def _explanation(w: _Writer, diff: Diff) -> None:
             continue
         if section.op in ("added", "removed"):
             mark = KIND_MARKS[section.op]
-            w.add(w.style(f"  {mark} {KIND_TITLES[section.op]}一节：{section.new_heading or section.old_heading}",
-                          fg=KIND_COLOURS[section.op]))
+            w.add(
+                w.style(
+                    f"  {mark} {KIND_TITLES[section.op]}一节：{section.new_heading or section.old_heading}",
+                    fg=KIND_COLOURS[section.op],
+                )
+            )
         elif section.op == "modified":
             w.add(f"  ~ 小节标题：{w.ops(section.heading_ops)}")
         else:
@@ -115,8 +129,10 @@ def _explanation(w: _Writer, diff: Diff) -> None:
             if p.op in ("same", "formatting"):
                 continue
             where = f"第 {number} 段" if p.new is not None else f"原第 {number + 1} 段后"
-            w.add(w.style(f"    {KIND_MARKS.get(p.op, '~')} {where}{KIND_TITLES[p.op]}：", fg=KIND_COLOURS[p.op])
-                  + w.ops(p.ops))
+            w.add(
+                w.style(f"    {KIND_MARKS.get(p.op, '~')} {where}{KIND_TITLES[p.op]}：", fg=KIND_COLOURS[p.op])
+                + w.ops(p.ops)
+            )
 
 
 def _change(w: _Writer, change: Change) -> None:
@@ -141,7 +157,9 @@ def _change(w: _Writer, change: Change) -> None:
         if isinstance(field, TextChange):
             w.add(f"    {title}：{w.ops(field.ops)}")
         elif isinstance(field, ListChange):
-            w.add(f"    {title}：{w.ops([(op, name + ('、' if k < len(field.ops) - 1 else '')) for k, (op, name) in enumerate(field.ops)])}")
+            w.add(
+                f"    {title}：{w.ops([(op, name + ('、' if k < len(field.ops) - 1 else '')) for k, (op, name) in enumerate(field.ops)])}"
+            )
         elif isinstance(field, DutiesChange):
             w.add(f"    {title}：")
             for block in field.blocks:
@@ -150,8 +168,13 @@ def _change(w: _Writer, change: Change) -> None:
                 if block.op == "modified":
                     w.add(f"      ~ {w.ops(block.heading_ops)}")
                 elif block.op in ("added", "removed") and (block.new_heading or block.old_heading):
-                    w.add(w.style(f"      {KIND_MARKS[block.op]} {KIND_TITLES[block.op]}一组："
-                                  f"{block.new_heading or block.old_heading}", fg=KIND_COLOURS[block.op]))
+                    w.add(
+                        w.style(
+                            f"      {KIND_MARKS[block.op]} {KIND_TITLES[block.op]}一组："
+                            f"{block.new_heading or block.old_heading}",
+                            fg=KIND_COLOURS[block.op],
+                        )
+                    )
                 elif block.new_heading:
                     w.add(f"      {block.new_heading}")
                 for entry in block.entries:
@@ -160,5 +183,7 @@ def _change(w: _Writer, change: Change) -> None:
                     label = entry.new_label if entry.new is not None else entry.old_label
                     if entry.op == "modified" and entry.old_label != entry.new_label:
                         label = f"{entry.old_label or '段'}→{entry.new_label or '段'}"
-                    w.add(w.style(f"        {KIND_MARKS[entry.op]} {KIND_TITLES[entry.op]} ", fg=KIND_COLOURS[entry.op])
-                          + f"{label}{w.ops(entry.ops)}")
+                    w.add(
+                        w.style(f"        {KIND_MARKS[entry.op]} {KIND_TITLES[entry.op]} ", fg=KIND_COLOURS[entry.op])
+                        + f"{label}{w.ops(entry.ops)}"
+                    )

@@ -13,6 +13,7 @@ Judgement calls, kept on purpose:
   accept and reject). Only a whole unit that differs in formatting alone — a text field, a duty
   point or heading, a department's name — is listed apart as formatting.
 """
+
 from __future__ import annotations
 
 from difflib import SequenceMatcher
@@ -63,8 +64,13 @@ def compare_names(old: tuple[str, ...], new: tuple[str, ...]) -> ListChange | No
 def _names_formatting(old: tuple[str, ...], new: tuple[str, ...]) -> list[tuple[int | None, str, str]]:
     """Return (index in new, old, new) for the names kept whose form alone changed."""
     matcher = SequenceMatcher(None, [normalise(n) for n in old], [normalise(n) for n in new], autojunk=False)
-    return [(j1 + k, old[i1 + k], new[j1 + k]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag == "equal"
-            for k in range(i2 - i1) if old[i1 + k] != new[j1 + k]]
+    return [
+        (j1 + k, old[i1 + k], new[j1 + k])
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag == "equal"
+        for k in range(i2 - i1)
+        if old[i1 + k] != new[j1 + k]
+    ]
 
 
 def compare_duties(old: Duties | None, new: Duties | None) -> DutiesChange | None:
@@ -106,8 +112,16 @@ def compare_duties(old: Duties | None, new: Duties | None) -> DutiesChange | Non
         else:
             op = "same" if ob.heading == nb.heading else _formatting_op(ob.heading or "", nb.heading or "")
         oh, nh = (ob.heading if ob else None), (nb.heading if nb else None)
-        blocks.append(BlockChange(op, oh, nh, text_ops(oh or "", nh or "") if oh != nh else (), tuple(entries),
-                                  starts[j] if j is not None and nb is not None and nh is not None else None))
+        blocks.append(
+            BlockChange(
+                op,
+                oh,
+                nh,
+                text_ops(oh or "", nh or "") if oh != nh else (),
+                tuple(entries),
+                starts[j] if j is not None and nb is not None and nh is not None else None,
+            )
+        )
     return DutiesChange(tuple(blocks))
 
 
@@ -117,8 +131,11 @@ def _duties_formatting(change: DutiesChange) -> list[tuple[int | None, str, str]
     for block in change.blocks:
         if block.op == "formatting" and block.old_heading is not None and block.new_heading is not None:
             found.append((block.heading_index, block.old_heading, block.new_heading))
-        found.extend((e.index, e.old.text, e.new.text) for e in block.entries
-                     if e.op == "formatting" and e.old is not None and e.new is not None)
+        found.extend(
+            (e.index, e.old.text, e.new.text)
+            for e in block.entries
+            if e.op == "formatting" and e.old is not None and e.new is not None
+        )
     return found
 
 
@@ -139,8 +156,11 @@ def formatting_only(name: str, old, new) -> list[tuple[int | None, str, str]] | 
     Formatting only: equal after whitespace removal and Unicode NFKC, part by part (index None for a text field).
     """
     a, b = _parts(name, old), _parts(name, new)
-    if a == b or len(a) != len(b) or any(ka != kb or normalise(ta) != normalise(tb)
-                                         for (ka, ta), (kb, tb) in zip(a, b, strict=True)):
+    if (
+        a == b
+        or len(a) != len(b)
+        or any(ka != kb or normalise(ta) != normalise(tb) for (ka, ta), (kb, tb) in zip(a, b, strict=True))
+    ):
         return None
     single = name not in ("departments",) and not name.endswith("_duties")
     return [(None if single else k, ta, tb) for k, ((_, ta), (_, tb)) in enumerate(zip(a, b, strict=True)) if ta != tb]

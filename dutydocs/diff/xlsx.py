@@ -1,4 +1,5 @@
 """The Excel report: a summary sheet, then one sheet per list with every row, changes marked and highlighted."""
+
 from __future__ import annotations
 
 import io
@@ -29,8 +30,14 @@ from .changes import KIND_TITLES, LIST_SHORT, Diff, Row
 from .formatting import formatting_rows
 from .textdiff import text_ops
 
-STATE_TITLES = {"same": "", "added": "新增", "removed": "删除", "modified": "修改", "moved-in": "移入",
-                "moved-out": "移出"}
+STATE_TITLES = {
+    "same": "",
+    "added": "新增",
+    "removed": "删除",
+    "modified": "修改",
+    "moved-in": "移入",
+    "moved-out": "移出",
+}
 FILLS = {
     "added": PatternFill("solid", fgColor="DCF5E3"),
     "removed": PatternFill("solid", fgColor="FBE1E2"),
@@ -153,25 +160,41 @@ def _summary_sheet(ws, diff: Diff) -> None:
     for key in LIST_KEYS:
         r += 1
         s = summary["lists"][key]
-        values = [LIST_TITLES[key], s["items"]["old"], s["items"]["new"], *(s[k] or "" for k in KIND_TITLES),
-                  s["moved_out"] or "", s["renumbered"] or "",
-                  sum(1 for f in diff.formatting if f.part == "item" and f.new and f.new.list == key) or ""]
+        values = [
+            LIST_TITLES[key],
+            s["items"]["old"],
+            s["items"]["new"],
+            *(s[k] or "" for k in KIND_TITLES),
+            s["moved_out"] or "",
+            s["renumbered"] or "",
+            sum(1 for f in diff.formatting if f.part == "item" and f.new and f.new.list == key) or "",
+        ]
         for k, value in enumerate(values, 1):
             _set(ws.cell(row=r, column=k), value, centre=k > 1)
     r += 2
-    ws.cell(row=r, column=1, value="说明：序号变化而内容、位置未变的事项不标为变化，只计入“仅序号变化”。"
-            "移动指换了清单，或在本清单中相对前后事项的次序改变；移动且内容改变的事项同时计入“移动”与“修改”。"
-            "只差空白或全角半角的文字不算修改，列在“仅格式变化”表。").font = _font(size=10)
+    ws.cell(
+        row=r,
+        column=1,
+        value="说明：序号变化而内容、位置未变的事项不标为变化，只计入“仅序号变化”。"
+        "移动指换了清单，或在本清单中相对前后事项的次序改变；移动且内容改变的事项同时计入“移动”与“修改”。"
+        "只差空白或全角半角的文字不算修改，列在“仅格式变化”表。",
+    ).font = _font(size=10)
     _print_setup(ws)
 
 
 def _explanation_sheet(ws, diff: Diff) -> None:
     """List the changes of the title and the explanation: its title, section headings and paragraphs."""
-    changes = [("modified", {"title": "标题", "township": "乡镇", "region": "地区"}[name], c.ops)
-               for name, c in diff.document.items()]
-    changes += [(op, {"title": "说明标题", "heading": f"小节标题（{section}）"}.get(part, section), ops)
-                for op, part, section, ops in diff.explanation_entries()]
-    for k, (header, width) in enumerate((("变化", MARK_WIDTH), ("小节", 20), ("内容（绿色下划线为新增，红色删除线为删除）", 100)), 1):
+    changes = [
+        ("modified", {"title": "标题", "township": "乡镇", "region": "地区"}[name], c.ops)
+        for name, c in diff.document.items()
+    ]
+    changes += [
+        (op, {"title": "说明标题", "heading": f"小节标题（{section}）"}.get(part, section), ops)
+        for op, part, section, ops in diff.explanation_entries()
+    ]
+    for k, (header, width) in enumerate(
+        (("变化", MARK_WIDTH), ("小节", 20), ("内容（绿色下划线为新增，红色删除线为删除）", 100)), 1
+    ):
         _set(ws.cell(row=1, column=k), header, _font(name=HEADER_FONT), HEADER_FILL, centre=True)
         ws.column_dimensions[get_column_letter(k)].width = width
     for r, (op, section, ops) in enumerate(changes, 2):
@@ -186,7 +209,9 @@ def _explanation_sheet(ws, diff: Diff) -> None:
 
 def _formatting_sheet(ws, diff: Diff) -> None:
     """List the formatting-only differences: where, and the text with the differing characters marked."""
-    for k, (header, width) in enumerate((("位置", 24), ("内容", 16), ("文字（绿色下划线为新增，红色删除线为删除）", 90)), 1):
+    for k, (header, width) in enumerate(
+        (("位置", 24), ("内容", 16), ("文字（绿色下划线为新增，红色删除线为删除）", 90)), 1
+    ):
         _set(ws.cell(row=1, column=k), header, _font(name=HEADER_FONT), HEADER_FILL, centre=True)
         ws.column_dimensions[get_column_letter(k)].width = width
     for r, (where, what, ops) in enumerate(formatting_rows(diff), 2):
@@ -219,5 +244,6 @@ def render_xlsx(diff: Diff) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()  # not openpyxl's save(), which stamps the time of saving
     stamp = stamp.replace(year=min(max(stamp.year, 1980), 2107))
-    return normalized_zip(buffer.getvalue(), (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute,
-                                              stamp.second))
+    return normalized_zip(
+        buffer.getvalue(), (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    )

@@ -1,4 +1,5 @@
 """What every importer does with its result: check it like any source, and carry ids over from a base."""
+
 from __future__ import annotations
 
 import re
@@ -8,14 +9,19 @@ from ..errors import DutydocsError
 from ..model import LIST_TITLES, Document, Explanation
 
 
-def validate(doc: Document, name: str,
-             hint: str = "请核对提取的文本（pdftotext 请不用 -layout），或用校正文件、--departments 部门名称表补充") -> None:
+def validate(
+    doc: Document,
+    name: str,
+    hint: str = "请核对提取的文本（pdftotext 请不用 -layout），或用校正文件、--departments 部门名称表补充",
+) -> None:
     """Check an imported document like any source; refuse it saying what was found and what is missing."""
     from ..source import dumps, problems_in_data, to_data
 
     counts = {dl.key: len(dl.items) for dl in doc.lists}
-    found = (f"找到说明 {len(doc.explanation.sections)} 节、{LIST_TITLES['basic']} {counts['basic']} 项、"
-             f"{LIST_TITLES['cooperative']} {counts['cooperative']} 项、{LIST_TITLES['withdrawn']} {counts['withdrawn']} 项")
+    found = (
+        f"找到说明 {len(doc.explanation.sections)} 节、{LIST_TITLES['basic']} {counts['basic']} 项、"
+        f"{LIST_TITLES['cooperative']} {counts['cooperative']} 项、{LIST_TITLES['withdrawn']} {counts['withdrawn']} 项"
+    )
     missing = [f"{LIST_TITLES[key]}没有一项" for key, count in counts.items() if not count]
     for duty_list in doc.lists:
         stated = _stated_count(doc.explanation, duty_list.title)
@@ -39,8 +45,9 @@ def validate(doc: Document, name: str,
         shown = "、".join(places[:5]) + (f" 等 {len(places)} 处" if len(places) > 5 else "")
         missing.append(f"{shown}：{what}")
     if missing:
-        raise DutydocsError(f"{name}: 导入结果不是完整有效的清单，未写入任何文件：{found}；"
-                            f"{'；'.join(missing[:6])}（{hint}）")
+        raise DutydocsError(
+            f"{name}: 导入结果不是完整有效的清单，未写入任何文件：{found}；{'；'.join(missing[:6])}（{hint}）"
+        )
 
 
 def _stated_count(explanation: Explanation, title: str) -> int | None:
@@ -61,6 +68,7 @@ def ids_from(base: Document, doc: Document) -> Document:
     old, new = slots(base), slots(doc)
     ids = {(new[j].place.list, new[j].place.index): old[i].item.id for i, (j, _) in match(old, new).items()}
     for duty_list in doc.lists:
-        doc = doc.with_list(duty_list.key, [replace(item, id=ids.get((duty_list.key, i)))
-                                            for i, item in enumerate(duty_list.items)])
+        doc = doc.with_list(
+            duty_list.key, [replace(item, id=ids.get((duty_list.key, i))) for i, item in enumerate(duty_list.items)]
+        )
     return doc

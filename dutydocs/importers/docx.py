@@ -30,8 +30,10 @@ What is read, and how:
 
 What cannot be placed is reported by table, row and cell, and nothing is written.
 """
+
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
 import zlib
@@ -40,8 +42,19 @@ from pathlib import Path
 
 from ..errors import DutydocsError, Problem, UsageMistake
 from ..model import (
-    LIST_KEYS, LIST_TITLES, BasicItem, CooperativeItem, Document, Duties, DutyList, Entry, Explanation,
-    Revision, Section, WithdrawnItem,
+    LIST_KEYS,
+    LIST_TITLES,
+    BasicItem,
+    CooperativeItem,
+    Document,
+    Duties,
+    DutyList,
+    Entry,
+    Explanation,
+    Item,
+    Revision,
+    Section,
+    WithdrawnItem,
 )
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -63,6 +76,7 @@ IGNORED_BETWEEN = re.compile(r"清单[）)]?$|^附件\s*\d*[：:]?$|^[（(]?续�
 
 # --- the package ---------------------------------------------------------------------------------
 
+
 def check_package(path: Path) -> None:
     """Refuse anything that is not a sound .docx package before python-docx parses it."""
     name = str(path)
@@ -71,7 +85,9 @@ def check_package(path: Path) -> None:
         raise DutydocsError(f"{name}: 文件过大（{size // 2**20} MiB），不像是履职事项清单")
     with path.open("rb") as handle:
         if handle.read(8).startswith(b"\xd0\xcf\x11\xe0"):
-            raise DutydocsError(f"{name}: 这是旧版 .doc 或加密的文档（请在 Word/WPS 中取消密码，另存为 .docx 后再导入）")
+            raise DutydocsError(
+                f"{name}: 这是旧版 .doc 或加密的文档（请在 Word/WPS 中取消密码，另存为 .docx 后再导入）"
+            )
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -88,6 +104,7 @@ def check_package(path: Path) -> None:
 
 # --- paragraphs and cells as printed --------------------------------------------------------------
 
+
 @dataclass
 class Para:
     """A paragraph as printed: its text, and whether Word numbers it, styles it as a heading or bolds it.
@@ -101,7 +118,7 @@ class Para:
     heading_style: bool = False
     bold: bool = False
 
-    def lines(self) -> list["Para"]:
+    def lines(self) -> list[Para]:
         """Return the paragraph as one Para per line."""
         parts = [line.strip() for line in self.text.split("\n") if line.strip()]
         return [replace(self, text=line) for line in parts] or ([replace(self, text="")] if self.numbered else [])
@@ -130,8 +147,7 @@ class _Reader:
 
     def __init__(self, word):
         self.style_names = {s.style_id: (s.name or "") for s in word.styles}
-        self.numbered_styles = {s.style_id for s in word.styles
-                                if s.element.find(f"{W}pPr/{W}numPr") is not None}
+        self.numbered_styles = {s.style_id for s in word.styles if s.element.find(f"{W}pPr/{W}numPr") is not None}
         self.bold_styles = {s.style_id for s in word.styles if _bold(s.element.find(f"{W}rPr"))}
 
     def paragraphs(self, p) -> list[Para]:
@@ -140,7 +156,9 @@ class _Reader:
         style = ppr.find(f"{W}pStyle").get(f"{W}val") if ppr is not None and ppr.find(f"{W}pStyle") is not None else ""
         num = ppr.find(f"{W}numPr") if ppr is not None else None
         num_id = num.find(f"{W}numId") if num is not None else None
-        numbered = (num_id is not None and num_id.get(f"{W}val") != "0") or (num is None and style in self.numbered_styles)
+        numbered = (num_id is not None and num_id.get(f"{W}val") != "0") or (
+            num is None and style in self.numbered_styles
+        )
         name = self.style_names.get(style, style)
         heading_style = "标题" in name or name.lower().startswith("heading")
         lines, bold_runs, plain_runs = [""], 0, 0
@@ -201,23 +219,39 @@ def _bold(rpr) -> bool:
 
 # --- columns and lists ------------------------------------------------------------------------------
 
+
 def column_role(header: str) -> str | None:
     """Return which field a column holds, from its header text in any of the usual wordings."""
     text = re.sub(r"\s+", "", header)
     if "职责" in text:
         return "town_duties" if any(word in text for word in ("配合", "镇", "乡", "街道")) else "department_duties"
-    rules = (("承接", "handover"), ("部门", "departments"), ("类别", "category"), ("名称", "name"),
-             ("序号", "no"), ("编号", "no"))
+    rules = (
+        ("承接", "handover"),
+        ("部门", "departments"),
+        ("类别", "category"),
+        ("名称", "name"),
+        ("序号", "no"),
+        ("编号", "no"),
+    )
     return next((role for word, role in rules if word in text), None)
 
 
-ROLE_NAMES = {"no": "序号", "category": "事项类别", "name": "事项名称", "departments": "对应上级部门",
-              "department_duties": "上级部门职责", "town_duties": "镇配合职责", "handover": "承接部门及工作方式"}
+ROLE_NAMES = {
+    "no": "序号",
+    "category": "事项类别",
+    "name": "事项名称",
+    "departments": "对应上级部门",
+    "department_duties": "上级部门职责",
+    "town_duties": "镇配合职责",
+    "handover": "承接部门及工作方式",
+}
 
 
-KIND_ROLES = {"basic": {"no", "category", "name"},
-              "cooperative": {"no", "category", "name", "departments", "department_duties", "town_duties"},
-              "withdrawn": {"no", "category", "name", "handover"}}
+KIND_ROLES = {
+    "basic": {"no", "category", "name"},
+    "cooperative": {"no", "category", "name", "departments", "department_duties", "town_duties"},
+    "withdrawn": {"no", "category", "name", "handover"},
+}
 """The columns each list prints; any other column's content cannot be placed."""
 
 
@@ -251,8 +285,7 @@ class Problems:
 def _sub_header(row: list[Cell]) -> bool:
     """Whether a row under the header names columns too (a header of two rows), rather than an item."""
     texts = [c.text() for c in row if not c.merged and c.text()]
-    return bool(texts) and all(column_role(t) and len(t) <= 12 and not re.search(r"[\d，。；：,.;:]", t)
-                               for t in texts)
+    return bool(texts) and all(column_role(t) and len(t) <= 12 and not re.search(r"[\d，。；：,.;:]", t) for t in texts)
 
 
 def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
@@ -260,65 +293,86 @@ def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
     start = next((i for i, row in enumerate(rows[:3]) if "name" in {column_role(c.text()) for c in row}), None)
     if start is None:
         texts = [c.text() for c in rows[0]] if rows else []
-        problems.add(f"表格 {t_no} 第 1 行", f"无法识别表头：{' | '.join(texts)[:80]}",
-                     "清单表格开头应是表头，如 序号、事项类别、事项名称……")
+        problems.add(
+            f"表格 {t_no} 第 1 行",
+            f"无法识别表头：{' | '.join(texts)[:80]}",
+            "清单表格开头应是表头，如 序号、事项类别、事项名称……",
+        )
         return None, []
     header_texts = [c.text() for c in rows[start]]
     roles = [column_role(h) for h in header_texts]
     if start + 1 < len(rows) and _sub_header(rows[start + 1]):  # 职责 over 上级部门职责 | 镇配合职责
         sub = [column_role(c.text()) if c.text() else None for c in rows[start + 1]]
-        roles = [b or a for a, b in zip(roles, sub)] + sub[len(roles):]
+        roles = [b or a for a, b in zip(roles, sub, strict=False)] + sub[len(roles) :]
         start += 1
-    twice = next((c for c, role in enumerate(roles) if role and role in roles[:c]), None)
-    if twice is not None:  # two columns read as one field: one of them would be lost
-        first = roles.index(roles[twice])
-        shown = [" ".join(dict.fromkeys(r[c].text() for r in rows[:start + 1] if c < len(r) and r[c].text()))
-                 for c in (twice, first)]
-        problems.add(f"表格 {t_no} 第 {start + 1} 行 第 {twice + 1} 列",
-                     f"表头“{shown[0]}”与第 {first + 1} 列“{shown[1]}”都读作{ROLE_NAMES[roles[twice]]}，无法确定各归何处",
-                     "请把表头改成本工具认识的写法：序号、事项类别、事项名称、对应上级部门、上级部门职责、镇配合职责、承接部门及工作方式")
+    doubled = next(((c, role) for c, role in enumerate(roles) if role and role in roles[:c]), None)
+    if doubled is not None:  # two columns read as one field: one of them would be lost
+        twice, twice_role = doubled
+        first = roles.index(twice_role)
+        shown = [
+            " ".join(dict.fromkeys(r[c].text() for r in rows[: start + 1] if c < len(r) and r[c].text()))
+            for c in (twice, first)
+        ]
+        problems.add(
+            f"表格 {t_no} 第 {start + 1} 行 第 {twice + 1} 列",
+            f"表头“{shown[0]}”与第 {first + 1} 列“{shown[1]}”都读作{ROLE_NAMES[twice_role]}，无法确定各归何处",
+            "请把表头改成本工具认识的写法：序号、事项类别、事项名称、对应上级部门、上级部门职责、镇配合职责、承接部门及工作方式",
+        )
         return None, []
     kind = list_kind({r for r in roles if r})
-    roles = [role if role in KIND_ROLES.get(kind, ()) else None for role in roles]  # 责任部门 in the basic list
+    allowed = KIND_ROLES[kind] if kind is not None else set()
+    roles = [role if role in allowed else None for role in roles]  # 责任部门 in the basic list
     items: list[_Row] = []
     category_above = ""
     above: dict[str, list[Para]] = {}  # by role, the cell a vertically merged cell below continues
-    for r_no, row in enumerate(rows[start + 1:], start=start + 2):
+    for r_no, row in enumerate(rows[start + 1 :], start=start + 2):
         texts = [c.text() for c in row]
         if texts == header_texts or _sub_header(row):
             continue  # the header repeated on a new page
         if not any(texts) and all(not c.paragraphs for c in row):
             continue
         cells: dict[str, list[Para]] = {}
-        for c_no, (cell, role) in enumerate(zip(row, roles), start=1):
+        for c_no, (cell, role) in enumerate(zip(row, roles, strict=False), start=1):
             if role is None:
                 if cell.text() and not cell.merged:
-                    problems.add(f"表格 {t_no} 第 {r_no} 行 第 {c_no} 列",
-                                 f"这一列的表头“{header_texts[c_no - 1]}”不是{LIST_TITLES[kind] if kind else '清单'}的栏目，"
-                                 f"其内容无处归入：{cell.text()[:30]}")
+                    problems.add(
+                        f"表格 {t_no} 第 {r_no} 行 第 {c_no} 列",
+                        f"这一列的表头“{header_texts[c_no - 1]}”不是{LIST_TITLES[kind] if kind else '清单'}的栏目，"
+                        f"其内容无处归入：{cell.text()[:30]}",
+                    )
                 continue
             cells[role] = [] if cell.merged and role not in ("category",) else cell.paragraphs
             if not cell.merged:
                 above[role] = cell.paragraphs
-        if len(row) > len(roles) and any(c.text() for c in row[len(roles):]):
+        if len(row) > len(roles) and any(c.text() for c in row[len(roles) :]):
             problems.add(f"表格 {t_no} 第 {r_no} 行", "这一行的单元格比表头多，多出的内容无处归入")
         category, name, typed_no = (flat(cells.get(role, [])) for role in ("category", "name", "no"))
-        merged_category = any(c.merged for c, role in zip(row, roles) if role == "category")
-        continues = items and not name and not typed_no and (not category or merged_category
-                                                            or category == items[-1].category)
-        repeats = items and name and typed_no and typed_no == items[-1].typed_no and \
-            name == flat(items[-1].cells.get("name", []))
+        merged_category = any(c.merged for c, role in zip(row, roles, strict=False) if role == "category")
+        continues = (
+            items and not name and not typed_no and (not category or merged_category or category == items[-1].category)
+        )
+        repeats = (
+            items
+            and name
+            and typed_no
+            and typed_no == items[-1].typed_no
+            and name == flat(items[-1].cells.get("name", []))
+        )
         if continues or repeats:
             last = items[-1]
             for role in ("department_duties", "town_duties", "handover"):
                 last.cells.setdefault(role, []).extend(cells.get(role, []))
             known = {p.text for p in last.cells.get("departments", [])}
             last.cells.setdefault("departments", []).extend(
-                p for p in cells.get("departments", []) if p.text not in known)
+                p for p in cells.get("departments", []) if p.text not in known
+            )
             continue
         if not name:
-            problems.add(f"表格 {t_no} 第 {r_no} 行", "事项名称为空，这一行既不是新事项也不是上一事项的续行",
-                         "请填写事项名称，或清空序号与类别使它成为上一行的续行")
+            problems.add(
+                f"表格 {t_no} 第 {r_no} 行",
+                "事项名称为空，这一行既不是新事项也不是上一事项的续行",
+                "请填写事项名称，或清空序号与类别使它成为上一行的续行",
+            )
             continue
         if typed_no and not re.fullmatch(r"[（(]?\d{1,4}[)）.．、]?", typed_no):
             problems.add(f"表格 {t_no} 第 {r_no} 行 第 {roles.index('no') + 1} 列", f"序号“{typed_no}”不是数字")
@@ -331,13 +385,14 @@ def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
             continue
         category_above = category
         for role in SHARED_ROLES:  # a cell merged down over several items is printed for each of them
-            if any(c.merged for c, r in zip(row, roles) if r == role):
+            if any(c.merged for c, r in zip(row, roles, strict=False) if r == role):
                 cells[role] = above.get(role, [])
         items.append(_Row(f"表格 {t_no} 第 {r_no} 行", cells, category, typed_no))
     return kind, items
 
 
 # --- cells to the model --------------------------------------------------------------------------------
+
 
 def duties(paragraphs: list[Para], guess_headings: bool) -> Duties:
     """Return a duty cell's paragraphs as headings, points and paragraphs."""
@@ -349,11 +404,15 @@ def duties(paragraphs: list[Para], guess_headings: bool) -> Duties:
         if para.heading_style or para.bold or TOPIC.match(text):
             entries.append(Entry("heading", text))
         elif typed:
-            entries.append(Entry("point", text[typed.end():].strip()))
+            entries.append(Entry("point", text[typed.end() :].strip()))
         elif para.numbered:
             entries.append(Entry("point", text))
-        elif guess_headings and index + 1 < len(paragraphs) and len(text) <= SHORT_HEADING \
-                and text[-1] not in END_PUNCTUATION + "，、：,:":
+        elif (
+            guess_headings
+            and index + 1 < len(paragraphs)
+            and len(text) <= SHORT_HEADING
+            and text[-1] not in END_PUNCTUATION + "，、：,:"
+        ):
             entries.append(Entry("heading", text))
         else:
             entries.append(Entry("paragraph", text))
@@ -367,10 +426,17 @@ def departments(paragraphs: list[Para]) -> tuple[str, ...]:
     and open alike (某某区民政局 / 某某区财政局); otherwise it is where the narrow column wrapped
     one name (某某区残疾人 / 联合会, 某某区委 / 组织部).
     """
+
     def joined(text: str) -> str:
         parts = text.split("\n")
-        return "".join(part + ("、" if looks_like_department(part) and looks_like_department(after)
-                               and part[0] == after[0] else "") for part, after in zip(parts, parts[1:])) + parts[-1]
+        return (
+            "".join(
+                part
+                + ("、" if looks_like_department(part) and looks_like_department(after) and part[0] == after[0] else "")
+                for part, after in itertools.pairwise(parts)
+            )
+            + parts[-1]
+        )
 
     names = [n for p in paragraphs for n in re.split(r"[、，,；;\s]+", joined(p.text)) if n]
     return tuple(dict.fromkeys(names))
@@ -393,10 +459,9 @@ def handover(paragraphs: list[Para], base_item: WithdrawnItem | None = None) -> 
     label = next((i for i, t in enumerate(texts) if t.startswith(TAKEOVER_LABEL)), None)
     if label is not None:
         department = "".join(texts[:label]) or None
-        takeover = "".join([texts[label][len(TAKEOVER_LABEL):]]).strip() or None
-        note = "".join(texts[label + 1:]) or None
-    elif texts and (base_item.department is not None if base_item is not None
-                    else looks_like_department(texts[0])):
+        takeover = "".join([texts[label][len(TAKEOVER_LABEL) :]]).strip() or None
+        note = "".join(texts[label + 1 :]) or None
+    elif texts and (base_item.department is not None if base_item is not None else looks_like_department(texts[0])):
         department, takeover, note = texts[0], None, "".join(texts[1:]) or None
     else:
         department, takeover, note = None, None, "".join(texts) or None
@@ -405,8 +470,10 @@ def handover(paragraphs: list[Para], base_item: WithdrawnItem | None = None) -> 
 
 # --- the document -----------------------------------------------------------------------------------
 
-def import_docx(path: Path, base: Path | None = None, revision_date: str | None = None,
-                revision_label: str | None = None) -> Document:
+
+def import_docx(
+    path: Path, base: Path | None = None, revision_date: str | None = None, revision_label: str | None = None
+) -> Document:
     """Read a Word document and return the document; raise listing what cannot be placed."""
     import docx
 
@@ -418,7 +485,9 @@ def import_docx(path: Path, base: Path | None = None, revision_date: str | None 
     try:
         word = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds for a damaged package
-        raise DutydocsError(f"{path}: 无法读取 Word 文档：{type(exc).__name__}: {exc}（请在 Word/WPS 中另存为 .docx）") from None
+        raise DutydocsError(
+            f"{path}: 无法读取 Word 文档：{type(exc).__name__}: {exc}（请在 Word/WPS 中另存为 .docx）"
+        ) from None
     base_doc = load(base) if base is not None else None
     reader = _Reader(word)
     problems = Problems(str(path))
@@ -440,40 +509,66 @@ def import_docx(path: Path, base: Path | None = None, revision_date: str | None 
             if kind:
                 found[kind].extend(rows)
     title, explanation = _explanation(before, problems)
-    guess = not any(p.bold or p.heading_style for row in found["cooperative"]
-                    for role in ("department_duties", "town_duties") for p in row.cells.get(role, []))
-    base_withdrawn = {item.name: item for item in base_doc.list("withdrawn").items} if base_doc else {}
+    guess = not any(
+        p.bold or p.heading_style
+        for row in found["cooperative"]
+        for role in ("department_duties", "town_duties")
+        for p in row.cells.get(role, [])
+    )
+    base_withdrawn = (
+        {item.name: item for item in base_doc.list("withdrawn").items if isinstance(item, WithdrawnItem)}
+        if base_doc
+        else {}
+    )
     lists = []
     for key in LIST_KEYS:
-        items = []
+        items: list[Item] = []
         for no, row in enumerate(found[key], start=1):
             name = flat(row.cells.get("name", []))
-            common = dict(no=no, category=row.category, name=name)
             if key == "basic":
-                items.append(BasicItem(**common))
+                items.append(BasicItem(no=no, category=row.category, name=name))
             elif key == "cooperative":
-                items.append(CooperativeItem(**common, departments=departments(row.cells.get("departments", [])),
-                                             department_duties=duties(row.cells.get("department_duties", []), guess),
-                                             town_duties=duties(row.cells.get("town_duties", []), guess)))
+                items.append(
+                    CooperativeItem(
+                        no=no,
+                        category=row.category,
+                        name=name,
+                        departments=departments(row.cells.get("departments", [])),
+                        department_duties=duties(row.cells.get("department_duties", []), guess),
+                        town_duties=duties(row.cells.get("town_duties", []), guess),
+                    )
+                )
             else:
-                items.append(WithdrawnItem(**common, **handover(row.cells.get("handover", []),
-                                                                base_withdrawn.get(name))))
+                items.append(
+                    WithdrawnItem(
+                        no=no,
+                        category=row.category,
+                        name=name,
+                        **handover(row.cells.get("handover", []), base_withdrawn.get(name)),
+                    )
+                )
         lists.append(DutyList(key, base_doc.list(key).title if base_doc else LIST_TITLES[key], tuple(items)))
     if problems.found:
         raise DutydocsError(f"{path}: {len(problems.found)} 处内容无法归入清单，未写入任何文件", problems.found)
     props = word.core_properties
     title = (base_doc.title if base_doc else None) or props.title or title or ""
     township = base_doc.township if base_doc else (title.split("履职事项清单")[0] or props.author or "")
-    doc = Document(title=title or "履职事项清单", township=township or title,
-                   region=base_doc.region if base_doc else (props.category or ""),
-                   revision=Revision(revision_date or (base_doc.revision.date if base_doc else ""),
-                                     revision_label or ""),
-                   explanation=explanation, lists=tuple(lists),
-                   provenance=f"dutydocs import 导入自 Word 文档 {path.name}")
+    doc = Document(
+        title=title or "履职事项清单",
+        township=township or title,
+        region=base_doc.region if base_doc else (props.category or ""),
+        revision=Revision(revision_date or (base_doc.revision.date if base_doc else ""), revision_label or ""),
+        explanation=explanation,
+        lists=tuple(lists),
+        provenance=f"dutydocs import 导入自 Word 文档 {path.name}",
+    )
     if base_doc is not None:
         doc = ids_from(base_doc, doc)
-    validate(doc if doc.revision.date else replace(doc, revision=Revision("2000-01-01")), str(path),
-             hint="请核对 Word 文档的表格，或用 --base 指定上一版源文件")
+    validate(
+        doc if doc.revision.date else replace(doc, revision=Revision("2000-01-01")),
+        str(path),
+        hint="请核对 Word 文档的表格，或用 --base 指定上一版源文件",
+    )
     if not doc.revision.date:
         raise UsageMistake("导入需要修订日期：请用 --date 年-月-日 指定（或用 --base 指定上一版源文件）")
     return doc
@@ -493,8 +588,11 @@ def _explanation(paragraphs: list[Para], problems: Problems) -> tuple[str | None
         if TOPIC.match(text) and len(text) <= 30:
             sections.append(Section(text, ()))
         elif not sections:
-            problems.add(f"说明第 {index + 1} 段", f"这一段不在任何“一、……”标题之下：{text[:30]}",
-                         "说明的每一部分应以“一、”“二、”……开头的标题开始")
+            problems.add(
+                f"说明第 {index + 1} 段",
+                f"这一段不在任何“一、……”标题之下：{text[:30]}",
+                "说明的每一部分应以“一、”“二、”……开头的标题开始",
+            )
         else:
-            sections[-1] = Section(sections[-1].heading, sections[-1].paragraphs + (text,))
+            sections[-1] = Section(sections[-1].heading, (*sections[-1].paragraphs, text))
     return title, Explanation(heading, tuple(sections))

@@ -18,6 +18,7 @@ corrections file's ``departments``). The result is validated like any source and
 counts the explanation states; an incomplete reading is refused, saying what was found and what
 is missing, and nothing is written.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,12 +29,21 @@ from pathlib import Path
 
 from ..errors import DutydocsError, UsageMistake
 from ..ids import assign_ids
+from ..model import (
+    LIST_TITLES,
+    BasicItem,
+    CooperativeItem,
+    Document,
+    Duties,
+    DutyList,
+    Entry,
+    Explanation,
+    Revision,
+    Section,
+    WithdrawnItem,
+)
 from ..outputs import os_reason
 from ..source import load
-from ..model import (
-    LIST_TITLES, BasicItem, CooperativeItem, Document, Duties, DutyList, Entry, Explanation,
-    Revision, Section, WithdrawnItem,
-)
 from .common import ids_from, validate
 
 FOOTER = re.compile(r"^\s*第\s*\d+\s*页，共\s*\d+\s*页\s*$")
@@ -57,7 +67,9 @@ TAKEOVER_LABEL = "承接方式："
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 CJK_PUNCT = "，。、；：？！（）《》“”‘’—…"
 # Word puts extra space between Chinese and Latin text; pdftotext turns that gap into a space.
-AUTOSPACE = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \u00a0]+(?=[0-9A-Za-z])|(?<=[0-9A-Za-z%])[ \u00a0]+(?=[{CJK}{CJK_PUNCT}])")
+AUTOSPACE = re.compile(
+    rf"(?<=[{CJK}{CJK_PUNCT}])[ \u00a0]+(?=[0-9A-Za-z])|(?<=[0-9A-Za-z%])[ \u00a0]+(?=[{CJK}{CJK_PUNCT}])"
+)
 
 
 def clean(text: str) -> str:
@@ -72,17 +84,18 @@ def join(lines) -> str:
 
 # --- corrections ------------------------------------------------------------------------------
 
+
 @dataclass
 class ItemCorrection:
     """What a reviewer decided about one item; every field is optional."""
 
     reason: str = ""
-    fields: dict = field(default_factory=dict)        # name, category, department, takeover, note, departments
+    fields: dict = field(default_factory=dict)  # name, category, department, takeover, note, departments
     town_duties_start: list = field(default_factory=list)  # per page fragment: first text of 镇配合职责
-    headings: list = field(default_factory=list)      # lines that are headings
+    headings: list = field(default_factory=list)  # lines that are headings
     not_headings: list = field(default_factory=list)  # lines that are not headings
-    breaks: list = field(default_factory=list)        # lines that start a new paragraph
-    joins: list = field(default_factory=list)         # lines that continue the previous paragraph
+    breaks: list = field(default_factory=list)  # lines that start a new paragraph
+    joins: list = field(default_factory=list)  # lines that continue the previous paragraph
 
 
 @dataclass
@@ -96,7 +109,7 @@ class Corrections:
         return self.items.get(f"{key}/{no}", ItemCorrection())
 
     @classmethod
-    def load(cls, path: Path | None) -> "Corrections":
+    def load(cls, path: Path | None) -> Corrections:
         if path is None:
             return cls()
         try:
@@ -119,6 +132,7 @@ class Corrections:
 
 # --- departments ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Departments:
     """How this document's department names begin: the areas it names, and names a user listed.
@@ -133,7 +147,7 @@ class Departments:
     names: tuple[str, ...] = ()
 
     @classmethod
-    def learn(cls, lines: list[str], names=()) -> "Departments":
+    def learn(cls, lines: list[str], names=()) -> Departments:
         counts: Counter = Counter()
         for line in lines:
             line = line.strip()
@@ -148,15 +162,19 @@ class Departments:
 
     def starts(self, line: str) -> bool:
         """Whether a line of the department column begins a department."""
-        return bool(self._prefix().match(line)) or len(line) >= 2 and any(
-            name.startswith(line) or line.startswith(name) for name in self.names)
+        return bool(self._prefix().match(line)) or (
+            len(line) >= 2 and any(name.startswith(line) or line.startswith(name) for name in self.names)
+        )
 
     def continues(self, previous: str, line: str) -> bool:
         """某某市自然资源局 + 某某区分局: a city bureau's branch in the district is one department."""
         cities = [a for a in self.areas if a.endswith("市")] + ["市"]
         districts = [a for a in self.areas if not a.endswith(("市", "省"))]
-        return previous.startswith(tuple(cities)) and line.startswith(tuple(districts)) \
+        return (
+            previous.startswith(tuple(cities))
+            and line.startswith(tuple(districts))
             and line.endswith(("分局", "大队", "支队"))
+        )
 
 
 def read_department_list(path: Path | None) -> list[str]:
@@ -171,9 +189,15 @@ def read_department_list(path: Path | None) -> list[str]:
 
 # --- the import -------------------------------------------------------------------------------
 
-def import_text(path: Path, corrections_path: Path | None = None, base: Path | None = None,
-                departments: Path | None = None, revision_date: str | None = None,
-                revision_label: str | None = None) -> Document:
+
+def import_text(
+    path: Path,
+    corrections_path: Path | None = None,
+    base: Path | None = None,
+    departments: Path | None = None,
+    revision_date: str | None = None,
+    revision_label: str | None = None,
+) -> Document:
     """Read pdftotext output of a duty list PDF and return the document.
 
     The revision date is revision_date, else the corrections file's ``document.revision_date``,
@@ -184,34 +208,49 @@ def import_text(path: Path, corrections_path: Path | None = None, base: Path | N
     except OSError as exc:
         raise DutydocsError(f"{path}: 无法读取 PDF 提取文本：{os_reason(exc)}（请检查路径与权限）") from None
     except UnicodeDecodeError:
-        raise DutydocsError(f"{path}: PDF 提取文本不是 UTF-8 编码（请用 pdftotext 重新提取，或用 UTF-8 编码另存）") from None
+        raise DutydocsError(
+            f"{path}: PDF 提取文本不是 UTF-8 编码（请用 pdftotext 重新提取，或用 UTF-8 编码另存）"
+        ) from None
     corrections = Corrections.load(corrections_path)
     meta = corrections.document
     date = revision_date or meta.get("revision_date")
     if not date and base is not None:
         date = load(base).revision.date
     label = meta.get("revision_label", "") if revision_label is None else revision_label
-    doc = parse(text, corrections, source_name=str(path), revision=Revision(date or "", label),
-                departments=read_department_list(departments))
+    doc = parse(
+        text,
+        corrections,
+        source_name=str(path),
+        revision=Revision(date or "", label),
+        departments=read_department_list(departments),
+    )
     if base is not None:
         doc = ids_from(load(base), doc)
         if corrections.document.get("id_prefix"):
             doc, _ = assign_ids(doc, corrections.document["id_prefix"])
     validate(doc if date else replace(doc, revision=Revision("2000-01-01", label)), str(path))
     if not date:
-        raise UsageMistake("导入需要修订日期：请用 --date 年-月-日 指定（或在校正文件 document 中写 revision_date，"
-                           "或用 --base 指定上一版源文件）")
+        raise UsageMistake(
+            "导入需要修订日期：请用 --date 年-月-日 指定（或在校正文件 document 中写 revision_date，"
+            "或用 --base 指定上一版源文件）"
+        )
     return replace(doc, provenance=meta.get("provenance") or f"dutydocs import 导入自 PDF 提取文本 {Path(path).name}")
 
 
-def parse(text: str, corrections: Corrections | None = None, source_name: str = "<text>",
-          revision: Revision | None = None, departments=()) -> Document:
+def parse(
+    text: str,
+    corrections: Corrections | None = None,
+    source_name: str = "<text>",
+    revision: Revision | None = None,
+    departments=(),
+) -> Document:
     """Return the document read from extracted text (revision: default from the corrections)."""
     corrections = corrections or Corrections()
     lines = [line.rstrip() for line in text.splitlines() if not FOOTER.match(line)]
     parts = split_parts(lines, source_name)
-    known = Departments.learn(parts["cooperative"] + parts["withdrawn"],
-                              list(corrections.departments) + list(departments))
+    known = Departments.learn(
+        parts["cooperative"] + parts["withdrawn"], list(corrections.departments) + list(departments)
+    )
     explanation = parse_explanation(parts["explanation"], corrections)
     basic = parse_basic(strip_headers(parts["basic"]), corrections)
     basic_categories = {item.category for item in basic}
@@ -256,8 +295,12 @@ def split_parts(lines: list[str], source_name: str) -> dict[str, list[str]]:
     if missing:
         raise DutydocsError(f"{source_name}: 找不到清单标题 {'、'.join(missing)}（应单独成行）")
     b, c, w = starts["basic"], starts["cooperative"], starts["withdrawn"]
-    return {"explanation": lines[:b], "basic": lines[b + 1:c], "cooperative": lines[c + 1:w],
-            "withdrawn": lines[w + 1:]}
+    return {
+        "explanation": lines[:b],
+        "basic": lines[b + 1 : c],
+        "cooperative": lines[c + 1 : w],
+        "withdrawn": lines[w + 1 :],
+    }
 
 
 def strip_headers(lines: list[str]) -> list[str]:
@@ -269,8 +312,8 @@ def strip_headers(lines: list[str]) -> list[str]:
         if BASIC_HEADER.match(line) or WITHDRAWN_HEADER.match(line):
             index += 1
             continue
-        window = [x.strip() for x in lines[index:index + 2 * len(COOPERATIVE_HEADER)] if x.strip()]
-        if window[:len(COOPERATIVE_HEADER)] == COOPERATIVE_HEADER:
+        window = [x.strip() for x in lines[index : index + 2 * len(COOPERATIVE_HEADER)] if x.strip()]
+        if window[: len(COOPERATIVE_HEADER)] == COOPERATIVE_HEADER:
             seen = 0
             while seen < len(COOPERATIVE_HEADER):
                 if lines[index].strip():
@@ -284,6 +327,7 @@ def strip_headers(lines: list[str]) -> list[str]:
 
 # --- explanation ------------------------------------------------------------------------------
 
+
 def parse_explanation(lines: list[str], corrections: Corrections) -> Explanation:
     content = [clean(line) for line in lines if line.strip()]
     title = re.sub(r"\s+", "", content[0]) if content else "说明"
@@ -296,8 +340,11 @@ def parse_explanation(lines: list[str], corrections: Corrections) -> Explanation
         if not sections:
             sections.append(("", []))
         paragraphs = sections[-1][1]
-        starts_new = (not paragraphs or paragraphs[-1][-1].endswith("。") and len(paragraphs[-1][-1]) < width - 3
-                      or any(line.startswith(b) for b in corrections.explanation_breaks))
+        starts_new = (
+            not paragraphs
+            or (paragraphs[-1][-1].endswith("。") and len(paragraphs[-1][-1]) < width - 3)
+            or any(line.startswith(b) for b in corrections.explanation_breaks)
+        )
         if starts_new:
             paragraphs.append([line])
         else:
@@ -306,6 +353,7 @@ def parse_explanation(lines: list[str], corrections: Corrections) -> Explanation
 
 
 # --- rows -------------------------------------------------------------------------------------
+
 
 @dataclass
 class Row:
@@ -357,7 +405,7 @@ def parse_withdrawn(lines: list[str], corrections: Corrections, known: Departmen
         for line in body:
             if line.startswith(TAKEOVER_LABEL):
                 state = "takeover"
-                takeover.append(line[len(TAKEOVER_LABEL):])
+                takeover.append(line[len(TAKEOVER_LABEL) :])
             elif state == "takeover":
                 takeover.append(line)
             elif known.starts(line) and department is None and state != "note":
@@ -369,8 +417,13 @@ def parse_withdrawn(lines: list[str], corrections: Corrections, known: Departmen
                 note.append(line)
                 state = "note"
         item = WithdrawnItem(
-            no=row.no, category=row.category, name=join(name_lines), department=department,
-            takeover=join(takeover) or None, note=join(note) or None)
+            no=row.no,
+            category=row.category,
+            name=join(name_lines),
+            department=department,
+            takeover=join(takeover) or None,
+            note=join(note) or None,
+        )
         items.append(_apply_fields(item, corrections.item("withdrawn", row.no)))
     return items
 
@@ -386,8 +439,10 @@ def _apply_fields(item, correction: ItemCorrection):
 
 # --- the cooperative list ---------------------------------------------------------------------
 
-def parse_cooperative(lines: list[str], corrections: Corrections, categories: set[str],
-                      known: Departments) -> list[CooperativeItem]:
+
+def parse_cooperative(
+    lines: list[str], corrections: Corrections, categories: set[str], known: Departments
+) -> list[CooperativeItem]:
     items = []
     for row in split_rows(lines):
         correction = corrections.item("cooperative", row.no)
@@ -403,10 +458,16 @@ def parse_cooperative(lines: list[str], corrections: Corrections, categories: se
             first, second = _split_duties(parse_entries(duty_lines, correction), start)
             department_entries.extend(first)
             town_entries.extend(second)
+        assert header is not None  # split_rows gives every row a first fragment
         category, name, departments = header
         item = CooperativeItem(
-            no=row.no, category=category, name=name, departments=tuple(departments),
-            department_duties=Duties(tuple(department_entries)), town_duties=Duties(tuple(town_entries)))
+            no=row.no,
+            category=category,
+            name=name,
+            departments=tuple(departments),
+            department_duties=Duties(tuple(department_entries)),
+            town_duties=Duties(tuple(town_entries)),
+        )
         items.append(_apply_fields(item, correction))
     return items
 
@@ -430,19 +491,19 @@ def _split_row_cells(row: Row, fragment: list[str], categories: set[str], known:
             break
         if departments and known.continues(departments[-1], line):
             departments[-1] += line
-        elif not departments or known.starts(line) and departments[-1][-1] in DEPARTMENT_SUFFIX:
+        elif not departments or (known.starts(line) and departments[-1][-1] in DEPARTMENT_SUFFIX):
             if departments and not known.starts(line):
                 break
             departments.append(line)
-        elif departments[-1][-1] not in DEPARTMENT_SUFFIX:
-            departments[-1] += line
-        elif line[-1] in DEPARTMENT_SUFFIX and not line.startswith("区"):
+        elif departments[-1][-1] not in DEPARTMENT_SUFFIX or (
+            line[-1] in DEPARTMENT_SUFFIX and not line.startswith("区")
+        ):
             departments[-1] += line
         else:
             unprefixed = _unprefixed_department(lines, index)
             if not unprefixed:
                 break
-            departments.append("".join(lines[index:index + unprefixed]))
+            departments.append("".join(lines[index : index + unprefixed]))
             index += unprefixed
             continue
         index += 1
@@ -476,7 +537,7 @@ class RawEntry:
 def _unprefixed_department(lines: list[str], index: int) -> int:
     """Return how many short lines from index make a department without an area prefix (负有安全监/管职责的其/他部门)."""
     text = ""
-    for count, line in enumerate(lines[index:index + 4], start=1):
+    for count, line in enumerate(lines[index : index + 4], start=1):
         if len(line) > 5 or line.startswith("区") or re.search(r"[，。、；：]", line):
             return 0
         text += line
@@ -498,7 +559,7 @@ def parse_entries(lines: list[str], correction: ItemCorrection) -> list[RawEntry
         if previous and starts_with_any(line, correction.joins):
             previous.add(line)
         elif point:
-            entries.append(RawEntry("point", line[point.end():], int(point.group(1)), line))
+            entries.append(RawEntry("point", line[point.end() :], int(point.group(1)), line))
         elif TOPIC.match(line) or starts_with_any(line, correction.headings):
             entries.append(RawEntry("heading", line, last_line=line))
         elif previous is None or starts_with_any(line, correction.breaks) or previous.complete():
@@ -506,9 +567,12 @@ def parse_entries(lines: list[str], correction: ItemCorrection) -> list[RawEntry
         else:
             previous.add(line)
     # a short paragraph without closing punctuation that more text follows is a heading (灾中救助, 区卫健委)
-    for index, entry in enumerate(entries[:-1]):
-        if entry.kind == "paragraph" and _looks_like_heading(entry.text) \
-                and not starts_with_any(entry.text, correction.not_headings):
+    for entry in entries[:-1]:
+        if (
+            entry.kind == "paragraph"
+            and _looks_like_heading(entry.text)
+            and not starts_with_any(entry.text, correction.not_headings)
+        ):
             entry.kind = "heading"
     return entries
 
@@ -516,8 +580,14 @@ def parse_entries(lines: list[str], correction: ItemCorrection) -> list[RawEntry
 def _undotted_point(line: str, previous: RawEntry | None):
     """A point printed without its dot ("2区教育局…") when 2 is the next number and the last point ended."""
     m = re.match(r"^(\d{1,2})(?=[\u4e00-\u9fff])", line)
-    if m and previous is not None and previous.kind == "point" and previous.number is not None \
-            and int(m.group(1)) == previous.number + 1 and previous.text.endswith(tuple(END_PUNCTUATION)):
+    if (
+        m
+        and previous is not None
+        and previous.kind == "point"
+        and previous.number is not None
+        and int(m.group(1)) == previous.number + 1
+        and previous.text.endswith(tuple(END_PUNCTUATION))
+    ):
         return m
     return None
 
@@ -566,13 +636,16 @@ def _town_index(entries: list[RawEntry], town_start: str | None) -> int:
         entry, before = entries[index], entries[index - 1]
         if entry.kind == "point" and entry.number == 1 and before.kind == "paragraph":
             block_start = max((i for i in range(index) if entries[i].kind == "heading"), default=-1)
-            if all(e.kind == "paragraph" for e in entries[block_start + 1:index]):
+            if all(e.kind == "paragraph" for e in entries[block_start + 1 : index]):
                 return index
     # points, then only paragraphs: the paragraphs are the town's cell
     last_point = max((i for i, e in enumerate(entries) if e.kind == "point"), default=None)
-    if last_point is not None and last_point + 1 < len(entries) \
-            and all(e.kind == "paragraph" for e in entries[last_point + 1:]) \
-            and entries[last_point].text.endswith("。"):
+    if (
+        last_point is not None
+        and last_point + 1 < len(entries)
+        and all(e.kind == "paragraph" for e in entries[last_point + 1 :])
+        and entries[last_point].text.endswith("。")
+    ):
         return last_point + 1
     # nothing but paragraphs: the last one is the town's
     if len(entries) >= 2 and all(e.kind == "paragraph" for e in entries):

@@ -6,6 +6,7 @@ item and gets no id (``dutydocs ids`` gives it one), so that build → import is
 items that had none. 序号 is renumbered by position. Every problem is collected and reported at
 once with its sheet and cell; nothing is returned unless the whole workbook could be read.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -18,18 +19,42 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..builders.xlsx import (
-    COLUMNS, EXPLANATION_SHEET, ID_HEADER, KIND_HEADING, KIND_PARAGRAPH, LIST_SHEETS, PROPERTY_PREFIX,
-    GUIDE_SHEET, REVISION_MARK, REVISION_SHEET, cell_values, revision_digest,
+    COLUMNS,
+    EXPLANATION_SHEET,
+    GUIDE_SHEET,
+    ID_HEADER,
+    KIND_HEADING,
+    KIND_PARAGRAPH,
+    LIST_SHEETS,
+    PROPERTY_PREFIX,
+    REVISION_MARK,
+    REVISION_SHEET,
+    cell_values,
+    revision_digest,
 )
 from ..cells import (
-    _ORDINAL_HEADING, CellFormatError, ooxml_unescape, split_lines, text_to_duties, text_to_names,
+    _ORDINAL_HEADING,
+    CellFormatError,
+    ooxml_unescape,
+    split_lines,
+    text_to_duties,
+    text_to_names,
 )
 from ..errors import DutydocsError, Problem
 from ..model import (
-    LIST_KEYS, LIST_TITLES, BasicItem, CooperativeItem, Document, DutyList, Explanation, Revision,
-    Section, WithdrawnItem,
+    LIST_KEYS,
+    LIST_TITLES,
+    BasicItem,
+    CooperativeItem,
+    Document,
+    DutyList,
+    Explanation,
+    Revision,
+    Section,
+    WithdrawnItem,
 )
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -74,7 +99,8 @@ def read_returned(path, base=None, copies_are_new: bool = False) -> Returned:
     if missing:
         raise DutydocsError(
             f"{path}: 缺少工作表“{'”“'.join(missing)}”，这不是 dutydocs 生成的清单副本，或工作表被改名、删除"
-            f"（现有工作表：{'、'.join(workbook.sheetnames)}；请用原副本的工作表名）")
+            f"（现有工作表：{'、'.join(workbook.sheetnames)}；请用原副本的工作表名）"
+        )
     embedded, department = read_embedded(workbook, path)
     base_doc = _load_base(base) or embedded
     explanation = reader.explanation(workbook[EXPLANATION_SHEET])
@@ -100,8 +126,11 @@ def read_returned(path, base=None, copies_are_new: bool = False) -> Returned:
             raise
     _validate(doc, str(path))
     known = {GUIDE_SHEET, EXPLANATION_SHEET, REVISION_SHEET, *LIST_SHEETS.values()}
-    extra_sheets = [f"工作表“{ws.title}”" for ws in workbook.worksheets
-                    if ws.title not in known and any(c.value is not None for row in ws.iter_rows() for c in row)]
+    extra_sheets = [
+        f"工作表“{ws.title}”"
+        for ws in workbook.worksheets
+        if ws.title not in known and any(c.value is not None for row in ws.iter_rows() for c in row)
+    ]
     return Returned(path, doc, embedded, department, refs, tuple(reader.unread + extra_sheets), tuple(reader.copied))
 
 
@@ -117,7 +146,9 @@ def read_embedded(workbook, path) -> tuple[Document | None, str]:
     where = f"隐藏工作表“{REVISION_SHEET}”"
     mark, digest, department = (ws.cell(1, column).value for column in (1, 2, 3))
     if mark != REVISION_MARK or not isinstance(digest, str):
-        raise DutydocsError(f"{path}: {where}第 1 行已被改动，无法确认副本来自哪个修订版本（请用原副本，或删除该工作表后按 BASE 合并）")
+        raise DutydocsError(
+            f"{path}: {where}第 1 行已被改动，无法确认副本来自哪个修订版本（请用原副本，或删除该工作表后按 BASE 合并）"
+        )
     department = ooxml_unescape(department) if isinstance(department, str) else ""
     chunks = []
     for row in range(2, ws.max_row + 1):
@@ -127,7 +158,9 @@ def read_embedded(workbook, path) -> tuple[Document | None, str]:
         chunks.append(ooxml_unescape(str(value)))
     text = "".join(chunks)
     if revision_digest(department, text) != digest:
-        raise DutydocsError(f"{path}: {where}中的修订版本与其哈希不符，已被改动或损坏（请用原副本，或删除该工作表后按 BASE 合并）")
+        raise DutydocsError(
+            f"{path}: {where}中的修订版本与其哈希不符，已被改动或损坏（请用原副本，或删除该工作表后按 BASE 合并）"
+        )
     try:
         return _revision(text, where), department
     except DutydocsError as exc:
@@ -148,8 +181,10 @@ def _revision(text: str, where: str) -> Document:
     return from_data(data)
 
 
-SCRAMBLE_HINT = ("只对可见的列排序会把隐藏的编号列（G 列）留在原处，使每行的编号指向别的事项："
-                 "请撤销排序，或取消隐藏 G 列后选中整张表（含 G 列）重新排序，再导入或合并")
+SCRAMBLE_HINT = (
+    "只对可见的列排序会把隐藏的编号列（G 列）留在原处，使每行的编号指向别的事项："
+    "请撤销排序，或取消隐藏 G 列后选中整张表（含 G 列）重新排序，再导入或合并"
+)
 
 
 def check_scrambled(doc: Document, base: Document, refs: dict, name: str) -> None:
@@ -164,7 +199,7 @@ def check_scrambled(doc: Document, base: Document, refs: dict, name: str) -> Non
     wrong = []
     for duty_list in doc.lists:
         for index, item in enumerate(duty_list.items):
-            old = base_items.get(item.id)
+            old = base_items.get(item.id) if item.id is not None else None
             if old is None or item.name == old.name:
                 continue
             now, then = _fields(item), _fields(old)
@@ -175,10 +210,19 @@ def check_scrambled(doc: Document, base: Document, refs: dict, name: str) -> Non
     if wrong:
         shown = "、".join(f"{ref}（编号 {item_id}，内容是 {other}）" for ref, item_id, other in wrong[:8])
         more = f"等 {len(wrong)} 行" if len(wrong) > 8 else f"共 {len(wrong)} 行"
-        problem = Problem("error", name, f"编号与内容错位：{shown}，{more}", wrong[0][0], hint=SCRAMBLE_HINT,
-                          code="xlsx-scrambled-ids")
-        raise ScrambledError(f"{name}: 表格被部分排序，隐藏的编号与行内容错位，未生成源文件", [problem],
-                             rows=tuple(ref for ref, _, _ in wrong))
+        problem = Problem(
+            "error",
+            name,
+            f"编号与内容错位：{shown}，{more}",
+            wrong[0][0],
+            hint=SCRAMBLE_HINT,
+            code="xlsx-scrambled-ids",
+        )
+        raise ScrambledError(
+            f"{name}: 表格被部分排序，隐藏的编号与行内容错位，未生成源文件",
+            [problem],
+            rows=tuple(ref for ref, _, _ in wrong),
+        )
 
 
 class ScrambledError(DutydocsError):
@@ -198,6 +242,7 @@ def _fields(item) -> dict:
 
 # --- the package -------------------------------------------------------------------------------
 
+
 def check_package(path: Path) -> None:
     """Refuse anything that is not a sound .xlsx package before openpyxl parses it."""
     name = str(path)
@@ -215,8 +260,9 @@ def check_package(path: Path) -> None:
                 raise DutydocsError(f"{name}: 压缩包内文件过多（{len(infos)} 个），拒绝读取")
             unpacked = sum(info.file_size for info in infos)
             if unpacked > MAX_UNPACKED_BYTES or any(
-                    info.file_size > 10 * 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1)
-                    for info in infos):
+                info.file_size > 10 * 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+                for info in infos
+            ):
                 raise DutydocsError(f"{name}: 解压后过大（{unpacked // 2**20} MiB），疑似压缩炸弹，拒绝读取")
             names = {info.filename for info in infos}
             if "xl/workbook.xml" not in names:
@@ -224,10 +270,12 @@ def check_package(path: Path) -> None:
             for info in infos:
                 if info.filename.endswith((".xml", ".rels", ".vml")) and _DTD.search(archive.read(info)):
                     raise DutydocsError(
-                        f"{name}: {info.filename} 含 XML 文档类型声明（DOCTYPE/ENTITY），Excel 不会写出这种内容，拒绝读取")
+                        f"{name}: {info.filename} 含 XML 文档类型声明（DOCTYPE/ENTITY），Excel 不会写出这种内容，拒绝读取"
+                    )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError) as exc:
         raise DutydocsError(
-            f"{name}: 文件已损坏或不是 .xlsx 文件（{exc}）（请在 Excel/WPS 中重新打开并另存为 .xlsx）") from None
+            f"{name}: 文件已损坏或不是 .xlsx 文件（{exc}）（请在 Excel/WPS 中重新打开并另存为 .xlsx）"
+        ) from None
 
 
 def _open(path: Path):
@@ -238,7 +286,9 @@ def _open(path: Path):
             reader.read()
             return reader.wb
     except Exception as exc:  # openpyxl raises many kinds for a damaged package
-        raise DutydocsError(f"{path}: 无法读取工作簿：{type(exc).__name__}: {exc}（请在 Excel/WPS 中另存为 .xlsx 后再导入）") from None
+        raise DutydocsError(
+            f"{path}: 无法读取工作簿：{type(exc).__name__}: {exc}（请在 Excel/WPS 中另存为 .xlsx 后再导入）"
+        ) from None
 
 
 def _raw_strings_reader():
@@ -278,6 +328,7 @@ def _load_base(base):
 
 # --- cells and rows ----------------------------------------------------------------------------
 
+
 class _Row:
     """The cells of one item row, read but not yet numbered."""
 
@@ -290,8 +341,12 @@ class _Row:
         if key == "basic":
             return BasicItem(**common)
         if key == "cooperative":
-            return CooperativeItem(**common, departments=v["departments"],
-                                   department_duties=v["department_duties"], town_duties=v["town_duties"])
+            return CooperativeItem(
+                **common,
+                departments=v["departments"],
+                department_duties=v["department_duties"],
+                town_duties=v["town_duties"],
+            )
         return WithdrawnItem(**common, department=v["department"], takeover=v["takeover"], note=v["note"])
 
 
@@ -352,7 +407,7 @@ class _Reader:
             kind = ws.cell(row, 2).value
             heading = kind == KIND_HEADING or (kind != KIND_PARAGRAPH and _ORDINAL_HEADING.match(text.strip()))
             if heading:
-                sections.append(Section(self.line(ws.cell(row, 1), ref), ()))
+                sections.append(Section(self.line(ws.cell(row, 1), ref) or "", ()))
             elif not sections:
                 self.problem(ref, "段落之前没有标题", "请在其上方插入一行标题，如“一、基本情况”")
             else:  # a cell with line breaks holds several paragraphs
@@ -365,15 +420,18 @@ class _Reader:
         wanted = {column.header: column.field for column in COLUMNS[key]}
         wanted[ID_HEADER] = "id"
         for row in range(1, min(ws.max_row, 10) + 1):
-            found = {}
+            found: dict[str, int] = {}
             for cell in ws[row]:
                 if isinstance(cell.value, str) and cell.value.strip() in wanted:
                     found.setdefault(wanted[cell.value.strip()], cell.column)
             if "name" in found and "category" in found:
                 missing = [header for header, field in wanted.items() if field not in found]
                 if missing:
-                    self.problem(f"{ws.title}!{row}:{row}", f"表头缺少“{'”“'.join(missing)}”列",
-                                 "请恢复被删除或改名的列（编号列是隐藏的 G 列，右键列标可取消隐藏）")
+                    self.problem(
+                        f"{ws.title}!{row}:{row}",
+                        f"表头缺少“{'”“'.join(missing)}”列",
+                        "请恢复被删除或改名的列（编号列是隐藏的 G 列，右键列标可取消隐藏）",
+                    )
                     return None
                 return row, found
         self.problem(f"{ws.title}!A2", "找不到表头行（序号、事项类别、事项名称……）", "请恢复原副本的表头")
@@ -390,10 +448,15 @@ class _Reader:
         content = [c.field for c in COLUMNS[key] if c.field != "no"]
         merged = _merged_cells(ws, header_row)
         for r in range(header_row + 1, ws.max_row + 1):
-            cells = {field: (merged.get((r, col)) or ws.cell(r, col), f"{ws.title}!{ws.cell(r, col).coordinate}")
-                     for field, col in columns.items()}
-            raw = {field: (self.text if field in MULTILINE else self.line)(cell, ref)
-                   for field, (cell, ref) in cells.items() if field != "no"}
+            cells = {
+                field: (merged.get((r, col)) or ws.cell(r, col), f"{ws.title}!{ws.cell(r, col).coordinate}")
+                for field, col in columns.items()
+            }
+            raw = {
+                field: (self.text if field in MULTILINE else self.line)(cell, ref)
+                for field, (cell, ref) in cells.items()
+                if field != "no"
+            }
             if all(raw[field] is None for field in content):
                 continue  # a blank row, or one whose contents were cleared: no item
             rows.append(self._row(key, raw, cells))
@@ -411,6 +474,7 @@ class _Reader:
 
     def _row(self, key: str, raw: dict, cells: dict) -> _Row:
         """Read one item row; cells maps a field to (cell, "sheet!A1")."""
+
         def require(field: str, what: str, hint: str) -> None:
             if raw[field] is None:
                 self.problem(cells[field][1], f"{what}为空", hint)
@@ -431,14 +495,18 @@ class _Reader:
         elif key == "withdrawn":
             values.update({field: raw[field] for field in ("department", "takeover", "note")})
             if raw["department"] is None and raw["note"] is None:
-                self.problem(cells["department"][1], "承接部门和说明都为空",
-                             "请填写承接部门；没有部门承接时在“说明”列写明原因")
+                self.problem(
+                    cells["department"][1], "承接部门和说明都为空", "请填写承接部门；没有部门承接时在“说明”列写明原因"
+                )
         item_id = raw["id"]
         if item_id is not None:
             item_id = item_id.strip()
             if not _ID.match(item_id):
-                self.problem(cells["id"][1], f"编号“{item_id[:40]}”不是 dutydocs 的编号",
-                             "编号列请勿修改：请恢复原值，或清空它使此行成为新事项")
+                self.problem(
+                    cells["id"][1],
+                    f"编号“{item_id[:40]}”不是 dutydocs 的编号",
+                    "编号列请勿修改：请恢复原值，或清空它使此行成为新事项",
+                )
             self.id_cells.setdefault(item_id, []).append(cells["id"][1])
         row = _Row(values, item_id)
         if item_id is not None:
@@ -455,17 +523,26 @@ class _Reader:
             if len(refs) > 1 and copies_are_new:
                 rows = self.id_rows[item_id]
                 old = base_items.get(item_id)
-                keeper = next((r for r in rows if old is not None and
-                               all(v == getattr(old, k, None) for k, v in r.values.items())), rows[0])
+                keeper = next(
+                    (
+                        r
+                        for r in rows
+                        if old is not None and all(v == getattr(old, k, None) for k, v in r.values.items())
+                    ),
+                    rows[0],
+                )
                 kept = refs[rows.index(keeper)]
-                for row, ref in zip(rows, refs):
+                for row, ref in zip(rows, refs, strict=True):
                     if row is not keeper:
                         row.id = None
                         self.copied.append(f"{ref} 与 {kept} 的编号相同（{item_id}，整行复制而来），按新事项合并")
             elif len(refs) > 1:
-                self.problem(refs[1], f"编号 {item_id} 出现 {len(refs)} 次（{'、'.join(refs)}）",
-                             "复制整行会连同隐藏的编号一起复制：请清空新增那一行的编号（G 列），它将作为新事项导入",
-                             code="xlsx-duplicate-id")
+                self.problem(
+                    refs[1],
+                    f"编号 {item_id} 出现 {len(refs)} 次（{'、'.join(refs)}）",
+                    "复制整行会连同隐藏的编号一起复制：请清空新增那一行的编号（G 列），它将作为新事项导入",
+                    code="xlsx-duplicate-id",
+                )
 
 
 def _merged_cells(ws, header_row: int) -> dict:
@@ -484,25 +561,36 @@ def _merged_cells(ws, header_row: int) -> dict:
 
 # --- the document ------------------------------------------------------------------------------
 
+
 def _metadata(workbook, base_doc, reader: _Reader) -> dict:
     """Title, township, region and revision: from the workbook's own properties, else the base source."""
     custom = {}
     for prop in getattr(workbook, "custom_doc_props", []) or []:
         if prop.name and prop.name.startswith(PROPERTY_PREFIX) and isinstance(prop.value, str):
-            custom[prop.name[len(PROPERTY_PREFIX):]] = prop.value
+            custom[prop.name[len(PROPERTY_PREFIX) :]] = prop.value
     core = workbook.properties
+    meta: dict[str, Any]  # Document's keyword arguments
     if "title" in custom:
-        meta = dict(title=custom["title"], township=custom.get("township", ""), region=custom.get("region", ""),
-                    revision=Revision(custom.get("revision_date", ""), custom.get("revision_label", "")))
+        meta = dict(
+            title=custom["title"],
+            township=custom.get("township", ""),
+            region=custom.get("region", ""),
+            revision=Revision(custom.get("revision_date", ""), custom.get("revision_label", "")),
+        )
     elif base_doc is not None:
-        meta = dict(title=base_doc.title, township=base_doc.township, region=base_doc.region,
-                    revision=base_doc.revision)
+        meta = dict(
+            title=base_doc.title, township=base_doc.township, region=base_doc.region, revision=base_doc.revision
+        )
     else:
         created = core.created.date().isoformat() if isinstance(core.created, datetime.datetime) else ""
-        meta = dict(title=core.title or "", township=core.creator or "", region=core.subject or "",
-                    revision=Revision(created, core.description or ""))
-    for field, label in (("title", "文件标题"), ("township", "乡镇名称")):
-        if not meta[field]:
+        meta = dict(
+            title=core.title or "",
+            township=core.creator or "",
+            region=core.subject or "",
+            revision=Revision(created, core.description or ""),
+        )
+    for key, label in (("title", "文件标题"), ("township", "乡镇名称")):
+        if not meta[key]:
             reader.problem("文件属性", f"工作簿中没有{label}", "请用 --base 指定分发此副本时的源文件")
     if not re.match(r"^\d{4}-\d{2}-\d{2}$", meta["revision"].date):
         reader.problem("文件属性", "工作簿中没有修订日期", "请用 --base 指定分发此副本时的源文件")

@@ -1,4 +1,5 @@
 """Returned copies merged back into BASE: read them, merge three ways, write NEW and the report."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,8 +27,15 @@ def read_copies(base, paths) -> list[Copy]:
             returned = read_returned(path, copies_are_new=True)
         except ScrambledError as exc:
             shown = "、".join(exc.rows[:8]) + (f" 等 {len(exc.rows)} 行" if len(exc.rows) > 8 else "")
-            copies.append(Copy(path.name, exc.department, None, rows=exc.rows,
-                               refused=f"整份拒收：表格被部分排序，隐藏的编号与行内容错位（{shown}）。{SCRAMBLE_HINT}"))
+            copies.append(
+                Copy(
+                    path.name,
+                    exc.department,
+                    None,
+                    rows=exc.rows,
+                    refused=f"整份拒收：表格被部分排序，隐藏的编号与行内容错位（{shown}）。{SCRAMBLE_HINT}",
+                )
+            )
             continue
         except DutydocsError as exc:
             copies.append(Copy(path.name, "", None, refused=exc.format_message()))
@@ -40,13 +48,21 @@ def read_copies(base, paths) -> list[Copy]:
             department = path.stem if path.stem in known else ""
             if not department:
                 warnings.append("无法从文件名确定部门，副本中缺少的行不作为删除建议")
-        copies.append(Copy(path.name, department, returned, warnings=warnings,
-                           whole=returned.revision is not None and not returned.department))
+        copies.append(
+            Copy(
+                path.name,
+                department,
+                returned,
+                warnings=warnings,
+                whole=returned.revision is not None and not returned.department,
+            )
+        )
     return copies
 
 
-def run_merge(base_path, copy_paths, out: Path, report: Path | None = None,
-              accept_deletions: bool = False) -> MergeResult:
+def run_merge(
+    base_path, copy_paths, out: Path, report: Path | None = None, accept_deletions: bool = False
+) -> MergeResult:
     """Merge returned copies into BASE, write NEW (and the report); return the result."""
     from ..outputs import write_atomic
     from ..source import dumps, load

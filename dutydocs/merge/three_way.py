@@ -5,6 +5,7 @@ diff's alignment. A change lands when no other copy changed the same entry diffe
 office has not changed it since the copy was made; otherwise it is a conflict and BASE is kept.
 Deleted rows are proposals; new rows go after the row above them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -17,12 +18,24 @@ from ..model import Document, Duties, Entry, Explanation, Item
 if TYPE_CHECKING:
     from ..importers.xlsx import Returned
 
-FIELDS = {"basic": ("category", "name"),
-          "cooperative": ("category", "name", "departments", "department_duties", "town_duties"),
-          "withdrawn": ("category", "name", "department", "takeover", "note")}
-FIELD_NAMES = {"category": "事项类别", "name": "事项名称", "departments": "对应上级部门",
-               "department_duties": "上级部门职责", "town_duties": "镇配合职责", "department": "承接部门",
-               "takeover": "承接方式", "note": "说明", "explanation": "说明", "list": "所在清单", "item": "整项"}
+FIELDS = {
+    "basic": ("category", "name"),
+    "cooperative": ("category", "name", "departments", "department_duties", "town_duties"),
+    "withdrawn": ("category", "name", "department", "takeover", "note"),
+}
+FIELD_NAMES = {
+    "category": "事项类别",
+    "name": "事项名称",
+    "departments": "对应上级部门",
+    "department_duties": "上级部门职责",
+    "town_duties": "镇配合职责",
+    "department": "承接部门",
+    "takeover": "承接方式",
+    "note": "说明",
+    "explanation": "说明",
+    "list": "所在清单",
+    "item": "整项",
+}
 LIST_NAMES = {"basic": "基本履职事项清单", "cooperative": "配合履职事项清单", "withdrawn": "上级部门收回事项清单"}
 DELETED = "（删除）"
 
@@ -98,8 +111,7 @@ class MergeResult:
     @property
     def waiting(self) -> bool:
         """Whether anything waits for the office: conflicts, deletion proposals or refused copies."""
-        return bool(self.conflicts or any(not d.applied for d in self.deletions)
-                    or any(c.refused for c in self.copies))
+        return bool(self.conflicts or any(not d.applied for d in self.deletions) or any(c.refused for c in self.copies))
 
 
 def _show(value) -> str | None:
@@ -139,8 +151,9 @@ class _Merger:
         old_items = {item.id: (dl.key, item) for dl, item in origin.all_items() if item.id}
         seen = set()
         if returned.doc.explanation != origin.explanation:
-            self._scalar(copy, ("说明", "explanation"), returned.doc.explanation, origin.explanation,
-                         self.base.explanation)
+            self._scalar(
+                copy, ("说明", "explanation"), returned.doc.explanation, origin.explanation, self.base.explanation
+            )
         for duty_list in returned.doc.lists:
             previous: tuple | None = None
             for index, item in enumerate(duty_list.items):
@@ -155,10 +168,17 @@ class _Merger:
                 previous = ("id", item.id)
                 old_key, old = old_items[item.id]
                 if old_key != duty_list.key:
-                    self.conflicts.append(Conflict(item.id, item.name, LIST_NAMES[old_key], "list",
-                                                   LIST_NAMES[old_key], (Proposal(copy.name, copy.department,
-                                                                                  LIST_NAMES[duty_list.key]),),
-                                                   "移到另一清单需由办公室决定"))
+                    self.conflicts.append(
+                        Conflict(
+                            item.id,
+                            item.name,
+                            LIST_NAMES[old_key],
+                            "list",
+                            LIST_NAMES[old_key],
+                            (Proposal(copy.name, copy.department, LIST_NAMES[duty_list.key]),),
+                            "移到另一清单需由办公室决定",
+                        )
+                    )
                     continue
                 current = self.items.get(item.id)
                 for name in FIELDS[old_key]:
@@ -166,8 +186,9 @@ class _Merger:
                     if new_value == old_value:
                         continue
                     if current is None:
-                        self._conflict(item.id, old.name, old_key, name, None,
-                                       [(copy, new_value)], "办公室在此后删除了该事项")
+                        self._conflict(
+                            item.id, old.name, old_key, name, None, [(copy, new_value)], "办公室在此后删除了该事项"
+                        )
                         continue
                     base_value = getattr(current[1], name)
                     if isinstance(new_value, Duties):
@@ -178,8 +199,9 @@ class _Merger:
             if old.id in seen or not self._held(copy, old):
                 continue
             if old.id in self.items:
-                self.deletions.append(Deletion(copy.name, copy.department, old.id, old.name,
-                                               LIST_NAMES[old_key], self.accept))
+                self.deletions.append(
+                    Deletion(copy.name, copy.department, old.id, old.name, LIST_NAMES[old_key], self.accept)
+                )
 
     def _held(self, copy: Copy, item: Item) -> bool:
         """Whether the item was a row of the copy when it was sent out."""
@@ -196,9 +218,15 @@ class _Merger:
     def _entries(self, copy, key, old: Duties, new: Duties, base: Duties) -> None:
         """Turn a copy's edit of a duty cell into operations on BASE's entries."""
         old_e, new_e, base_e = list(old.entries), list(new.entries), list(base.entries)
-        to_base = ({i: i for i in range(len(old_e))} if old_e == base_e else
-                   {i: k for i, k in align([e.text for e in old_e], [e.text for e in base_e])
-                    if i is not None and k is not None})
+        to_base = (
+            {i: i for i in range(len(old_e))}
+            if old_e == base_e
+            else {
+                i: k
+                for i, k in align([e.text for e in old_e], [e.text for e in base_e])
+                if i is not None and k is not None
+            }
+        )
         anchor = -1
         for i, j in _replacements(align([e.text for e in old_e], [e.text for e in new_e])):
             if i is not None:
@@ -222,10 +250,17 @@ class _Merger:
     # --- deciding and applying -------------------------------------------------------------------
 
     def _conflict(self, item_id, name, list_key, field_name, base_value, proposals, reason) -> None:
-        self.conflicts.append(Conflict(
-            item_id, name, LIST_NAMES.get(list_key, list_key), field_name, _show(base_value),
-            tuple(Proposal(c.name, c.department, _show(v) if v is not None else DELETED) for c, v in proposals),
-            reason))
+        self.conflicts.append(
+            Conflict(
+                item_id,
+                name,
+                LIST_NAMES.get(list_key, list_key),
+                field_name,
+                _show(base_value),
+                tuple(Proposal(c.name, c.department, _show(v) if v is not None else DELETED) for c, v in proposals),
+                reason,
+            )
+        )
 
     def _where(self, item_id):
         if item_id == "说明":
@@ -241,17 +276,41 @@ class _Merger:
             list_key, item_name = self._where(item_id)
             base_value = self.base.explanation if item_id == "说明" else getattr(self.items[item_id][1], name)
             if any(stale for _, _, stale in proposals):
-                self._conflict(item_id, item_name, list_key, name, base_value,
-                               [(c, v) for c, v, _ in proposals], "办公室在副本发出后也改了这一栏")
+                self._conflict(
+                    item_id,
+                    item_name,
+                    list_key,
+                    name,
+                    base_value,
+                    [(c, v) for c, v, _ in proposals],
+                    "办公室在副本发出后也改了这一栏",
+                )
             elif len({_show(v) for _, v, _ in proposals}) > 1:
-                self._conflict(item_id, item_name, list_key, name, base_value,
-                               [(c, v) for c, v, _ in proposals], "几份副本改得不同")
+                self._conflict(
+                    item_id,
+                    item_name,
+                    list_key,
+                    name,
+                    base_value,
+                    [(c, v) for c, v, _ in proposals],
+                    "几份副本改得不同",
+                )
             else:
                 values[key] = proposals[0][1]
                 for copy, value, _ in proposals:
-                    self.applied.append(Applied(copy.name, copy.department, None if item_id == "说明" else item_id,
-                                                item_name, LIST_NAMES.get(list_key, list_key), name, "modify",
-                                                _show(base_value), _show(value)))
+                    self.applied.append(
+                        Applied(
+                            copy.name,
+                            copy.department,
+                            None if item_id == "说明" else item_id,
+                            item_name,
+                            LIST_NAMES.get(list_key, list_key),
+                            name,
+                            "modify",
+                            _show(base_value),
+                            _show(value),
+                        )
+                    )
         for key, ops in self.entry_ops.items():
             item_id, name = key
             list_key, item_name = self._where(item_id)
@@ -280,11 +339,14 @@ class _Merger:
                     continue
                 landed.append(entry)
                 result.append(entry)
-                self.applied.append(Applied(copy.name, copy.department, item_id, item_name, label, name,
-                                            "insert", None, entry.text))
+                self.applied.append(
+                    Applied(copy.name, copy.department, item_id, item_name, label, name, "insert", None, entry.text)
+                )
             if len({c.name for c, _ in inserts.get(k, [])}) > 1:
-                self.notes.append(f"{label}“{item_name}”的{FIELD_NAMES[name]}：几份副本在同一位置插入了内容，"
-                                  f"按副本给出的顺序排列（{'、'.join(dict.fromkeys(c.who for c, _ in inserts[k]))}）")
+                self.notes.append(
+                    f"{label}“{item_name}”的{FIELD_NAMES[name]}：几份副本在同一位置插入了内容，"
+                    f"按副本给出的顺序排列（{'、'.join(dict.fromkeys(c.who for c, _ in inserts[k]))}）"
+                )
 
         put_inserts(-1)
         for k, entry in enumerate(base_entries):
@@ -299,9 +361,19 @@ class _Merger:
                 if value is not None:
                     result.append(value)
                 for copy, _ in proposals:
-                    self.applied.append(Applied(copy.name, copy.department, item_id, item_name, label, name,
-                                                "modify" if value is not None else "delete", entry.text,
-                                                _show(value)))
+                    self.applied.append(
+                        Applied(
+                            copy.name,
+                            copy.department,
+                            item_id,
+                            item_name,
+                            label,
+                            name,
+                            "modify" if value is not None else "delete",
+                            entry.text,
+                            _show(value),
+                        )
+                    )
             put_inserts(k)
         return Duties(tuple(result))
 
@@ -309,16 +381,16 @@ class _Merger:
         deleted = {d.item_id for d in self.deletions if d.applied}
         for d in self.deletions:
             if d.applied:
-                self.applied.append(Applied(d.copy, d.department, d.item_id, d.name, d.list, "item",
-                                            "delete-item", d.name, None))
+                self.applied.append(
+                    Applied(d.copy, d.department, d.item_id, d.name, d.list, "item", "delete-item", d.name, None)
+                )
         lists = []
         for duty_list in self.base.lists:
             rows: list[tuple] = []
             for item in duty_list.items:
                 if item.id in deleted:
                     continue
-                changes = {name: values[(item.id, name)] for name in FIELDS[duty_list.key]
-                           if (item.id, name) in values}
+                changes = {name: values[(item.id, name)] for name in FIELDS[duty_list.key] if (item.id, name) in values}
                 rows.append((("id", item.id), replace(item, **changes) if changes else item))
             self._place_new_rows(duty_list.key, rows)
             items = tuple(replace(item, no=no) for no, (_, item) in enumerate(rows, 1))
@@ -343,13 +415,18 @@ class _Merger:
                 if anchor is not None:
                     self.notes.append(f"{LIST_NAMES[key]}新增事项“{item.name}”的上一行已不在新版本中，放在同类别之首")
             if anchor in anchors_by_copy and anchors_by_copy[anchor] != copy.name:
-                self.notes.append(f"{LIST_NAMES[key]}：几份副本在同一位置新增了事项，按副本给出的顺序排列"
-                                  f"（“{item.name}”来自{copy.who}）")
+                self.notes.append(
+                    f"{LIST_NAMES[key]}：几份副本在同一位置新增了事项，按副本给出的顺序排列"
+                    f"（“{item.name}”来自{copy.who}）"
+                )
             anchors_by_copy.setdefault(anchor, copy.name)
             rows.insert(position, (mark, item))
             after[anchor] = mark
-            self.applied.append(Applied(copy.name, copy.department, None, item.name, LIST_NAMES[key], "item",
-                                        "add-item", None, item.name))
+            self.applied.append(
+                Applied(
+                    copy.name, copy.department, None, item.name, LIST_NAMES[key], "item", "add-item", None, item.name
+                )
+            )
 
 
 def _replacements(pairs: list) -> list:

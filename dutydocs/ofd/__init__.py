@@ -1,4 +1,5 @@
 """Converting our PDF edition into an OFD (GB/T 33190) with the same pages, text, fonts and rules."""
+
 from __future__ import annotations
 
 from .package import DocInfo, write_ofd

@@ -1,4 +1,5 @@
 """Turning a PDF's embedded fonts into subset TrueType fonts whose cmap is rebuilt from the PDF's ToUnicode data."""
+
 from __future__ import annotations
 
 import io
@@ -93,8 +94,15 @@ def truetype(data: bytes, texts: dict[int, str], fallback_name: str, family: str
     font["cmap"] = _cmap_table(mapping)
     font["maxp"] = maxp = newTable("maxp")
     maxp.tableVersion, maxp.maxZones = 0x00010000, 1
-    for attr in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
-                 "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+    for attr in (
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
         setattr(maxp, attr, 0)
     post = font["post"]
     post.formatType, post.extraNames, post.mapping = 3.0, [], {}
@@ -102,5 +110,10 @@ def truetype(data: bytes, texts: dict[int, str], fallback_name: str, family: str
     out = io.BytesIO()
     font.save(out)
     ids = {name: index for index, name in enumerate(order)}
-    return TrueTypeFont(out.getvalue(), ps_name, family, {cid: ids[name] for cid, name in wanted.items()},
-                        {chr(code): ids[name] for code, name in mapping.items()})
+    return TrueTypeFont(
+        out.getvalue(),
+        ps_name,
+        family,
+        {cid: ids[name] for cid, name in wanted.items()},
+        {chr(code): ids[name] for code, name in mapping.items()},
+    )

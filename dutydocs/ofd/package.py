@@ -1,4 +1,5 @@
 """Writing the OFD package (GB/T 33190): XML parts for pages, fonts and outlines, in a reproducible zip."""
+
 from __future__ import annotations
 
 import hashlib
@@ -83,8 +84,10 @@ class _Writer:
             text = _XML_ILLEGAL.sub("\ufffd", glyph.text) or " "
             glyph_id = font.glyph_ids[glyph.cid]
             if len(text) != 1 or font.cmap.get(text) != glyph_id:
-                transforms.append(f'<ofd:CGTransform CodePosition="{len(chars)}" CodeCount="{len(text)}" '
-                                  f'GlyphCount="1"><ofd:Glyphs>{glyph_id}</ofd:Glyphs></ofd:CGTransform>')
+                transforms.append(
+                    f'<ofd:CGTransform CodePosition="{len(chars)}" CodeCount="{len(text)}" '
+                    f'GlyphCount="1"><ofd:Glyphs>{glyph_id}</ofd:Glyphs></ofd:CGTransform>'
+                )
             chars.extend(text)
             if index + 1 < len(run):
                 target = round(run[index + 1].x * MM - left, 3)
@@ -94,10 +97,12 @@ class _Writer:
                 deltas += [0.0] * (len(text) - 1)
         fill = _color("FillColor", first.color) if first.color != (0, 0, 0) else ""
         delta_attr = f' DeltaX="{_deltas([_n(d) for d in deltas])}"' if deltas else ""
-        return (f'<ofd:TextObject ID="{self.new_id()}" Boundary="{_n(left)} {_n(top)} {_n(width)} {_n(2 * size)}" '
-                f'Font="{font_id}" Size="{_n(size)}">{fill}{"".join(transforms)}'
-                f'<ofd:TextCode X="{_n(start)}" Y="{_n(baseline - top)}"{delta_attr}>'
-                f'{escape("".join(chars))}</ofd:TextCode></ofd:TextObject>')
+        return (
+            f'<ofd:TextObject ID="{self.new_id()}" Boundary="{_n(left)} {_n(top)} {_n(width)} {_n(2 * size)}" '
+            f'Font="{font_id}" Size="{_n(size)}">{fill}{"".join(transforms)}'
+            f'<ofd:TextCode X="{_n(start)}" Y="{_n(baseline - top)}"{delta_attr}>'
+            f"{escape(''.join(chars))}</ofd:TextCode></ofd:TextObject>"
+        )
 
     def path_object(self, path: Path, page_height: float) -> str:
         points = [(x * MM, (page_height - y) * MM) for segment in path.segments for (x, y) in segment[1:]]
@@ -110,17 +115,21 @@ class _Writer:
         height = max(p[1] for p in points) + half - top
         data = " ".join(
             " ".join([segment[0]] + [f"{_n(x * MM - left)} {_n((page_height - y) * MM - top)}" for x, y in segment[1:]])
-            for segment in path.segments)
+            for segment in path.segments
+        )
         attrs = f' LineWidth="{_n(path.line_width * MM)}"' if path.stroke else ' Stroke="false"'
         if path.fill:
             attrs += ' Fill="true"' + (' Rule="Even-Odd"' if path.even_odd else "")
         if path.stroke and path.dash:
             attrs += f' DashPattern="{" ".join(_n(v * MM) for v in path.dash)}"'
-        colors = (_color("StrokeColor", path.stroke) if path.stroke else "") + \
-                 (_color("FillColor", path.fill) if path.fill else "")
-        return (f'<ofd:PathObject ID="{self.new_id()}" Boundary="{_n(left)} {_n(top)} {_n(max(width, 0.001))} '
-                f'{_n(max(height, 0.001))}"{attrs}>{colors}<ofd:AbbreviatedData>{data}</ofd:AbbreviatedData>'
-                f'</ofd:PathObject>')
+        colors = (_color("StrokeColor", path.stroke) if path.stroke else "") + (
+            _color("FillColor", path.fill) if path.fill else ""
+        )
+        return (
+            f'<ofd:PathObject ID="{self.new_id()}" Boundary="{_n(left)} {_n(top)} {_n(max(width, 0.001))} '
+            f'{_n(max(height, 0.001))}"{attrs}>{colors}<ofd:AbbreviatedData>{data}</ofd:AbbreviatedData>'
+            f"</ofd:PathObject>"
+        )
 
     def page(self, page: Page) -> str:
         layer_id = self.new_id()
@@ -136,18 +145,25 @@ class _Writer:
             if isinstance(mark, Glyph):
                 if run:
                     last = run[-1]
-                    if (mark.font is not last.font or mark.size != last.size or mark.color != last.color
-                            or abs(mark.y - last.y) > 1e-6 or mark.x <= last.x):
+                    if (
+                        mark.font is not last.font
+                        or mark.size != last.size
+                        or mark.color != last.color
+                        or abs(mark.y - last.y) > 1e-6
+                        or mark.x <= last.x
+                    ):
                         flush()
                 run.append(mark)
             else:
                 flush()
                 objects.append(self.path_object(mark, page.height))
         flush()
-        return (f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Page xmlns:ofd="{NS}">'
-                f'<ofd:Area><ofd:PhysicalBox>0 0 {_n(page.width * MM)} {_n(page.height * MM)}</ofd:PhysicalBox>'
-                f'</ofd:Area><ofd:Content><ofd:Layer ID="{layer_id}" Type="Body">{"".join(objects)}'
-                f'</ofd:Layer></ofd:Content></ofd:Page>')
+        return (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Page xmlns:ofd="{NS}">'
+            f"<ofd:Area><ofd:PhysicalBox>0 0 {_n(page.width * MM)} {_n(page.height * MM)}</ofd:PhysicalBox>"
+            f'</ofd:Area><ofd:Content><ofd:Layer ID="{layer_id}" Type="Body">{"".join(objects)}'
+            f"</ofd:Layer></ofd:Content></ofd:Page>"
+        )
 
     # --- document parts ---
 
@@ -162,16 +178,20 @@ class _Writer:
                 depth -= 1
             height = self.content.pages[mark.page].height
             if mark.x is not None and mark.y is not None:
-                dest = f'Type="XYZ" PageID="{page_ids[mark.page]}" Left="{_n(mark.x * MM)}" ' \
-                       f'Top="{_n((height - mark.y) * MM)}"'
+                dest = (
+                    f'Type="XYZ" PageID="{page_ids[mark.page]}" Left="{_n(mark.x * MM)}" '
+                    f'Top="{_n((height - mark.y) * MM)}"'
+                )
             else:
                 dest = f'Type="Fit" PageID="{page_ids[mark.page]}"'
-            out.append(f'<ofd:OutlineElem Title={quoteattr(_XML_ILLEGAL.sub("", mark.title))}><ofd:Actions>'
-                       f'<ofd:Action Event="CLICK"><ofd:Goto><ofd:Dest {dest}/></ofd:Goto></ofd:Action>'
-                       f'</ofd:Actions>')
+            out.append(
+                f"<ofd:OutlineElem Title={quoteattr(_XML_ILLEGAL.sub('', mark.title))}><ofd:Actions>"
+                f'<ofd:Action Event="CLICK"><ofd:Goto><ofd:Dest {dest}/></ofd:Goto></ofd:Action>'
+                f"</ofd:Actions>"
+            )
             depth = level
         out.append("</ofd:OutlineElem>" * depth)
-        return f'<ofd:Outlines>{"".join(out)}</ofd:Outlines>'
+        return f"<ofd:Outlines>{''.join(out)}</ofd:Outlines>"
 
     def parts(self, info: DocInfo) -> list[tuple[str, bytes]]:
         pages = self.content.pages
@@ -179,31 +199,47 @@ class _Writer:
         contents = [self.page(page) for page in pages]
         fonts = "".join(
             f'<ofd:Font ID="{font_id}" FontName={quoteattr(font.ps_name)} FamilyName={quoteattr(font.family)}>'
-            f'<ofd:FontFile>font_{font_id}.ttf</ofd:FontFile></ofd:Font>' for font_id, font in self.fonts.values())
-        public_res = (f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Res xmlns:ofd="{NS}" BaseLoc="Res">'
-                      f'{f"<ofd:Fonts>{fonts}</ofd:Fonts>" if fonts else ""}</ofd:Res>')
+            f"<ofd:FontFile>font_{font_id}.ttf</ofd:FontFile></ofd:Font>"
+            for font_id, font in self.fonts.values()
+        )
+        public_res = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Res xmlns:ofd="{NS}" BaseLoc="Res">'
+            f"{f'<ofd:Fonts>{fonts}</ofd:Fonts>' if fonts else ''}</ofd:Res>"
+        )
         first = pages[0] if pages else Page(595.276, 841.89)
-        page_list = "".join(f'<ofd:Page ID="{page_id}" BaseLoc="Pages/Page_{n}/Content.xml"/>'
-                            for n, page_id in enumerate(page_ids))
+        page_list = "".join(
+            f'<ofd:Page ID="{page_id}" BaseLoc="Pages/Page_{n}/Content.xml"/>' for n, page_id in enumerate(page_ids)
+        )
         outlines = self.outlines(self.content.bookmarks, page_ids)
-        document = (f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Document xmlns:ofd="{NS}"><ofd:CommonData>'
-                    f'<ofd:MaxUnitID>{self.next_id}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 '
-                    f'{_n(first.width * MM)} {_n(first.height * MM)}</ofd:PhysicalBox></ofd:PageArea>'
-                    f'<ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData>'
-                    f'<ofd:Pages>{page_list}</ofd:Pages>{outlines}</ofd:Document>')
+        document = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Document xmlns:ofd="{NS}"><ofd:CommonData>'
+            f"<ofd:MaxUnitID>{self.next_id}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 "
+            f"{_n(first.width * MM)} {_n(first.height * MM)}</ofd:PhysicalBox></ofd:PageArea>"
+            f"<ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData>"
+            f"<ofd:Pages>{page_list}</ofd:Pages>{outlines}</ofd:Document>"
+        )
         parts = [("Doc_0/Document.xml", document.encode()), ("Doc_0/PublicRes.xml", public_res.encode())]
         parts += [(f"Doc_0/Res/font_{font_id}.ttf", font.data) for font_id, font in self.fonts.values()]
         parts += [(f"Doc_0/Pages/Page_{n}/Content.xml", xml.encode()) for n, xml in enumerate(contents)]
         digest = hashlib.sha256()
         for name, data in parts:
             digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-        doc_info = "".join(f"<ofd:{tag}>{escape(_XML_ILLEGAL.sub('', value))}</ofd:{tag}>" for tag, value in (
-            ("DocID", digest.hexdigest()[:32]), ("Title", info.title), ("Author", info.author),
-            ("CreationDate", info.created.isoformat()), ("Creator", info.creator),
-            ("CreatorVersion", info.creator_version)))
-        ofd = (f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD">'
-               f'<ofd:DocBody><ofd:DocInfo>{doc_info}</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>'
-               f'</ofd:DocBody></ofd:OFD>')
+        doc_info = "".join(
+            f"<ofd:{tag}>{escape(_XML_ILLEGAL.sub('', value))}</ofd:{tag}>"
+            for tag, value in (
+                ("DocID", digest.hexdigest()[:32]),
+                ("Title", info.title),
+                ("Author", info.author),
+                ("CreationDate", info.created.isoformat()),
+                ("Creator", info.creator),
+                ("CreatorVersion", info.creator_version),
+            )
+        )
+        ofd = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD">'
+            f"<ofd:DocBody><ofd:DocInfo>{doc_info}</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
+            f"</ofd:DocBody></ofd:OFD>"
+        )
         return [("OFD.xml", ofd.encode()), *parts]
 
 

@@ -1,4 +1,5 @@
 """Reading a PDF back into pages of glyphs, paths and bookmarks, with pdfminer.six's public API."""
+
 from __future__ import annotations
 
 import io
@@ -112,14 +113,15 @@ class _EmbeddedCMap(CMapBase):
                 first = int(low, 16)
                 for code in range(first, int(high, 16) + 1):
                     self.codes[code.to_bytes(len(low) // 2, "big")] = int(cid) + code - first
-        if re.findall(r"begincodespacerange\s*<([0-9a-fA-F]+)>", text) not in ([], ["0000"]) or \
-                any(len(code) != 2 for code in self.codes):
+        if re.findall(r"begincodespacerange\s*<([0-9a-fA-F]+)>", text) not in ([], ["0000"]) or any(
+            len(code) != 2 for code in self.codes
+        ):
             raise ValueError("only two-byte encoding CMaps (as WeasyPrint writes them) are read")
 
     def decode(self, code: bytes):
         """Yield the character codes (not the CIDs): ToUnicode and the widths are keyed by code."""
         for i in range(0, len(code) - 1, 2):
-            yield int.from_bytes(code[i:i + 2], "big")
+            yield int.from_bytes(code[i : i + 2], "big")
 
 
 class _Resources(PDFResourceManager):
@@ -128,8 +130,11 @@ class _Resources(PDFResourceManager):
     def get_font(self, objid, spec):
         font = super().get_font(objid, spec)
         encoding = resolve1(spec.get("Encoding")) if isinstance(spec, dict) else None
-        if isinstance(font, PDFCIDFont) and isinstance(encoding, PDFStream) and \
-                not isinstance(font.cmap, _EmbeddedCMap):
+        if (
+            isinstance(font, PDFCIDFont)
+            and isinstance(encoding, PDFStream)
+            and not isinstance(font.cmap, _EmbeddedCMap)
+        ):
             font.cmap = _EmbeddedCMap(encoding.get_data())
         return font
 
@@ -191,8 +196,10 @@ class _Recorder(PDFLayoutAnalyzer):
         segments = []
         current = start = (0.0, 0.0)
         for operator, *operands in path:
-            points = [apply_matrix_pt(self.ctm, (float(operands[i]), float(operands[i + 1])))
-                      for i in range(0, len(operands) - 1, 2)]
+            points = [
+                apply_matrix_pt(self.ctm, (float(operands[i]), float(operands[i + 1])))
+                for i in range(0, len(operands) - 1, 2)
+            ]
             if operator == "m":
                 segments.append(("M", *points))
                 current = start = points[-1]
@@ -212,9 +219,16 @@ class _Recorder(PDFLayoutAnalyzer):
         if segments and (stroke or fill):
             scale = math.sqrt(abs(self.ctm[0] * self.ctm[3] - self.ctm[1] * self.ctm[2]))
             dash = tuple(float(v) * scale for v in (gstate.dash[0] if gstate.dash else ()) or ())
-            self.pages[-1].marks.append(Path(
-                segments, gstate.linewidth, _rgb(gstate.scolor) if stroke else None,
-                _rgb(gstate.ncolor) if fill else None, bool(evenodd), dash))
+            self.pages[-1].marks.append(
+                Path(
+                    segments,
+                    gstate.linewidth,
+                    _rgb(gstate.scolor) if stroke else None,
+                    _rgb(gstate.ncolor) if fill else None,
+                    bool(evenodd),
+                    dash,
+                )
+            )
 
 
 def _bookmarks(document: PDFDocument, page_index: dict[object, int]) -> list[Bookmark]:
