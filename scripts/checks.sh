@@ -19,4 +19,3 @@ if ((${#failed[@]})); then
   echo "失败的检查：${failed[*]}" >&2
   exit 1
 fi
-echo "全部检查通过"
