@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from ..copies import names_department
 from ..diff import align
-from ..model import Document, Duties, Entry, Explanation, Item
+from ..diff.changes import FIELD_TITLES
+from ..model import LIST_TITLES, Document, Duties, Entry, Explanation, Item
 
 if TYPE_CHECKING:
     from ..importers.xlsx import Returned
@@ -24,19 +25,13 @@ FIELDS = {
     "withdrawn": ("category", "name", "department", "takeover", "note"),
 }
 FIELD_NAMES = {
-    "category": "事项类别",
-    "name": "事项名称",
-    "departments": "对应上级部门",
-    "department_duties": "上级部门职责",
-    "town_duties": "镇配合职责",
-    "department": "承接部门",
-    "takeover": "承接方式",
+    **FIELD_TITLES,  # the diff's names of the fields, so both reports say the same
     "note": "说明",
     "explanation": "说明",
     "list": "所在清单",
     "item": "整项",
 }
-LIST_NAMES = {"basic": "基本履职事项清单", "cooperative": "配合履职事项清单", "withdrawn": "上级部门收回事项清单"}
+LIST_NAMES = LIST_TITLES
 DELETED = "（删除）"
 
 
