@@ -204,15 +204,18 @@ def _title_stem(source: str) -> str | None:
 def _claim(job_source: str, stem: str, out_dir: Path, check_only: bool = False) -> str | None:
     """Claim the output name for this source (or only look, with check_only); return why it is refused."""
     folder = Path(out_dir) / STATE_DIR / "claims"
-    owner = str(Path(job_source).resolve())
+    # The source as seen from the output folder: a project folder moved or copied whole (sources and
+    # output/ together) still holds its own names; a different source of the same title does not.
+    owner = os.path.relpath(Path(job_source).resolve(), Path(out_dir).resolve())
     try:
         holder = claim_holder(folder, stem) if check_only else claim(folder, stem, owner)
     except OSError as exc:
         return f"{job_source}: 无法写入输出文件夹 {out_dir}（{exc.strerror or exc}）；请检查空间与权限"
     if holder is None or holder == owner:
         return None
+    shown = holder if os.path.isabs(holder) else os.path.normpath(Path(out_dir) / holder)
     return (
-        f"{job_source}: 输出文件名“{stem}”已属于另一个源文件 {holder}（两份清单标题相同）；"
+        f"{job_source}: 输出文件名“{stem}”已属于另一个源文件 {shown}（两份清单标题相同）；"
         f"请修改其中一份的 title，或确认不再需要那一份后删除 {folder / stem} 再生成"
     )
 

@@ -119,7 +119,7 @@ def test_overlapping_shards_build_into_one_folder(tmp_path):
     assert [process.returncode for process in processes] == [0, 0], errors
     assert sorted(p.name for p in out.iterdir() if p.is_file()) == [f"示例{n}镇履职事项清单.xlsx" for n in range(4)]
     claims = {p.name: json.loads(p.read_text("utf-8"))["source"] for p in (out / ".dutydocs" / "claims").iterdir()}
-    assert claims == {f"示例{n}镇履职事项清单": str(sources[n].resolve()) for n in range(4)}
+    assert claims == {f"示例{n}镇履职事项清单": os.path.join("..", sources[n].name) for n in range(4)}
     for n in range(4):
         load_workbook(out / f"示例{n}镇履职事项清单.xlsx")  # each output whole
     again = subprocess.run([cli, "build", *sources, "-f", "xlsx", "-o", out], capture_output=True, text=True)
@@ -215,3 +215,20 @@ def test_temporary_name_carries_host_process_and_a_random_part(tmp_path):
     assert first.name.startswith(f".x.bin.{host}.{os.getpid()}.") and first.name.endswith(".tmp")
     assert first != second and first.parent == tmp_path
 
+
+
+def test_a_project_folder_moved_whole_still_builds(tmp_path):
+    """A clerk moves the folder holding the source and output/ (to another disk, say): the names stay its own."""
+    project = tmp_path / "桌面" / "清单"
+    project.mkdir(parents=True)
+    (source,) = make_sources(project, 1)
+    assert build(source, "-f", "xlsx", "-o", project / "output").exit_code == 0
+    moved = tmp_path / "D盘" / "清单"
+    moved.parent.mkdir()
+    project.rename(moved)
+    again = build(moved / source.name, "-f", "xlsx", "-o", moved / "output")
+    assert again.exit_code == 0 and "1 个失败" not in again.output, again.output  # rebuilt or up to date, never refused
+    other = make_sources(tmp_path, 1)[0]  # a different source of the same title is still refused
+    refused = build(other, "-f", "xlsx", "-o", moved / "output")
+    assert refused.exit_code == 1 and "已属于另一个源文件" in refused.output
+    assert str(moved / source.name) in refused.output
