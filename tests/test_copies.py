@@ -237,3 +237,17 @@ def test_merge_reads_a_copied_row_as_a_new_item(tmp_path, bundled_doc, bundled_p
     with pytest.raises(DutydocsError) as refused:  # import keeps refusing it, with its hint
         import_workbook(copy)
     assert "出现 2 次" in str(refused.value.problems[0].message)
+
+
+def test_diff_against_a_department_copy_points_to_merge(tmp_path, bundled_path):
+    """A copy holds one department's rows: diffing it against the whole list would call the rest deleted."""
+    from click.testing import CliRunner
+
+    from dutydocs.cli import main
+
+    out = tmp_path / "copies"
+    assert CliRunner().invoke(main, ["copies", str(bundled_path), "-o", str(out)]).exit_code == 0
+    copy = out / "米东区民政局.xlsx"
+    result = CliRunner().invoke(main, ["diff", str(bundled_path), str(copy)])
+    assert result.exit_code == 2
+    assert "部门副本" in result.output and "dutydocs merge" in result.output and "删除 " not in result.output

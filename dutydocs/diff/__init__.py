@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import DutydocsError
+from ..errors import DutydocsError, UsageMistake
 from ..model import Document
 from ..outputs import write_atomic
 from .align import align
@@ -35,9 +35,17 @@ def load_revision(spec: str) -> Document:
 
 def _load_file(path: Path, name: str | None = None) -> Document:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from ..importers import import_file
+        from ..importers.xlsx import read_returned
 
-        return import_file(path)
+        if not path.is_file():
+            raise DutydocsError(f"{name or path}: 文件不存在或不是文件（请检查路径）")
+        returned = read_returned(path)
+        if returned.department:  # a copy holds only its department's rows: the rest would read as deleted
+            raise UsageMistake(
+                f"{name or path}: 这是{returned.department}的部门副本，只含该部门的事项，与完整清单比较会把其余事项"
+                f"都算作删除；请用 dutydocs merge 旧.json {path.name} -o 新.json 合并后再比较 旧.json 与 新.json"
+            )
+        return returned.doc
     if path.suffix.lower() != ".json" and path.exists():
         raise DutydocsError(f"{name or path}: 只能比较 .json 源文件、.xlsx 副本或 git 版本（版本:路径）")
     from ..source import load
