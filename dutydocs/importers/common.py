@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+import zipfile
+import zlib
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from ..errors import DutydocsError
 from ..model import LIST_TITLES, Document, Explanation
@@ -72,3 +75,68 @@ def ids_from(base: Document, doc: Document) -> Document:
             duty_list.key, [replace(item, id=ids.get((duty_list.key, i))) for i, item in enumerate(duty_list.items)]
         )
     return doc
+
+
+# --- office packages ---------------------------------------------------------------------------------
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+"""The first bytes of an old binary .doc/.xls file, and of any password-protected Office file."""
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PackageKind:
+    """What a sound package of one office format holds, its limits, and how its messages name it."""
+
+    suffix: str  # ".docx"
+    main_part: str  # "word/document.xml"
+    what: str  # "Word .docx 文件"
+    old_format: str  # "旧版 .doc 或加密的文档"
+    programs: str  # "Word/WPS"
+    max_file_bytes: int
+    max_unpacked_bytes: int
+    max_entries: int
+    xml_suffixes: tuple[str, ...] = (".xml", ".rels")
+    max_ratio: int = 200  # a part over 10 MiB unpacked may be at most this many times its packed size
+
+
+def check_package(path: Path, kind: PackageKind, too_large: str = "不像是履职事项清单") -> None:
+    """Refuse anything that is not a sound package of this kind before the library parses it.
+
+    Old binary or encrypted files, oversized files, zip bombs (too many parts, too large unpacked, or a
+    large part packed far too tightly), a missing main part, and XML with DOCTYPE/ENTITY declarations
+    are each refused in one line.
+    """
+    name = str(path)
+    size = path.stat().st_size
+    if size > kind.max_file_bytes:
+        raise DutydocsError(f"{name}: 文件过大（{size // 2**20} MiB），{too_large}")
+    with path.open("rb") as handle:
+        if handle.read(8).startswith(OLE_MAGIC):
+            raise DutydocsError(
+                f"{name}: 这是{kind.old_format}（请在 {kind.programs} 中取消密码，另存为 {kind.suffix} 后再导入）"
+            )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if len(infos) > kind.max_entries:
+                raise DutydocsError(f"{name}: 压缩包内文件过多（{len(infos)} 个），拒绝读取")
+            unpacked = sum(info.file_size for info in infos)
+            if unpacked > kind.max_unpacked_bytes or any(
+                info.file_size > 10 * 2**20 and info.file_size > kind.max_ratio * max(info.compress_size, 1)
+                for info in infos
+            ):
+                raise DutydocsError(f"{name}: 解压后过大（{unpacked // 2**20} MiB），疑似压缩炸弹，拒绝读取")
+            if kind.main_part not in {info.filename for info in infos}:
+                raise DutydocsError(f"{name}: 压缩包中没有 {kind.main_part}，不是 {kind.what}")
+            for info in infos:
+                if info.filename.endswith(kind.xml_suffixes) and _DTD.search(archive.read(info)):
+                    raise DutydocsError(
+                        f"{name}: {info.filename} 含 XML 文档类型声明（DOCTYPE/ENTITY），"
+                        f"{kind.programs} 不会写出这种内容，拒绝读取"
+                    )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        raise DutydocsError(
+            f"{name}: 文件已损坏或不是 {kind.suffix} 文件（{exc}）"
+            f"（请在 {kind.programs} 中重新打开并另存为 {kind.suffix}）"
+        ) from None

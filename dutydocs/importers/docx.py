@@ -35,8 +35,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import zipfile
-import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -56,12 +54,20 @@ from ..model import (
     Section,
     WithdrawnItem,
 )
+from .common import PackageKind, check_package
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-MAX_FILE_BYTES = 64 * 2**20
-MAX_UNPACKED_BYTES = 256 * 2**20
-MAX_ENTRIES = 2000
+DOCX = PackageKind(
+    suffix=".docx",
+    main_part="word/document.xml",
+    what="Word .docx 文件",
+    old_format="旧版 .doc 或加密的文档",
+    programs="Word/WPS",
+    max_file_bytes=64 * 2**20,
+    max_unpacked_bytes=256 * 2**20,
+    max_entries=2000,
+)
 TOPIC = re.compile(r"^[一二三四五六七八九十]+[、．.]")
 POINT = re.compile(r"^\s*(\d{1,2})\s*[.．、]\s*(?!\d)")
 END_PUNCTUATION = "。；！？;!?"
@@ -75,31 +81,6 @@ IGNORED_BETWEEN = re.compile(r"清单[）)]?$|^附件\s*\d*[：:]?$|^[（(]?续�
 
 
 # --- the package ---------------------------------------------------------------------------------
-
-
-def check_package(path: Path) -> None:
-    """Refuse anything that is not a sound .docx package before python-docx parses it."""
-    name = str(path)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise DutydocsError(f"{name}: 文件过大（{size // 2**20} MiB），不像是履职事项清单")
-    with path.open("rb") as handle:
-        if handle.read(8).startswith(b"\xd0\xcf\x11\xe0"):
-            raise DutydocsError(
-                f"{name}: 这是旧版 .doc 或加密的文档（请在 Word/WPS 中取消密码，另存为 .docx 后再导入）"
-            )
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-                raise DutydocsError(f"{name}: 解压后过大或文件过多，疑似压缩炸弹，拒绝读取")
-            if "word/document.xml" not in {i.filename for i in infos}:
-                raise DutydocsError(f"{name}: 压缩包中没有 word/document.xml，不是 Word .docx 文件")
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels")) and re.search(rb"<!(DOCTYPE|ENTITY)", archive.read(info)):
-                    raise DutydocsError(f"{name}: {info.filename} 含 XML 文档类型声明（DOCTYPE/ENTITY），拒绝读取")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-        raise DutydocsError(f"{name}: 文件已损坏或不是 .docx 文件（{exc}）（请在 Word/WPS 中另存为 .docx）") from None
 
 
 # --- paragraphs and cells as printed --------------------------------------------------------------
@@ -481,7 +462,7 @@ def import_docx(
     from .common import ids_from, validate
 
     path = Path(path)
-    check_package(path)
+    check_package(path, DOCX)
     try:
         word = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds for a damaged package

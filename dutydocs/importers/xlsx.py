@@ -15,8 +15,6 @@ import json
 import re
 import unicodedata
 import warnings
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,14 +54,21 @@ from ..model import (
     Section,
     WithdrawnItem,
 )
+from .common import PackageKind, check_package
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a returned copy of a 300-item list unpacks to about 0.5 MiB
-MAX_RATIO = 200
-MAX_ENTRIES = 5000
+XLSX = PackageKind(
+    suffix=".xlsx",
+    main_part="xl/workbook.xml",
+    what="Excel .xlsx 文件",
+    old_format="旧版 .xls 或加密的工作簿",
+    programs="Excel/WPS",
+    max_file_bytes=50 * 2**20,
+    max_unpacked_bytes=100 * 2**20,  # a returned copy of a 300-item list unpacks to about 0.5 MiB
+    max_entries=5000,
+    xml_suffixes=(".xml", ".rels", ".vml"),
+)
 MULTILINE = {"departments", "department_duties", "town_duties"}
 _ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
-_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ def read_returned(path, base=None, copies_are_new: bool = False) -> Returned:
     listed in ``copied``, instead of an error.
     """
     path = Path(path)
-    check_package(path)
+    check_package(path, XLSX, too_large="不像是履职事项清单副本")
     workbook = _open(path)
     reader = _Reader(str(path))
     missing = [name for name in (EXPLANATION_SHEET, *LIST_SHEETS.values()) if name not in workbook.sheetnames]
@@ -241,41 +246,6 @@ def _fields(item) -> dict:
 
 
 # --- the package -------------------------------------------------------------------------------
-
-
-def check_package(path: Path) -> None:
-    """Refuse anything that is not a sound .xlsx package before openpyxl parses it."""
-    name = str(path)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise DutydocsError(f"{name}: 文件过大（{size // 2**20} MiB），不像是履职事项清单副本")
-    with path.open("rb") as handle:
-        magic = handle.read(8)
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DutydocsError(f"{name}: 这是旧版 .xls 或加密的工作簿（请在 Excel/WPS 中取消密码，另存为 .xlsx 后再导入）")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            if len(infos) > MAX_ENTRIES:
-                raise DutydocsError(f"{name}: 压缩包内文件过多（{len(infos)} 个），拒绝读取")
-            unpacked = sum(info.file_size for info in infos)
-            if unpacked > MAX_UNPACKED_BYTES or any(
-                info.file_size > 10 * 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1)
-                for info in infos
-            ):
-                raise DutydocsError(f"{name}: 解压后过大（{unpacked // 2**20} MiB），疑似压缩炸弹，拒绝读取")
-            names = {info.filename for info in infos}
-            if "xl/workbook.xml" not in names:
-                raise DutydocsError(f"{name}: 压缩包中没有工作簿（xl/workbook.xml），不是 Excel .xlsx 文件")
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels", ".vml")) and _DTD.search(archive.read(info)):
-                    raise DutydocsError(
-                        f"{name}: {info.filename} 含 XML 文档类型声明（DOCTYPE/ENTITY），Excel 不会写出这种内容，拒绝读取"
-                    )
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-        raise DutydocsError(
-            f"{name}: 文件已损坏或不是 .xlsx 文件（{exc}）（请在 Excel/WPS 中重新打开并另存为 .xlsx）"
-        ) from None
 
 
 def _open(path: Path):
