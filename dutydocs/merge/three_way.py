@@ -271,25 +271,14 @@ class _Merger:
             list_key, item_name = self._where(item_id)
             base_value = self.base.explanation if item_id == "说明" else getattr(self.items[item_id][1], name)
             if any(stale for _, _, stale in proposals):
-                self._conflict(
-                    item_id,
-                    item_name,
-                    list_key,
-                    name,
-                    base_value,
-                    [(c, v) for c, v, _ in proposals],
-                    "办公室在副本发出后也改了这一栏",
-                )
+                reason = "办公室在副本发出后也改了这一栏"
             elif len({_show(v) for _, v, _ in proposals}) > 1:
-                self._conflict(
-                    item_id,
-                    item_name,
-                    list_key,
-                    name,
-                    base_value,
-                    [(c, v) for c, v, _ in proposals],
-                    "几份副本改得不同",
-                )
+                reason = "几份副本改得不同"
+            else:
+                reason = ""
+            if reason:
+                changes = [(c, v) for c, v, _ in proposals]
+                self._conflict(item_id, item_name, list_key, name, base_value, changes, reason)
             else:
                 values[key] = proposals[0][1]
                 for copy, value, _ in proposals:
