@@ -21,7 +21,15 @@ FIELD_TITLES = {
 }
 KIND_TITLES = {"added": "新增", "removed": "删除", "modified": "修改", "moved": "移动"}
 LIST_SHORT = {"basic": "基本", "cooperative": "配合", "withdrawn": "收回"}
-DOCUMENT_TITLES = {"title": "标题", "township": "乡镇", "region": "地区"}
+DOCUMENT_TITLES = {
+    "title": "标题",
+    "township": "乡镇",
+    "region": "地区",
+    "basic_title": "基本清单标题",
+    "cooperative_title": "配合清单标题",
+    "withdrawn_title": "收回清单标题",
+}
+"""The document's own texts a diff compares: its title, township, region and the three lists' titles."""
 EXPLANATION_TITLES = {"title": "说明标题", "heading": "小节标题", "paragraph": "说明段落"}
 
 UNCHANGED = ("same", "formatting")

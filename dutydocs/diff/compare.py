@@ -21,6 +21,7 @@ from collections import Counter
 from ..model import LIST_KEYS, Document
 from .align import align, normalise
 from .changes import (
+    DOCUMENT_TITLES,
     FIELD_TITLES,
     FIELDS,
     KIND_TITLES,
@@ -119,8 +120,9 @@ def compare(
                 changes.append(row.change)
     formatting: list[FormattingChange] = []
     document: dict[str, TextChange] = {}
-    for name in ("title", "township", "region"):
-        a, b = getattr(old, name), getattr(new, name)
+    old_texts, new_texts = document_texts(old), document_texts(new)
+    for name in DOCUMENT_TITLES:
+        a, b = old_texts[name], new_texts[name]
         text_change = compare_text(a, b)
         if text_change is None:
             continue
@@ -152,6 +154,13 @@ def compare(
         unchanged,
         formatting + item_formatting,
     )
+
+
+def document_texts(doc: Document) -> dict[str, str]:
+    """Return the document's own printed texts by DOCUMENT_TITLES key: title, township, region, each list's title."""
+    texts = {name: getattr(doc, name) for name in ("title", "township", "region")}
+    texts.update({f"{key}_title": doc.list(key).title for key in LIST_KEYS})
+    return texts
 
 
 def _op(a: str | None, b: str | None) -> str:

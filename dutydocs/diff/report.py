@@ -10,7 +10,7 @@ from ..model import Entry
 from ..source import item_data
 from .changes import UNCHANGED, Change, Diff, DutiesChange, EntryChange, FormattingChange, ListChange, TextChange
 
-REPORT_VERSION = 2
+REPORT_VERSION = 3
 """Version of the JSON report's shape (schema/diff-report.schema.json); it only gains additions."""
 SCHEMA_NAME = "diff-report.schema.json"
 OP_NAMES = {-1: "-", 0: "=", 1: "+"}

@@ -5,7 +5,17 @@ from __future__ import annotations
 import click
 
 from ..model import LIST_KEYS, LIST_TITLES
-from .changes import FIELD_TITLES, KIND_TITLES, UNCHANGED, Change, Diff, DutiesChange, ListChange, TextChange
+from .changes import (
+    DOCUMENT_TITLES,
+    FIELD_TITLES,
+    KIND_TITLES,
+    UNCHANGED,
+    Change,
+    Diff,
+    DutiesChange,
+    ListChange,
+    TextChange,
+)
 from .formatting import NOTE, SECTION_TITLE, formatting_rows
 
 KIND_MARKS = {"added": "+", "removed": "-", "modified": "~", "moved": ">"}
@@ -76,7 +86,7 @@ def render_text(diff: Diff, color: bool = False) -> str:
         for category, counts in s["categories"].items():
             w.add(f"    {category}：{'，'.join(f'{KIND_TITLES[k]} {counts[k]}' for k in KIND_TITLES if k in counts)}")
     for name, text_change in diff.document.items():
-        w.add(f"{ {'title': '标题', 'township': '乡镇', 'region': '地区'}[name] }：{w.ops(text_change.ops)}")
+        w.add(f"{DOCUMENT_TITLES[name]}：{w.ops(text_change.ops)}")
     _explanation(w, diff)
     current = None
     for change in diff.changes:

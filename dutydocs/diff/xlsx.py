@@ -26,7 +26,7 @@ from ..builders.xlsx import (
     text_lines,
 )
 from ..model import LIST_KEYS, LIST_TITLES
-from .changes import KIND_TITLES, LIST_SHORT, Diff, Row
+from .changes import DOCUMENT_TITLES, KIND_TITLES, LIST_SHORT, Diff, Row
 from .formatting import formatting_rows
 from .textdiff import text_ops
 
@@ -184,10 +184,7 @@ def _summary_sheet(ws, diff: Diff) -> None:
 
 def _explanation_sheet(ws, diff: Diff) -> None:
     """List the changes of the title and the explanation: its title, section headings and paragraphs."""
-    changes = [
-        ("modified", {"title": "标题", "township": "乡镇", "region": "地区"}[name], c.ops)
-        for name, c in diff.document.items()
-    ]
+    changes = [("modified", DOCUMENT_TITLES[name], c.ops) for name, c in diff.document.items()]
     changes += [
         (op, {"title": "说明标题", "heading": f"小节标题（{section}）"}.get(part, section), ops)
         for op, part, section, ops in diff.explanation_entries()
