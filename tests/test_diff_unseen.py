@@ -27,6 +27,7 @@ import jsonschema
 import pytest
 from lxml import etree, html
 from openpyxl import load_workbook
+from openpyxl.cell.rich_text import CellRichText
 
 from dutydocs.diff import render
 from dutydocs.diff.changes import DOCUMENT_TITLES
@@ -193,6 +194,16 @@ def list_titles_edited(r: Revision) -> None:
     r.document_formatting = {"withdrawn_title"}
 
 
+def brackets_beside_a_reword(r: Revision) -> None:
+    """A withdrawn item's name given half-width brackets and its 承接方式 reworded: modified in 承接方式 only, the
+    brackets listed as formatting."""
+    a = r.find("ymg-0229")
+    a["name"] = a["name"].replace("（", "(").replace("）", ")")
+    a["takeover"] = "负责内地居民婚姻登记工作"
+    r.expect("modified", a, {"takeover"})
+    r.expect_formatting(a, "name")
+
+
 def renumbering_only(r: Revision) -> None:
     """The old revision numbered two basic rows 20 (see OLD_EDITS); the new one numbers them right: no change at all."""
 
@@ -214,7 +225,7 @@ PAIRS = {f.__name__: f for f in (
     neighbours_swapped, withdrawn_to_cooperative, category_deleted, category_renamed, split_in_three, three_merged,
     point_removed_and_added, department_renamed_in_some, punctuation_only, explanation_paragraph_inserted,
     withdrawn_with_takeover, deleted_and_near_identical_added, one_name_two_categories, renumbering_only,
-    list_titles_edited)}
+    list_titles_edited, brackets_beside_a_reword)}
 
 
 def strip(data: dict) -> dict:
@@ -435,6 +446,16 @@ def test_xlsx_and_docx_tell_the_same_counts(combined):
     assert word["deleted"] == kinds["removed"] + kinds["moved"]
     assert word["inline"] == kinds["modified"] + formatting_rows
     assert word["came_from"] == kinds["moved"]
+
+
+def test_xlsx_marks_only_the_cells_whose_content_changed(combined):
+    """A cell that differs in formatting only is not shown as changed in the list sheets (it is in 仅格式变化)."""
+    _, diff, reports = combined
+    sheet = load_workbook(io.BytesIO(reports["xlsx"]), rich_text=True)["上级部门收回事项清单"]
+    [row] = [r for r in sheet.iter_rows(min_row=2) if "婚姻登记" in str(r[4].value) and r[2].value == 1]
+    assert row[0].value == "修改"
+    assert row[4].fill.fgColor.rgb != row[6].fill.fgColor.rgb  # 事项名称 not marked, 承接方式 marked
+    assert isinstance(row[6].value, CellRichText) and row[4].value == "婚姻登记(仅内地居民)"
 
 
 def test_every_report_is_the_same_bytes_twice(combined, bundled):

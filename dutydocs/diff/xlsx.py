@@ -116,7 +116,8 @@ def _list_sheet(ws, key: str, rows: list[Row]) -> None:
                 _set(cell, "" if struck else value, fill=fill, centre=True)
                 continue
             old_value = before.get(column.field) if before is not None else value
-            if row.state in ("modified", "moved-in") and _text(old_value) != _text(value):
+            content = row.change is not None and column.field in row.change.fields  # not formatting only
+            if row.state in ("modified", "moved-in") and content and _text(old_value) != _text(value):
                 _set(cell, None, fill=CHANGED_CELL, centre=column.centre)
                 ops = text_ops(_text(old_value), _text(value))
                 cell.value = rich(ops)
