@@ -248,6 +248,32 @@ def test_unrelated_point_is_removed_and_added(pair):
     assert sorted(_entry_ops(pair, new)) == ["added", "removed"]
 
 
+def _blocks(old, new):
+    from dutydocs.diff.textdiff import compare_duties
+    from dutydocs.model import Duties, Entry
+
+    def duties(entries):
+        return Duties(tuple(Entry("heading", t[1:]) if t.startswith("#") else Entry("point", t) for t in entries))
+    change = compare_duties(duties(old), duties(new))
+    return [(b.old_heading, b.new_heading, [e.op for e in b.entries]) for b in change.blocks]
+
+
+KEPT_POINTS = ["指导乡镇开展信用评价宣传工作；", "协助推进诚信评选树立工作，汇总报送推荐名单。"]
+
+
+def test_points_under_a_heading_put_over_them_stay_one_block():
+    new = ["#区发展改革委", *KEPT_POINTS]
+    assert ENTRY_THRESHOLD <= similarity("".join(KEPT_POINTS), "".join(new).replace("#", "")) < 100
+    assert _blocks(KEPT_POINTS, new) == [(None, "区发展改革委", ["same", "same"])]
+    assert _blocks(new, KEPT_POINTS) == [("区发展改革委", None, ["same", "same"])]  # and the heading taken off
+
+
+def test_unrelated_blocks_whose_headings_differ_stay_apart():
+    new = ["#区市场监管局", "负责市场主体信用信息的归集和公示。"]
+    assert similarity("".join(KEPT_POINTS), "".join(new).replace("#", "")) < ENTRY_THRESHOLD
+    assert _blocks(KEPT_POINTS, new) == [(None, None, ["removed", "removed"]), (None, "区市场监管局", ["added"])]
+
+
 # --- the indexed candidate path -----------------------------------------------------------------
 
 def test_indexed_path_gives_the_direct_paths_report():

@@ -204,6 +204,16 @@ def brackets_beside_a_reword(r: Revision) -> None:
     r.expect_formatting(a, "name")
 
 
+def second_department_with_headings(r: Revision) -> None:
+    """A second department added to a cooperative item, so its duty cell gains a heading per department (as the list's
+    cells of several departments have): departments and department duties modified."""
+    a = r.find("ymg-0141")
+    a["departments"].append("米东区市场监督管理局")
+    a["department_duties"] = [{"heading": "区发展改革委"}, *a["department_duties"], {"heading": "区市场监管局"},
+                              {"point": "负责市场主体信用信息的归集和公示。"}]
+    r.expect("modified", a, {"departments", "department_duties"})
+
+
 def renumbering_only(r: Revision) -> None:
     """The old revision numbered two basic rows 20 (see OLD_EDITS); the new one numbers them right: no change at all."""
 
@@ -225,7 +235,7 @@ PAIRS = {f.__name__: f for f in (
     neighbours_swapped, withdrawn_to_cooperative, category_deleted, category_renamed, split_in_three, three_merged,
     point_removed_and_added, department_renamed_in_some, punctuation_only, explanation_paragraph_inserted,
     withdrawn_with_takeover, deleted_and_near_identical_added, one_name_two_categories, renumbering_only,
-    list_titles_edited, brackets_beside_a_reword)}
+    list_titles_edited, brackets_beside_a_reword, second_department_with_headings)}
 
 
 def strip(data: dict) -> dict:
@@ -309,6 +319,18 @@ def test_point_removed_and_added_touch_only_those_points(bundled):
     entries = [(e.op, e.old_label, e.new_label) for b in change.fields["department_duties"].blocks for e in b.entries
                if e.op != "same"]
     assert entries == [("removed", "3.", ""), ("added", "", "7.")]
+
+
+def test_heading_put_over_kept_points_keeps_them(bundled):
+    """The cell's three points are kept under the heading put over them: a heading added, one block with one point
+    added; no point removed and added again."""
+    diff, _, _, _, _ = run(bundled, "second_department_with_headings", "neither")
+    [change] = diff.changes
+    blocks = change.fields["department_duties"].blocks
+    assert [(b.old_heading, b.new_heading, [e.op for e in b.entries]) for b in blocks] == [
+        (None, "区发展改革委", ["same", "same", "same"]), (None, "区市场监管局", ["added"])]
+    text = render(diff, "text")
+    assert "删除" not in text and text.count("新增 1.") == 1
 
 
 def test_renumbering_only_is_no_change_anywhere(bundled):

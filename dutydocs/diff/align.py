@@ -9,7 +9,9 @@ from rapidfuzz import fuzz
 
 ENTRY_THRESHOLD = 50
 """Least similarity (rapidfuzz ``fuzz.ratio`` of the normalised texts, 0–100) for a duty point,
-heading or paragraph to be the same one reworded rather than one removed and another added."""
+heading or paragraph to be the same one reworded rather than one removed and another added; and,
+for two blocks of a duty cell whose headings do not pair, of their whole texts (heading and entries)
+for them to be one block whose heading was put on, taken off or rewritten (textdiff.pair_blocks)."""
 
 
 def normalise(text: str | None) -> str:

@@ -20,7 +20,7 @@ from difflib import SequenceMatcher
 
 from diff_match_patch import diff_match_patch
 
-from ..model import Duties, Item
+from ..model import Block, Duties, Item
 from .align import align, normalise
 from .changes import FIELDS, BlockChange, DutiesChange, EntryChange, FieldChange, ListChange, Ops, TextChange
 
@@ -73,8 +73,41 @@ def _names_formatting(old: tuple[str, ...], new: tuple[str, ...]) -> list[tuple[
     ]
 
 
+def _block_text(block: Block) -> str:
+    return "".join([block.heading or "", *(entry.text for entry in block.entries)])
+
+
+def pair_blocks(old: tuple[Block, ...], new: tuple[Block, ...]) -> list[tuple[int | None, int | None]]:
+    """Pair the blocks of two cells in order: by heading, then the blocks left between two pairs by their whole text.
+
+    So points kept under a heading put over them (a cell of one department given a heading per department), or
+    under a heading taken away or rewritten beyond recognition, stay the same points in one block.
+    """
+    pairs = align([b.heading or "" for b in old], [b.heading or "" for b in new])
+    result: list[tuple[int | None, int | None]] = []
+    gap_old: list[int] = []
+    gap_new: list[int] = []
+
+    def close_gap() -> None:
+        for a, b in align([_block_text(old[i]) for i in gap_old], [_block_text(new[j]) for j in gap_new]):
+            result.append((gap_old[a] if a is not None else None, gap_new[b] if b is not None else None))
+        gap_old.clear()
+        gap_new.clear()
+
+    for i, j in pairs:
+        if i is not None and j is not None:
+            close_gap()
+            result.append((i, j))
+        elif i is not None:
+            gap_old.append(i)
+        elif j is not None:
+            gap_new.append(j)
+    close_gap()
+    return result
+
+
 def compare_duties(old: Duties | None, new: Duties | None) -> DutiesChange | None:
-    """Compare two duty cells block by block (blocks paired by heading), entries aligned inside each."""
+    """Compare two duty cells block by block (blocks paired by pair_blocks), entries aligned inside each."""
     old, new = old or Duties(), new or Duties()
     if old.entries == new.entries:
         return None
@@ -84,7 +117,7 @@ def compare_duties(old: Duties | None, new: Duties | None) -> DutiesChange | Non
         starts.append(at)
         at += len(block.entries) + (block.heading is not None)
     blocks = []
-    for i, j in align([b.heading or "" for b in old_blocks], [b.heading or "" for b in new_blocks]):
+    for i, j in pair_blocks(old_blocks, new_blocks):
         ob = old_blocks[i] if i is not None else None
         nb = new_blocks[j] if j is not None else None
         first = starts[j] + (nb.heading is not None) if nb and j is not None else 0
