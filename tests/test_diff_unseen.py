@@ -154,6 +154,20 @@ def explanation_paragraph_inserted(r: Revision) -> None:
     r.explanation = [("added", "paragraph"), ("modified", "paragraph")]
 
 
+def explanation_paragraph_replaced(r: Revision) -> None:
+    """In 三 a paragraph put first and the (old) second paragraph removed: one added, one removed paragraph."""
+    paragraphs = r.new["explanation"]["sections"][2]["paragraphs"]
+    del paragraphs[1]
+    paragraphs.insert(0, "本清单按照事项性质分为三类。")
+    r.explanation = [("added", "paragraph"), ("removed", "paragraph")]
+
+
+def section_heading_rewritten(r: Revision) -> None:
+    """二、编制过程 renamed 二、工作开展情况 (nothing in common but the number), its paragraph kept: one heading modified."""
+    r.new["explanation"]["sections"][1]["heading"] = "二、工作开展情况"
+    r.explanation = [("modified", "heading")]
+
+
 def withdrawn_with_takeover(r: Revision) -> None:
     """A basic item withdrawn into the middle of the withdrawn list with its 承接部门 and 承接方式: moved, those two fields."""
     a = r.transfer(r.take("ymg-0090"), "withdrawn", at=19, department="乌鲁木齐市自然资源局米东区分局",
@@ -235,7 +249,8 @@ PAIRS = {f.__name__: f for f in (
     neighbours_swapped, withdrawn_to_cooperative, category_deleted, category_renamed, split_in_three, three_merged,
     point_removed_and_added, department_renamed_in_some, punctuation_only, explanation_paragraph_inserted,
     withdrawn_with_takeover, deleted_and_near_identical_added, one_name_two_categories, renumbering_only,
-    list_titles_edited, brackets_beside_a_reword, second_department_with_headings)}
+    list_titles_edited, brackets_beside_a_reword, second_department_with_headings, section_heading_rewritten,
+    explanation_paragraph_replaced)}
 
 
 def strip(data: dict) -> dict:
@@ -331,6 +346,14 @@ def test_heading_put_over_kept_points_keeps_them(bundled):
         (None, "区发展改革委", ["same", "same", "same"]), (None, "区市场监管局", ["added"])]
     text = render(diff, "text")
     assert "删除" not in text and text.count("新增 1.") == 1
+
+
+def test_a_removed_paragraph_is_placed_by_its_old_position(bundled):
+    """The removed paragraph was the old second one of 三 (a paragraph was put before it): 原第 2 段 everywhere."""
+    diff, _, _, _, _ = run(bundled, "explanation_paragraph_replaced", "both")
+    assert "    - 原第 2 段删除：" in render(diff, "text")
+    where = html.fromstring(render(diff, "html")).xpath('//p[contains(@class, "removed")]/span[@class="where"]')
+    assert [w.text_content() for w in where] == ["原第 2 段"]
 
 
 def test_renumbering_only_is_no_change_anywhere(bundled):

@@ -10,8 +10,9 @@ from rapidfuzz import fuzz
 ENTRY_THRESHOLD = 50
 """Least similarity (rapidfuzz ``fuzz.ratio`` of the normalised texts, 0–100) for a duty point,
 heading or paragraph to be the same one reworded rather than one removed and another added; and,
-for two blocks of a duty cell whose headings do not pair, of their whole texts (heading and entries)
-for them to be one block whose heading was put on, taken off or rewritten (textdiff.pair_blocks)."""
+for two blocks of a duty cell or two sections of the explanation whose headings do not pair, of their
+whole texts (heading and entries or paragraphs) for them to be one block or section whose heading was
+put on, taken off or rewritten (align_groups)."""
 
 
 def normalise(text: str | None) -> str:
@@ -47,3 +48,31 @@ def align(old: list[str], new: list[str], threshold: float = ENTRY_THRESHOLD) ->
             j = best + 1
         pairs.extend((None, k) for k in range(j, j2))
     return pairs
+
+
+def align_groups(
+    old_keys: list[str], new_keys: list[str], old_texts: list[str], new_texts: list[str]
+) -> list[tuple[int | None, int | None]]:
+    """Align two sequences of groups (duty blocks, explanation sections) in order: by their keys (headings), then
+    the groups left over between two pairs by their whole texts, so a group whose heading alone was put on,
+    taken off or rewritten is still one group."""
+    result: list[tuple[int | None, int | None]] = []
+    gap_old: list[int] = []
+    gap_new: list[int] = []
+
+    def close_gap() -> None:
+        for a, b in align([old_texts[i] for i in gap_old], [new_texts[j] for j in gap_new]):
+            result.append((gap_old[a] if a is not None else None, gap_new[b] if b is not None else None))
+        gap_old.clear()
+        gap_new.clear()
+
+    for i, j in align(old_keys, new_keys):
+        if i is not None and j is not None:
+            close_gap()
+            result.append((i, j))
+        elif i is not None:
+            gap_old.append(i)
+        elif j is not None:
+            gap_new.append(j)
+    close_gap()
+    return result

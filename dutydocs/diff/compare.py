@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..model import LIST_KEYS, Document
-from .align import align, normalise
+from .align import align, align_groups, normalise
 from .changes import (
     DOCUMENT_TITLES,
     FIELD_TITLES,
@@ -187,10 +187,14 @@ def _paragraph_ops(a: str | None, b: str | None) -> Ops:
 
 
 def compare_sections(old: Document, new: Document) -> list[SectionChange]:
-    """Align the explanation's sections by heading and their paragraphs inside each."""
+    """Align the explanation's sections (by heading, then by whole text: align_groups) and their paragraphs inside each."""
     a, b = old.explanation.sections, new.explanation.sections
     sections = []
-    for i, j in align([s.heading for s in a], [s.heading for s in b]):
+    whole_a, whole_b = (
+        ["".join([s.heading, *s.paragraphs]) for s in a],
+        ["".join([s.heading, *s.paragraphs]) for s in b],
+    )
+    for i, j in align_groups([s.heading for s in a], [s.heading for s in b], whole_a, whole_b):
         sa = a[i] if i is not None else None
         sb = b[j] if j is not None else None
         shown = sb or sa

@@ -132,13 +132,13 @@ def _explanation(w: _Writer, diff: Diff) -> None:
             w.add(f"  ~ 小节标题：{w.ops(section.heading_ops)}")
         else:
             w.add(f"  {section.new_heading}")
-        number = 0
+        number = old_number = 0  # the paragraph's position in the new section, and in the old one
         for p in section.paragraphs:
-            if p.new is not None:
-                number += 1
+            number += p.new is not None
+            old_number += p.old is not None
             if p.op in ("same", "formatting"):
                 continue
-            where = f"第 {number} 段" if p.new is not None else f"原第 {number + 1} 段后"
+            where = f"第 {number} 段" if p.new is not None else f"原第 {old_number} 段"
             w.add(
                 w.style(f"    {KIND_MARKS.get(p.op, '~')} {where}{KIND_TITLES[p.op]}：", fg=KIND_COLOURS[p.op])
                 + w.ops(p.ops)

@@ -21,7 +21,7 @@ from difflib import SequenceMatcher
 from diff_match_patch import diff_match_patch
 
 from ..model import Block, Duties, Item
-from .align import align, normalise
+from .align import align, align_groups, normalise
 from .changes import FIELDS, BlockChange, DutiesChange, EntryChange, FieldChange, ListChange, Ops, TextChange
 
 _dmp = diff_match_patch()
@@ -73,37 +73,18 @@ def _names_formatting(old: tuple[str, ...], new: tuple[str, ...]) -> list[tuple[
     ]
 
 
-def _block_text(block: Block) -> str:
-    return "".join([block.heading or "", *(entry.text for entry in block.entries)])
-
-
 def pair_blocks(old: tuple[Block, ...], new: tuple[Block, ...]) -> list[tuple[int | None, int | None]]:
-    """Pair the blocks of two cells in order: by heading, then the blocks left between two pairs by their whole text.
+    """Pair the blocks of two cells in order: by heading, then those left over by their whole text (align_groups).
 
     So points kept under a heading put over them (a cell of one department given a heading per department), or
     under a heading taken away or rewritten beyond recognition, stay the same points in one block.
     """
-    pairs = align([b.heading or "" for b in old], [b.heading or "" for b in new])
-    result: list[tuple[int | None, int | None]] = []
-    gap_old: list[int] = []
-    gap_new: list[int] = []
-
-    def close_gap() -> None:
-        for a, b in align([_block_text(old[i]) for i in gap_old], [_block_text(new[j]) for j in gap_new]):
-            result.append((gap_old[a] if a is not None else None, gap_new[b] if b is not None else None))
-        gap_old.clear()
-        gap_new.clear()
-
-    for i, j in pairs:
-        if i is not None and j is not None:
-            close_gap()
-            result.append((i, j))
-        elif i is not None:
-            gap_old.append(i)
-        elif j is not None:
-            gap_new.append(j)
-    close_gap()
-    return result
+    return align_groups(
+        [b.heading or "" for b in old],
+        [b.heading or "" for b in new],
+        ["".join([b.heading or "", *(e.text for e in b.entries)]) for b in old],
+        ["".join([b.heading or "", *(e.text for e in b.entries)]) for b in new],
+    )
 
 
 def compare_duties(old: Duties | None, new: Duties | None) -> DutiesChange | None:
