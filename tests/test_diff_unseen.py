@@ -316,6 +316,24 @@ def test_pair_is_reported_exactly(bundled, name, ids):
     matched = sum(len(dl["items"]) for dl in r.new["lists"].values()) - kinds["added"]
     assert summary["unchanged"] == matched - kinds["moved"] - kinds["modified"]
     assert summary["changed"] == bool(expected or r.explanation or r.document)
+    if ids == "neither":  # the large-list candidate index finds the same pairs
+        assert reported(compare(diff.old, diff.new, direct_pairs=0)) == expected
+
+
+@pytest.mark.parametrize("ids", IDS)
+def test_all_pairs_at_once(bundled, ids):
+    """Every pair on the bundled old side in one revision: the answers add up, each change still once."""
+    data, olds = bundled
+    r = Revision(data)
+    r.explanation, r.document, r.document_formatting = [], set(), set()
+    for name in PAIRS:
+        if name not in OLD_EDITS:
+            PAIRS[name](r)
+    new, expected, formatting = r.answer()
+    _, new = with_ids(data, new, ids)
+    diff = compare(olds[ids], doc_of(new))
+    assert reported(diff) == expected and len(diff.changes) == len(expected)
+    assert reported_formatting(diff) == formatting
 
 
 def test_swapped_neighbours_either_one_moved(bundled):
