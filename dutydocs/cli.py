@@ -142,7 +142,7 @@ def build(sources, formats, out_dir, templates, page_numbers, jobs, scheduler, f
     """
     from .build import STATE_DIR, build_many
     from .errors import UsageMistake
-    from .outputs import check_outputs
+    from .outputs import check_output_folder, check_outputs
 
     if scheduler and jobs != 1:
         raise UsageMistake("--jobs 与 --scheduler 不能同时使用：在集群上，并行数由工作节点决定（去掉 --jobs）")
@@ -154,6 +154,7 @@ def build(sources, formats, out_dir, templates, page_numbers, jobs, scheduler, f
         inputs=sources + template_files,
         folders=[out_dir, out_dir / STATE_DIR],
     )
+    check_output_folder(out_dir, sources, templates)
     options = BuildOptions(templates=templates, page_numbers=page_numbers)
     ok = build_many(sources, formats, out_dir, options, jobs=jobs, force=force, scheduler=scheduler)
     if not ok:
@@ -357,10 +358,11 @@ def copies(source, out_dir):
       dutydocs copies source/yangmaogong.json -o 第三轮副本
     """
     from .copies import write_copies
-    from .outputs import check_outputs
+    from .outputs import check_output_folder, check_outputs
     from .source import load
 
     check_outputs(folders=[out_dir])
+    check_output_folder(out_dir, [source])
     written = write_copies(load(source), out_dir)
     click.echo(f"已写入 {len(written)} 份部门副本到 {out_dir}", err=True)
 

@@ -176,3 +176,32 @@ def test_a_replaced_file_keeps_its_permissions(tmp_path):
     assert private.stat().st_mode & 0o777 == 0o600
     fresh = write_atomic(tmp_path / "new.json", "{}")
     assert fresh.stat().st_mode & 0o777 == 0o644
+
+
+def _tree(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    "command, out, says",
+    [
+        ("build", "templates", "模板文件夹"),
+        ("build", "templates/新建", "模板文件夹"),
+        ("build", "source", "含有源文件"),
+        ("build", ".", "含有源文件"),
+        ("copies", "source", "含有源文件"),
+    ],
+)
+def test_an_output_folder_among_the_inputs_is_refused(tmp_path, command, out, says):
+    """Outputs never go into the templates (they would be read as templates) nor among the sources."""
+    from dutydocs.builders import PROJECT_TEMPLATES
+
+    shutil.copytree(PROJECT_TEMPLATES, tmp_path / "templates")
+    (tmp_path / "source").mkdir()
+    shutil.copy(FIXTURE, tmp_path / "source" / "small.json")
+    before = _tree(tmp_path)
+    args = ["build", "-f", "html", "--templates", "templates"] if command == "build" else ["copies", "source/small.json"]
+    result = run([*args, "-o", out], tmp_path)
+    assert result.exit_code == 2 and says in result.output and "请用 -o 另选" in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert _tree(tmp_path) == before  # nothing written, not even the state folder
