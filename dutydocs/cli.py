@@ -59,6 +59,20 @@ def _date_option(value: str | None, with_time: bool = False) -> str | None:
     )
 
 
+def _dash(out: Path | None, refusal: str | None, option: str = "-o") -> Path | None:
+    """Read ``-o -`` as standard output where one text goes there (refusal None); elsewhere refuse it, saying why."""
+    if out is None or str(out) != "-":
+        return out
+    if refusal is None:
+        return None
+    from .errors import UsageMistake
+
+    raise UsageMistake(f"{option} -：{refusal}")
+
+
+FOLDER_NOT_STDOUT = "这里要的是输出文件夹，不能写到标准输出（请给出文件夹，如 -o output）"
+
+
 def _inputs(*specs) -> list[Path]:
     """The files among command arguments (a git REV:path is not a file of the user's)."""
     return [Path(s) for s in specs if s is not None and Path(s).exists()]
@@ -144,6 +158,7 @@ def build(sources, formats, out_dir, templates, page_numbers, jobs, scheduler, f
     from .errors import UsageMistake
     from .outputs import check_output_folder, check_outputs
 
+    _dash(out_dir, FOLDER_NOT_STDOUT)
     if scheduler and jobs != 1:
         raise UsageMistake("--jobs 与 --scheduler 不能同时使用：在集群上，并行数由工作节点决定（去掉 --jobs）")
     sources = list(sources) or _default_sources()
@@ -219,7 +234,7 @@ def check(sources, output_format, strict):
 
 @main.command("import", context_settings=CONTEXT)
 @click.argument("file", type=click.Path(path_type=Path, readable=False))
-@click.option("-o", "--out", type=click.Path(path_type=Path), help="写入此 JSON 源文件；省略时输出到标准输出。")
+@click.option("-o", "--out", type=click.Path(path_type=Path), help="写入此 JSON 源文件；省略或为 - 时输出到标准输出。")
 @click.option(
     "--corrections",
     type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path),
@@ -258,6 +273,7 @@ def import_(file, out, corrections, base, departments, revision_date, revision_l
     from .outputs import check_outputs, write_atomic
     from .source import dumps
 
+    out = _dash(out, None)
     revision_date = _date_option(revision_date)
     check_outputs([out], inputs=_inputs(file, corrections, base, departments))
     doc = import_file(
@@ -292,7 +308,10 @@ def import_(file, out, corrections, base, departments, revision_date, revision_l
     help="报告格式。",
 )
 @click.option(
-    "-o", "--out", type=click.Path(path_type=Path), help="报告写入此文件；text 与 json 省略时输出到标准输出。"
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    help="报告写入此文件；text、json、html 省略或为 - 时输出到标准输出。",
 )
 @click.option("--author", default="dutydocs", show_default=True, help="（docx）修订的作者。")
 @click.option("--date", "change_date", default=None, help="（docx）修订日期，默认取新版本的修订日期。")
@@ -319,6 +338,8 @@ def diff(old, new, output_format, out, author, change_date, exit_code, color, te
     from .errors import UsageMistake
     from .outputs import check_outputs
 
+    binary = f"{output_format} 报告是二进制文件，不能写到标准输出（请给出文件名，例如 -o 修订对照.{output_format}）"
+    out = _dash(out, binary if output_format in BINARY else None)
     if output_format in BINARY and out is None:
         raise UsageMistake(
             f"{output_format} 报告是二进制文件，请用 -o/--out 指定输出文件，例如 -o 修订对照.{output_format}"
@@ -361,6 +382,7 @@ def copies(source, out_dir):
     from .outputs import check_output_folder, check_outputs
     from .source import load
 
+    _dash(out_dir, FOLDER_NOT_STDOUT)
     check_outputs(folders=[out_dir])
     check_output_folder(out_dir, [source])
     written = write_copies(load(source), out_dir)
@@ -390,6 +412,8 @@ def merge(base, returned, out, report, accept_deletions):
     from .merge import run_merge
     from .outputs import check_outputs
 
+    _dash(out, "合并结果是新的源文件，不能写到标准输出（请给出文件名，如 -o source/new.json）")
+    _dash(report, "合并报告须写入文件（.html、.xlsx 或 .json），不能写到标准输出", "--report")
     check_outputs([out, report], inputs=_inputs(base, *returned))
     result = run_merge(base, returned, out, report=report, accept_deletions=accept_deletions)
     if report is None:
