@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -17,14 +19,81 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 INTERRUPTED = "已中断：输出文件保持原样"
 
 
+def _usage_message(exc: click.UsageError, command: str = "dutydocs") -> str:
+    """Say a usage error click found (a missing argument, an unknown option, a bad value) in Chinese, in one line."""
+    command = exc.ctx.command_path if exc.ctx else command
+    param = getattr(exc, "param", None)
+    name = ("/".join(param.opts) if isinstance(param, click.Option) else param.human_readable_name) if param else ""
+    text = exc.message
+    if isinstance(exc, click.NoSuchOption):
+        guess = f"，是否要用 {'、'.join(exc.possibilities)}" if exc.possibilities else ""
+        said = f"没有选项 {exc.option_name}{guess}"
+    elif isinstance(exc, click.MissingParameter):
+        said = f"缺少{'选项' if isinstance(param, click.Option) else '参数'} {name}"
+    elif isinstance(exc, click.BadParameter) and param is not None:
+        said = f"{name} 的值无效：{_bad_value(param.type, text)}"
+    elif m := re.search(r"No such command '(.+)'", text):
+        said = f"没有命令 {m.group(1)}"
+    elif m := re.search(r"unexpected extra arguments? \((.*)\)", text):
+        said = f"多余的参数 {m.group(1)}"
+    elif m := re.search(r"Option '(.+)' does not take a value", text):
+        said = f"选项 {m.group(1)} 不带值"
+    elif m := re.search(r"Option '(.+)' requires", text):
+        said = f"选项 {m.group(1)} 后面缺少值"
+    else:  # a message of ours (Chinese already), or one click adds later
+        said = text
+    return f"{command}: {said}（运行 {command} --help 查看用法）"
+
+
+def _bad_value(kind: click.ParamType, text: str) -> str:
+    if isinstance(kind, click.Choice):
+        return f"只能是 {'、'.join(map(str, kind.choices))} 之一"
+    if isinstance(kind, click.IntRange):
+        return f"须是 {kind.min} 到 {kind.max} 之间的整数"
+    return text  # _Path says it in Chinese
+
+
+class _Path(click.Path):
+    """click.Path whose refusal (missing, a file for a folder or the reverse, unreadable) is said in Chinese."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            path = os.fsdecode(value)
+            what = "文件" if self.file_okay else "文件夹"
+            if not os.path.exists(path):
+                said = f"{what} {path} 不存在"
+            elif os.path.isdir(path) != (not self.file_okay):
+                said = f"{path} 不是{what}"
+            else:
+                said = f"{what} {path} 无法读取"
+            self.fail(said, param, ctx)
+
+
 class _Commands(click.Group):
-    """The command group: Ctrl-C ends any command with 已中断 and exit status 130."""
+    """The command group: click's usage errors said in Chinese (exit status 2); Ctrl-C ends any command
+    with 已中断 and exit status 130."""
+
+    def make_context(self, *args, **kwargs):
+        from .errors import UsageMistake
+
+        try:
+            return super().make_context(*args, **kwargs)
+        except getattr(click.exceptions, "NoArgsIsHelpError", ()):  # `dutydocs` alone: the help, as is
+            raise
+        except click.UsageError as exc:
+            raise UsageMistake(_usage_message(exc)) from None
 
     def invoke(self, ctx):
-        from .errors import DutydocsError, Interrupted
+        from .errors import DutydocsError, Interrupted, UsageMistake
 
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:  # the option parser does not say which command it was parsing
+            raise UsageMistake(
+                _usage_message(exc, f"{ctx.command_path} {ctx.invoked_subcommand or ''}".strip())
+            ) from None
         except KeyboardInterrupt:
             raise Interrupted(INTERRUPTED) from None
         except OSError as exc:  # the system refused a read or a write the checks could not foresee
@@ -78,7 +147,7 @@ def _inputs(*specs) -> list[Path]:
     return [Path(s) for s in specs if s is not None and Path(s).exists()]
 
 
-@click.group(cls=_Commands, context_settings=CONTEXT)
+@click.group("dutydocs", cls=_Commands, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="dutydocs")
 def main() -> None:
     """dutydocs：乡镇履职事项清单的发布与修订比对工具。
@@ -97,7 +166,9 @@ def main() -> None:
 def _default_sources() -> list[Path]:
     found = sorted(Path("source").glob("*.json"))
     if not found:
-        raise click.UsageError("未指定源文件，当前目录下也没有 source/*.json")
+        from .errors import UsageMistake
+
+        raise UsageMistake("未指定源文件，当前目录下也没有 source/*.json（请给出源文件路径）")
     return found
 
 
@@ -116,7 +187,7 @@ def _default_sources() -> list[Path]:
 )
 @click.option(
     "--templates",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=_Path(exists=True, file_okay=False, path_type=Path),
     default=PROJECT_TEMPLATES,
     show_default="项目的 templates/",
     help="模板文件夹。",
@@ -237,17 +308,17 @@ def check(sources, output_format, strict):
 @click.option("-o", "--out", type=click.Path(path_type=Path), help="写入此 JSON 源文件；省略或为 - 时输出到标准输出。")
 @click.option(
     "--corrections",
-    type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path),
+    type=_Path(exists=True, dir_okay=False, readable=False, path_type=Path),
     help="（PDF 文本）导入后应用的人工校正文件。",
 )
 @click.option(
     "--base",
-    type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path),
+    type=_Path(exists=True, dir_okay=False, readable=False, path_type=Path),
     help="上一版源文件：保留表格中没有的信息（标题、地区、修订日期），沿用其中事项的 id。",
 )
 @click.option(
     "--departments",
-    type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path),
+    type=_Path(exists=True, dir_okay=False, readable=False, path_type=Path),
     help="（PDF 文本）部门名称表，一行一个，帮助识别部门列。",
 )
 @click.option("--date", "revision_date", help="导入所得修订版本的日期（年-月-日）；默认取校正文件或 --base 的日期。")
@@ -319,7 +390,7 @@ def import_(file, out, corrections, base, departments, revision_date, revision_l
 @click.option("--color/--no-color", default=None, help="终端着色（默认：终端时着色）。")
 @click.option(
     "--templates",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=_Path(exists=True, file_okay=False, path_type=Path),
     default=PROJECT_TEMPLATES,
     show_default="项目的 templates/",
     help="（html、pdf、docx）模板文件夹。",
