@@ -347,6 +347,7 @@ def import_(file, out, corrections, base, departments, revision_date, revision_l
     out = _dash(out, None)
     revision_date = _date_option(revision_date)
     check_outputs([out], inputs=_inputs(file, corrections, base, departments))
+    notes: list[str] = []
     doc = import_file(
         file,
         corrections=corrections,
@@ -354,6 +355,7 @@ def import_(file, out, corrections, base, departments, revision_date, revision_l
         departments=departments,
         revision_date=revision_date,
         revision_label=revision_label,
+        notes=notes,
     )
     text = dumps(doc)
     if out is None:
@@ -361,6 +363,8 @@ def import_(file, out, corrections, base, departments, revision_date, revision_l
     else:
         write_atomic(out, text)
         click.echo(f"已写入 {out}（{doc.item_count()} 项）", err=True)
+    for note in notes:
+        click.echo(note, err=True)
     new_items = sum(1 for _, item in doc.all_items() if item.id is None)
     if new_items and file.suffix.lower() != ".txt":
         target = out or "新源文件"
