@@ -362,13 +362,27 @@ def import_(file, out, corrections, base, departments, revision_date, revision_l
         click.echo(text, nl=False)
     else:
         write_atomic(out, text)
-        click.echo(f"已写入 {out}（{doc.item_count()} 项）", err=True)
+    click.echo(f"{f'已写入 {out}：' if out else ''}{_counts_read(doc, file)}", err=True)
     for note in notes:
         click.echo(note, err=True)
     new_items = sum(1 for _, item in doc.all_items() if item.id is None)
     if new_items and file.suffix.lower() != ".txt":
         target = out or "新源文件"
         click.echo(f"其中 {new_items} 项没有 id（新增的事项）；运行 dutydocs ids {target} 为它们分配稳定编号", err=True)
+
+
+def _counts_read(doc, file: Path) -> str:
+    """The items read per list; for a text or Word import, the lists whose count the explanation does not state.
+
+    A stated count that differs has refused the import already; an unstated one cannot reveal a cut-off list.
+    """
+    from .importers.common import stated_count
+
+    said = "读出" + "、".join(f"{dl.title} {len(dl.items)} 项" for dl in doc.lists)
+    unstated = [dl.title for dl in doc.lists if stated_count(doc.explanation, dl.title) is None]
+    if unstated and file.suffix.lower() in (".txt", ".docx", ".docm"):
+        said += f"；说明没有写明{'、'.join(unstated)}的项数，无法核对是否读全（请对照原件核对项数）"
+    return said
 
 
 @main.command(context_settings=CONTEXT)
