@@ -6,12 +6,10 @@ change that of the old one, 序号 and point numbers included. One soffice serve
 """
 from __future__ import annotations
 
-import io
 import json
 import re
 import shutil
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -46,7 +44,7 @@ class LibreOffice:
     def __call__(self, mode: str, data: bytes, name: str) -> tuple[int, str]:
         """Return (tracked changes LibreOffice sees, its text export or the redlines' JSON) of a .docx."""
         source, out = self.work / f"{name}.docx", self.work / f"{name}.{mode}.txt"
-        source.write_bytes(without_comments(data))
+        source.write_bytes(data)
         self.proc.stdin.write(f"{mode}\t{source}\t{out}\n")
         self.proc.stdin.flush()
         answer = self.proc.stdout.readline().strip()
@@ -57,22 +55,6 @@ class LibreOffice:
         self.proc.stdin.close()
         self.proc.wait(timeout=60)
         self.proc.stdout.close()
-
-
-def without_comments(data: bytes) -> bytes:
-    """Return the package without its comment anchors: LibreOffice 7.4 crashes loading comments through UNO.
-
-    The comments themselves are checked in the XML (tests/test_docx.py) and by a LibreOffice conversion
-    (tests/test_diff_formats.py); accepting and rejecting never touches them.
-    """
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in z.infolist():
-            body = z.read(info.filename)
-            if info.filename == "word/document.xml":
-                body = re.sub(rb"<w:commentRange(Start|End) [^>]*/>|<w:r><w:commentReference [^>]*/></w:r>", b"", body)
-            target.writestr(info, body)
-    return out.getvalue()
 
 
 @pytest.fixture(scope="session")

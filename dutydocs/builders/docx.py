@@ -105,6 +105,9 @@ long for short rows, where lines end early); 0.85 leaves room for fonts a little
 PAGE_NUMBERS = {"total": ("第 ", "PAGE", " 页，共 ", "NUMPAGES", " 页"), "dash": ("— ", "PAGE", " —")}
 
 KEPT, INSERTED, DELETED = 0, 1, -1
+INSERTED_DELETED = 2
+TRACKED_AS = {INSERTED: ("w:ins",), DELETED: ("w:del",), INSERTED_DELETED: ("w:del", "w:ins")}
+"""The tracked-change elements around a run of each op, innermost first."""
 
 
 @dataclass(frozen=True)
@@ -269,12 +272,13 @@ class Writer:
         for op, text in para.runs:
             if not text:
                 continue
-            run = paragraph.add_run()._r
-            _set_text(run, text, deleted=op == DELETED)
-            if op != KEPT:
-                wrapper = self._mark("w:ins" if op == INSERTED else "w:del")
-                run.addprevious(wrapper)
-                wrapper.append(run)
+            run = outer = paragraph.add_run()._r
+            _set_text(run, text, deleted=op in (DELETED, INSERTED_DELETED))
+            for tag in TRACKED_AS.get(op, ()):  # inner first: w:ins/w:del/w:r for inserted, then deleted
+                wrapper = self._mark(tag)
+                outer.addprevious(wrapper)
+                wrapper.append(outer)
+                outer = wrapper
             runs.append(run)
         if para.state != KEPT:
             mark_change(p.get_or_add_pPr(), self._mark("w:ins" if para.state == INSERTED else "w:del"))
@@ -290,15 +294,19 @@ class Writer:
         self.next_id += 1
         return element
 
-    def comment(self, paragraph, text: str) -> None:
-        """Attach a Word comment (comments part) to a whole paragraph, dated like the tracked changes."""
+    def comment(self, paragraph, text: str, state: int = KEPT) -> None:
+        """Attach a Word comment (comments part) to a whole paragraph, dated like the tracked changes.
+
+        state is that of the paragraph's row: its comment reference is tracked with it.
+        """
         author, date = (self.tracking.author, self.tracking.date) if self.tracking else ("dutydocs", None)
         comment = self.word.comments.add_comment(text=text, author=author, initials="")
         if date:  # python-docx stamps the clock; the report must not depend on it
             for element in comment.part.element.iterchildren(qn("w:comment")):
                 if element.get(qn("w:id")) == str(comment.comment_id):
                     element.set(qn("w:date"), date)
-        add_comment_range(paragraph._p, comment.comment_id)
+        mark = self._mark("w:ins" if state == INSERTED else "w:del") if state != KEPT else None
+        add_comment_range(paragraph._p, comment.comment_id, mark)
 
     # --- tables -----------------------------------------------------------------------------------
 
@@ -379,7 +387,7 @@ class Writer:
             self._fill(cell, paras, table.numbering)
         if comment:
             name = tr_row.cells[table.keys.index("name")].paragraphs[0]
-            self.comment(name, comment)
+            self.comment(name, comment, state)
 
     def _broken(self, para: Para, per_line: float) -> Para:
         """Return a department name with line breaks between its words, so no word is cut.
