@@ -34,6 +34,7 @@ from .docx_xml import (
     ListNumbering,
     add_comment_range,
     add_field,
+    add_move_range,
     cell_margins,
     clear_body,
     end_section,
@@ -105,9 +106,11 @@ long for short rows, where lines end early); 0.85 leaves room for fonts a little
 PAGE_NUMBERS = {"total": ("第 ", "PAGE", " 页，共 ", "NUMPAGES", " 页"), "dash": ("— ", "PAGE", " —")}
 
 KEPT, INSERTED, DELETED = 0, 1, -1
-INSERTED_DELETED = 2
-TRACKED_AS = {INSERTED: ("w:ins",), DELETED: ("w:del",), INSERTED_DELETED: ("w:del", "w:ins")}
-"""The tracked-change elements around a run of each op, innermost first."""
+MOVED_TO, MOVED_FROM = 2, -2
+TRACKED_AS = {INSERTED: "w:ins", DELETED: "w:del", MOVED_TO: "w:moveTo", MOVED_FROM: "w:moveFrom"}
+"""The tracked-change element around a run of each op: moved text is Word's w:moveTo / w:moveFrom."""
+OLD_SIDE, NEW_SIDE = (KEPT, DELETED, MOVED_FROM), (KEPT, INSERTED, MOVED_TO)
+"""The ops of the text before and after the changes."""
 
 
 @dataclass(frozen=True)
@@ -272,16 +275,15 @@ class Writer:
         for op, text in para.runs:
             if not text:
                 continue
-            run = outer = paragraph.add_run()._r
-            _set_text(run, text, deleted=op in (DELETED, INSERTED_DELETED))
-            for tag in TRACKED_AS.get(op, ()):  # inner first: w:ins/w:del/w:r for inserted, then deleted
-                wrapper = self._mark(tag)
-                outer.addprevious(wrapper)
-                wrapper.append(outer)
-                outer = wrapper
+            run = paragraph.add_run()._r
+            _set_text(run, text, deleted=op not in NEW_SIDE)
+            if op != KEPT:
+                wrapper = self._mark(TRACKED_AS[op])
+                run.addprevious(wrapper)
+                wrapper.append(run)
             runs.append(run)
         if para.state != KEPT:
-            mark_change(p.get_or_add_pPr(), self._mark("w:ins" if para.state == INSERTED else "w:del"))
+            mark_change(p.get_or_add_pPr(), self._mark(TRACKED_AS[para.state]))
         return runs
 
     def _mark(self, tag: str):
@@ -372,8 +374,18 @@ class Writer:
             table, [key for key, _, _ in columns], widths, room, self.numbering.new_list("item") if numbered else None
         )
 
-    def row(self, table: ListTable, cells: list[list[Para]], state: int = KEPT, comment: str | None = None) -> None:
-        """Add an item's row: one cell per column, all top-aligned; a row that fits a page never splits."""
+    def row(
+        self,
+        table: ListTable,
+        cells: list[list[Para]],
+        state: int = KEPT,
+        comment: str | None = None,
+        move: str | None = None,
+    ) -> None:
+        """Add an item's row: one cell per column, all top-aligned; a row that fits a page never splits.
+
+        A tracked row that is one end of a move names the move: its text goes in a move range of that name.
+        """
         fits = self.row_height(cells, table.widths, table.keys) <= SPLIT_SHARE * table.room
         tr_row = table.table.add_row()
         mark_row(tr_row._tr, cant_split=fits)
@@ -388,6 +400,10 @@ class Writer:
         if comment:
             name = tr_row.cells[table.keys.index("name")].paragraphs[0]
             self.comment(name, comment, state)
+        if move and state != KEPT:
+            add_move_range(
+                tr_row._tr, self._mark("w:moveToRangeStart" if state == INSERTED else "w:moveFromRangeStart"), move
+            )
 
     def _broken(self, para: Para, per_line: float) -> Para:
         """Return a department name with line breaks between its words, so no word is cut.
@@ -400,14 +416,14 @@ class Writer:
             lines = self.department_lines(text, per_line)
             return {sum(map(len, lines[:k])) for k in range(1, len(lines))}
 
-        old = "".join(text for op, text in para.runs if op != INSERTED)
-        new = "".join(text for op, text in para.runs if op != DELETED)
+        old = "".join(text for op, text in para.runs if op in OLD_SIDE)
+        new = "".join(text for op, text in para.runs if op in NEW_SIDE)
         old_breaks, new_breaks = breaks(old), breaks(new)
         runs, at_old, at_new = [], 0, 0
         for op, text in para.runs:
             for char in text:
-                due_old = op != INSERTED and at_old in old_breaks
-                due_new = op != DELETED and at_new in new_breaks
+                due_old = op in OLD_SIDE and at_old in old_breaks
+                due_new = op in NEW_SIDE and at_new in new_breaks
                 if due_old or due_new:
                     runs.append((KEPT if due_old and due_new else DELETED if due_old else INSERTED, "\n"))
                     if due_old:
@@ -415,8 +431,8 @@ class Writer:
                     if due_new:
                         new_breaks.discard(at_new)
                 runs.append((op, char))
-                at_old += op != INSERTED
-                at_new += op != DELETED
+                at_old += op in OLD_SIDE
+                at_new += op in NEW_SIDE
         merged: list[tuple[int, str]] = []
         for op, text in runs:
             if merged and merged[-1][0] == op:

@@ -207,6 +207,24 @@ def add_comment_range(p, comment_id: int, mark=None) -> None:
     p.append(end)
 
 
+def add_move_range(tr, start, name: str) -> None:
+    """Enclose a row's text in a move range: start (w:moveFromRangeStart|w:moveToRangeStart) … its end.
+
+    Word reads w:moveFrom / w:moveTo runs only inside a range of that kind, paired by w:name with the
+    range at the other end of the move. The range starts in the row's first paragraph and ends in its last.
+    """
+    start.set(qn("w:name"), name)
+    end = OxmlElement(start.tag.replace("Start", "End").replace(f"{{{start.nsmap['w']}}}", "w:"))
+    end.set(qn("w:id"), start.get(qn("w:id")))
+    paragraphs = list(tr.iter(qn("w:p")))
+    pPr = paragraphs[0].find(qn("w:pPr"))
+    if pPr is not None:
+        pPr.addnext(start)
+    else:
+        paragraphs[0].insert(0, start)
+    paragraphs[-1].append(end)
+
+
 LIST_FORMATS = {"item": "%1", "point": "%1."}
 """Word list numbering: 序号 as a bare number, duty points as "1." (no tab or space after)."""
 
