@@ -2,7 +2,10 @@
 
 For realistic revision pairs of the bundled list: LibreOffice sees tracked changes only in what
 changed; accepting every change gives exactly the text of the new Word edition and rejecting every
-change that of the old one, 序号 and point numbers included. One soffice serves the whole session.
+change that of the old one, 序号 and point numbers included; a moved and reworded row shows its word
+changes one run at a time. The file is loaded as a reviewer gets it, comments included (that needs
+the full libreoffice-writer: -nogui lacks the comment margin's UI file and aborts). One soffice
+serves the whole session.
 """
 from __future__ import annotations
 
@@ -73,6 +76,10 @@ class LibreOffice:
 @pytest.fixture(scope="session")
 def libreoffice(tmp_path_factory):
     assert shutil.which("soffice"), "LibreOffice is part of the environment (scripts/setup.sh)"
+    program = Path(shutil.which("soffice")).resolve().parent
+    assert (program.parent / "share/config/soffice.cfg/modules/swriter/ui/annotation.ui").exists(), (
+        "LibreOffice without Writer's UI files (libreoffice-writer-nogui) aborts opening a comment: "
+        "bash scripts/setup.sh installs libreoffice-writer")
     assert Path(SYSTEM_PYTHON).exists(), "python3-uno is part of the environment (scripts/setup.sh)"
     office = LibreOffice(tmp_path_factory.mktemp("uno"))
     yield office
