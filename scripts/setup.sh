@@ -13,7 +13,8 @@ APT_PACKAGES=(
   libharfbuzz-subset0       # fast font subsetting in WeasyPrint (seconds instead of tens of seconds)
   libpango-1.0-0 libpangoft2-1.0-0   # WeasyPrint's text layout
   poppler-utils             # pdftotext, pdffonts, pdftoppm: the tests read the PDF back
-  libreoffice-writer-nogui  # converts the Word edition to PDF for checks and the benchmark
+  libreoffice-writer        # converts the Word edition to PDF; not -nogui: that lacks Writer's UI files, and
+                            # LibreOffice 7.4 aborts opening any .docx with a comment through UNO (annotation.ui)
   libreoffice-calc-nogui    # prints the Excel edition to PDF when checking how it prints
   python3-uno               # drives LibreOffice from the tests: accept / reject tracked changes (tests/lo_uno.py)
   chromium                  # the tests print the HTML edition with headless Chromium (landscape list, page numbers)

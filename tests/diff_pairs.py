@@ -194,3 +194,19 @@ def same_name_earlier_list(r: Revision) -> None:
 
 
 PAIRS.update({f.__name__: f for f in (same_name_earlier_list,)})
+
+
+def moved_with_duties_reworded(r: Revision) -> None:
+    """A cooperative item moved up its list, its name, a town duty point and a department renamed on the way,
+    and a point inserted first in its town duties: one move with those fields (each shown word by word)."""
+    a = r.take("ymg-0141")
+    a["name"] = a["name"].replace("推进社会信用体系建设工作", "推进社会信用体系和诚信文化建设工作")
+    a["departments"] = ["米东区发展和改革委"]
+    a["town_duties"][0]["point"] = a["town_duties"][0]["point"].replace("开展信用评价宣传工作", "常态化开展信用宣传工作")
+    a["town_duties"].insert(0, {"point": "明确专人负责社会信用体系建设工作；"})
+    items = r.items("cooperative")
+    items.insert(items.index(r.find("ymg-0133")), a)
+    r.expect("moved", a, {"name", "departments", "town_duties"})
+
+
+PAIRS.update({f.__name__: f for f in (moved_with_duties_reworded,)})

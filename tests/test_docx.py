@@ -538,18 +538,110 @@ def test_a_moved_row_says_where_it_came_from_in_a_comment(moved_pair):
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         comments = etree.fromstring(z.read("word/comments.xml"))
     texts = ["".join(t.text for t in c.iter(W + "t")) for c in comments.iter(W + "comment")]
-    assert texts[0].startswith("原基本第 90 项") and "增“认真”" in texts[0]
-    assert texts[1] == "移至基本第 1 项"
+    assert texts == ["原基本第 90 项", "移至基本第 1 项"]  # the words changed are tracked in the row, not listed
     assert {c.get(W + "date") for c in comments.iter(W + "comment")} == {diff.new.revision.date + "T00:00:00Z"}
     word = read(data)
     rows = item_rows(word.tables[0])
     inserted = [r for r in rows if r._tr.trPr.find(qn("w:ins")) is not None]
     assert len(inserted) == 1 and "".join(t.text for t in inserted[0].cells[2]._tc.iter(W + "t")) == name
+    name_cell = inserted[0].cells[2]._tc
+    assert ["".join(t.text for t in e.iter(W + "t")) for e in name_cell.iter(W + "ins", W + "moveTo")
+            if e.getparent().tag == W + "p" and e.find(W + "r/" + W + "t") is not None] == ["认真", name[2:]]
     assert inserted[0].cells[2].paragraphs[0]._p.find(qn("w:commentRangeStart")) is not None
     assert "原基本" not in "".join(c.text for r in rows for c in r.cells), "where it came from is no text of the list"
     body = [child.tag for child in word.element.body]
     assert body[-3:] == [qn("w:tbl"), qn("w:p"), qn("w:sectPr")]
     assert all(r.cells[0].paragraphs[0]._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None for r in rows)
+
+
+TRACKED = {W + tag for tag in ("ins", "del", "moveFrom", "moveTo")}
+RANGES = {W + tag for tag in ("moveFromRangeStart", "moveToRangeStart")}
+
+
+def word_problems(document: bytes, comments: bytes) -> list[str]:
+    """Return what Word would find wrong in the tracked changes, moves and comments of a document part."""
+    body, notes = etree.fromstring(document), etree.fromstring(comments)
+    problems = []
+    ids = [e.get(W + "id") for e in body.iter(*TRACKED, *RANGES)]
+    if len(ids) != len(set(ids)):
+        problems.append("tracked-change ids not unique")
+    open_ranges: dict[str, str] = {}
+    names: dict[str, list[str]] = {"moveFrom": [], "moveTo": []}
+    for e in body.iter():
+        tag = etree.QName(e).localname
+        if e.tag in RANGES:
+            open_ranges[tag.replace("RangeStart", "")] = e.get(W + "id")
+            names[tag.replace("RangeStart", "")].append(e.get(W + "name"))
+        elif tag in ("moveFromRangeEnd", "moveToRangeEnd"):
+            kind = tag.replace("RangeEnd", "")
+            if open_ranges.pop(kind, None) != e.get(W + "id"):
+                problems.append(f"{tag} {e.get(W + 'id')} closes no open range")
+        elif tag in ("moveFrom", "moveTo") and e.getparent().tag == W + "p" and tag not in open_ranges:
+            problems.append(f"w:{tag} outside a range of its kind")
+        if e.tag in TRACKED and e.getparent().tag == W + "p":
+            if any(child.tag != W + "r" for child in e):
+                problems.append(f"w:{tag} holds more than runs")
+            deleted = tag in ("del", "moveFrom")
+            if e.find(f".//{W}{'t' if deleted else 'delText'}") is not None:
+                problems.append(f"w:{tag} holds {'w:t' if deleted else 'w:delText'}")
+        if e.tag == W + "p" and e.find(W + "pPr") is not None and e[0].tag != W + "pPr":
+            problems.append("w:pPr not first in its paragraph")
+        if e.tag == W + "rPr" and e.getparent().tag == W + "pPr":
+            kinds = [child.tag in TRACKED for child in e]
+            if kinds != sorted(kinds, reverse=True):
+                problems.append("a paragraph mark's change after its properties")
+    if open_ranges or sorted(names["moveFrom"]) != sorted(names["moveTo"]) or len(set(names["moveTo"])) != len(
+        names["moveTo"]
+    ):
+        problems.append(f"move ranges unpaired: {names}")
+    for tr in body.iter(W + "tr"):
+        row = tr.find(f"{W}trPr/{W}ins")
+        row = row if row is not None else tr.find(f"{W}trPr/{W}del")
+        if row is None:
+            continue
+        side = ("ins", "moveTo") if row.tag == W + "ins" else ("del", "moveFrom")
+        for r in tr.iter(W + "r"):
+            if etree.QName(r.getparent()).localname not in side:
+                problems.append(f"a run of a tracked row ({etree.QName(row).localname}) outside {side}")
+        for p in tr.iter(W + "p"):
+            if p.find(f"{W}pPr/{W}rPr/{W}{side[0]}") is None:
+                problems.append("a paragraph mark of a tracked row not tracked with it")
+    comment_ids = [c.get(W + "id") for c in notes.iter(W + "comment")]
+    for tag in ("commentRangeStart", "commentRangeEnd", "commentReference"):
+        if sorted(e.get(W + "id") for e in body.iter(W + tag)) != sorted(comment_ids):
+            problems.append(f"w:{tag} ids differ from the comments'")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def moves_docx(bundled_path) -> bytes:
+    """The tracked .docx of a pair with rows moved and reworded within a list and between lists."""
+    from dutydocs.diff import render as render_diff
+    from dutydocs.diff.compare import compare
+
+    from diff_pairs import PAIRS
+    from diff_scenarios import Revision, data_of, doc_of
+
+    old = data_of(bundled_path)
+    r = Revision(old)
+    for name in ("combined", "swapped_between_lists", "moved_with_duties_reworded"):
+        PAIRS[name](r)
+    return render_diff(compare(doc_of(old), doc_of(r.answer()[0])), "docx")
+
+
+def test_moved_rows_are_tracked_as_word_writes_moves(moves_docx):
+    """Ids unique, runs only in w:ins/w:del/w:moveFrom/w:moveTo, moves inside named ranges paired from and to,
+    a tracked row holding only changes of its side, every comment anchored once (no w:rsid needed)."""
+    with zipfile.ZipFile(io.BytesIO(moves_docx)) as z:
+        document, comments = z.read("word/document.xml"), z.read("word/comments.xml")
+    assert word_problems(document, comments) == []
+    body = etree.fromstring(document)
+    assert len(list(body.iter(W + "moveFromRangeStart"))) == 5  # 5 moves, 4 of them reworded
+    moved_in = [tr for tr in body.iter(W + "tr") if tr.find(f"{W}trPr/{W}ins") is not None
+                and tr.find(f".//{W}moveTo") is not None]
+    assert len(moved_in) == 5 and sum(tr.find(f".//{W}ins/{W}r/{W}t") is not None for tr in moved_in) == 4
+    broken = document.replace(b"<w:moveFromRangeStart ", b"<w:moveFromRangeStartX ", 1)
+    assert any("range" in p for p in word_problems(broken, comments))
 
 
 def test_the_title_font_is_a_bold_simplified_chinese_serif_where_the_official_one_is_missing(tmp_path):

@@ -2,16 +2,17 @@
 
 For realistic revision pairs of the bundled list: LibreOffice sees tracked changes only in what
 changed; accepting every change gives exactly the text of the new Word edition and rejecting every
-change that of the old one, 序号 and point numbers included. One soffice serves the whole session.
+change that of the old one, 序号 and point numbers included; a moved and reworded row shows its word
+changes one run at a time. The file is loaded as a reviewer gets it, comments included (that needs
+the full libreoffice-writer: -nogui lacks the comment margin's UI file and aborts). One soffice
+serves the whole session.
 """
 from __future__ import annotations
 
-import io
 import json
 import re
 import shutil
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,11 @@ from dutydocs.builders.docx import item_cells, render as edition
 from dutydocs.diff import render
 from dutydocs.diff.compare import compare
 
-from diff_scenarios import data_of, doc_of, revised, with_ids
+from dutydocs.diff.changes import DutiesChange
+from dutydocs.diff.textdiff import compare_duties, text_ops
+
+from diff_pairs import PAIRS as MORE_PAIRS
+from diff_scenarios import SCENARIOS, Revision, data_of, doc_of, with_ids
 
 HARNESS = Path(__file__).with_name("lo_uno.py")
 SYSTEM_PYTHON = "/usr/bin/python3"  # python3-uno is a Debian package of the system Python
@@ -32,7 +37,16 @@ PAIRS = {
                                       "both"),
     "split-merge-formatting": (("split", "merge", "formatting_only", "explanation_edits"), "neither"),
     "renamed-block-moved": (("department_renamed", "block_moved"), "old"),
+    "moved-reworded-within-and-across": (("combined", "swapped_between_lists", "moved_with_duties_reworded"), "both"),
 }
+
+
+def revised(old: dict, *names: str) -> dict:
+    """Return old revised by the named edits (of tests/diff_scenarios.py or tests/diff_pairs.py)."""
+    r = Revision(old)
+    for name in names:
+        {**SCENARIOS, **MORE_PAIRS}[name](r)
+    return r.answer()[0]
 
 
 class LibreOffice:
@@ -46,7 +60,7 @@ class LibreOffice:
     def __call__(self, mode: str, data: bytes, name: str) -> tuple[int, str]:
         """Return (tracked changes LibreOffice sees, its text export or the redlines' JSON) of a .docx."""
         source, out = self.work / f"{name}.docx", self.work / f"{name}.{mode}.txt"
-        source.write_bytes(without_comments(data))
+        source.write_bytes(data)
         self.proc.stdin.write(f"{mode}\t{source}\t{out}\n")
         self.proc.stdin.flush()
         answer = self.proc.stdout.readline().strip()
@@ -59,25 +73,13 @@ class LibreOffice:
         self.proc.stdout.close()
 
 
-def without_comments(data: bytes) -> bytes:
-    """Return the package without its comment anchors: LibreOffice 7.4 crashes loading comments through UNO.
-
-    The comments themselves are checked in the XML (tests/test_docx.py) and by a LibreOffice conversion
-    (tests/test_diff_formats.py); accepting and rejecting never touches them.
-    """
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in z.infolist():
-            body = z.read(info.filename)
-            if info.filename == "word/document.xml":
-                body = re.sub(rb"<w:commentRange(Start|End) [^>]*/>|<w:r><w:commentReference [^>]*/></w:r>", b"", body)
-            target.writestr(info, body)
-    return out.getvalue()
-
-
 @pytest.fixture(scope="session")
 def libreoffice(tmp_path_factory):
     assert shutil.which("soffice"), "LibreOffice is part of the environment (scripts/setup.sh)"
+    program = Path(shutil.which("soffice")).resolve().parent
+    assert (program.parent / "share/config/soffice.cfg/modules/swriter/ui/annotation.ui").exists(), (
+        "LibreOffice without Writer's UI files (libreoffice-writer-nogui) aborts opening a comment: "
+        "bash scripts/setup.sh installs libreoffice-writer")
     assert Path(SYSTEM_PYTHON).exists(), "python3-uno is part of the environment (scripts/setup.sh)"
     office = LibreOffice(tmp_path_factory.mktemp("uno"))
     yield office
@@ -89,7 +91,7 @@ def pair(request, bundled_path, libreoffice):
     """Return (diff, LibreOffice's view of the tracked .docx, of the old edition and of the new edition)."""
     names, ids = PAIRS[request.param]
     old = data_of(bundled_path)
-    new, _, _ = revised(old, *names)
+    new = revised(old, *names)
     old, new = with_ids(old, new, ids)
     diff = compare(doc_of(old), doc_of(new), "old.json", "new.json")
     tracked = render(diff, "docx")
@@ -165,3 +167,45 @@ def test_a_renumbering_alone_is_no_tracked_change(bundled_path, libreoffice):
     assert gone["name"] in removed
     assert libreoffice("accept", tracked, "renumbered")[1] == libreoffice("keep", edition(diff.new, BuildOptions()),
                                                                           "renumbered-new")[1]
+
+
+def _segments(old: str, new: str, side: int) -> list[str]:
+    """Return the runs of the new text (side 1) or of the old (side -1) as the moved row's changes split it."""
+    a, b = (old, new) if side > 0 else (new, old)
+    runs: list[tuple[int, str]] = []
+    for op, text in text_ops(a, b):
+        if op >= 0 and text:
+            runs[-1:] = [(op, runs[-1][1] + text)] if runs and runs[-1][0] == op else [*runs[-1:], (op, text)]
+    return [text for _, text in runs]
+
+
+def _reworded_texts(old, new) -> list[tuple[str, str]]:
+    """Return the texts of a moved item that changed: its name and its duty points, old and new."""
+    texts = [(old.name, new.name)]
+    for name in ("department_duties", "town_duties"):
+        change = compare_duties(getattr(old, name, None), getattr(new, name, None))
+        if isinstance(change, DutiesChange):
+            texts += [(e.old.text, e.new.text) for block in change.blocks for e in block.entries
+                      if e.old is not None and e.new is not None and e.old.text != e.new.text]
+    return [(a, b) for a, b in texts if a != b]
+
+
+def test_a_moved_row_shows_its_word_changes_character_by_character(pair, request):
+    """Each end of a moved and reworded item: one tracked change per run of kept or changed words.
+
+    At the new place its kept words (moved in) and its new words (inserted) are separate changes, at
+    the old place its kept words (moved out) and its dropped words (deleted): LibreOffice sees each
+    run of its name and of each reworded duty point as a change of its own, not the whole text as one.
+    """
+    diff, _, views = pair
+    # LibreOffice joins a change running to the end of a paragraph with a like change opening the next
+    covered = [line for text in json.loads(views["redlines"][1]) for line in text.split("\n") if line]
+    texts = [text for rows in diff.rows.values() for row in rows if row.state == "moved-in" and row.old_item
+             for text in _reworded_texts(row.old_item, row.new_item)]
+    assert texts or "reworded" not in request.node.callspec.params["pair"]
+    for old, new in texts:
+        sides = [_segments(old, new, side) for side in (1, -1)]
+        assert max(map(len, sides)) >= 2, sides  # words kept and words changed: at least two changes
+        for runs in sides:
+            at = [i for i in range(len(covered)) if covered[i:i + len(runs)] == runs]
+            assert len(at) == 1, (runs, [c for c in covered if c in old + new])

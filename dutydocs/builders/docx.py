@@ -34,6 +34,7 @@ from .docx_xml import (
     ListNumbering,
     add_comment_range,
     add_field,
+    add_move_range,
     cell_margins,
     clear_body,
     end_section,
@@ -105,6 +106,11 @@ long for short rows, where lines end early); 0.85 leaves room for fonts a little
 PAGE_NUMBERS = {"total": ("第 ", "PAGE", " 页，共 ", "NUMPAGES", " 页"), "dash": ("— ", "PAGE", " —")}
 
 KEPT, INSERTED, DELETED = 0, 1, -1
+MOVED_TO, MOVED_FROM = 2, -2
+TRACKED_AS = {INSERTED: "w:ins", DELETED: "w:del", MOVED_TO: "w:moveTo", MOVED_FROM: "w:moveFrom"}
+"""The tracked-change element around a run of each op: moved text is Word's w:moveTo / w:moveFrom."""
+OLD_SIDE, NEW_SIDE = (KEPT, DELETED, MOVED_FROM), (KEPT, INSERTED, MOVED_TO)
+"""The ops of the text before and after the changes."""
 
 
 @dataclass(frozen=True)
@@ -270,14 +276,14 @@ class Writer:
             if not text:
                 continue
             run = paragraph.add_run()._r
-            _set_text(run, text, deleted=op == DELETED)
+            _set_text(run, text, deleted=op not in NEW_SIDE)
             if op != KEPT:
-                wrapper = self._mark("w:ins" if op == INSERTED else "w:del")
+                wrapper = self._mark(TRACKED_AS[op])
                 run.addprevious(wrapper)
                 wrapper.append(run)
             runs.append(run)
         if para.state != KEPT:
-            mark_change(p.get_or_add_pPr(), self._mark("w:ins" if para.state == INSERTED else "w:del"))
+            mark_change(p.get_or_add_pPr(), self._mark(TRACKED_AS[para.state]))
         return runs
 
     def _mark(self, tag: str):
@@ -290,15 +296,19 @@ class Writer:
         self.next_id += 1
         return element
 
-    def comment(self, paragraph, text: str) -> None:
-        """Attach a Word comment (comments part) to a whole paragraph, dated like the tracked changes."""
+    def comment(self, paragraph, text: str, state: int = KEPT) -> None:
+        """Attach a Word comment (comments part) to a whole paragraph, dated like the tracked changes.
+
+        state is that of the paragraph's row: its comment reference is tracked with it.
+        """
         author, date = (self.tracking.author, self.tracking.date) if self.tracking else ("dutydocs", None)
         comment = self.word.comments.add_comment(text=text, author=author, initials="")
         if date:  # python-docx stamps the clock; the report must not depend on it
             for element in comment.part.element.iterchildren(qn("w:comment")):
                 if element.get(qn("w:id")) == str(comment.comment_id):
                     element.set(qn("w:date"), date)
-        add_comment_range(paragraph._p, comment.comment_id)
+        mark = self._mark("w:ins" if state == INSERTED else "w:del") if state != KEPT else None
+        add_comment_range(paragraph._p, comment.comment_id, mark)
 
     # --- tables -----------------------------------------------------------------------------------
 
@@ -364,8 +374,18 @@ class Writer:
             table, [key for key, _, _ in columns], widths, room, self.numbering.new_list("item") if numbered else None
         )
 
-    def row(self, table: ListTable, cells: list[list[Para]], state: int = KEPT, comment: str | None = None) -> None:
-        """Add an item's row: one cell per column, all top-aligned; a row that fits a page never splits."""
+    def row(
+        self,
+        table: ListTable,
+        cells: list[list[Para]],
+        state: int = KEPT,
+        comment: str | None = None,
+        move: str | None = None,
+    ) -> None:
+        """Add an item's row: one cell per column, all top-aligned; a row that fits a page never splits.
+
+        A tracked row that is one end of a move names the move: its text goes in a move range of that name.
+        """
         fits = self.row_height(cells, table.widths, table.keys) <= SPLIT_SHARE * table.room
         tr_row = table.table.add_row()
         mark_row(tr_row._tr, cant_split=fits)
@@ -379,7 +399,11 @@ class Writer:
             self._fill(cell, paras, table.numbering)
         if comment:
             name = tr_row.cells[table.keys.index("name")].paragraphs[0]
-            self.comment(name, comment)
+            self.comment(name, comment, state)
+        if move and state != KEPT:
+            add_move_range(
+                tr_row._tr, self._mark("w:moveToRangeStart" if state == INSERTED else "w:moveFromRangeStart"), move
+            )
 
     def _broken(self, para: Para, per_line: float) -> Para:
         """Return a department name with line breaks between its words, so no word is cut.
@@ -392,14 +416,14 @@ class Writer:
             lines = self.department_lines(text, per_line)
             return {sum(map(len, lines[:k])) for k in range(1, len(lines))}
 
-        old = "".join(text for op, text in para.runs if op != INSERTED)
-        new = "".join(text for op, text in para.runs if op != DELETED)
+        old = "".join(text for op, text in para.runs if op in OLD_SIDE)
+        new = "".join(text for op, text in para.runs if op in NEW_SIDE)
         old_breaks, new_breaks = breaks(old), breaks(new)
         runs, at_old, at_new = [], 0, 0
         for op, text in para.runs:
             for char in text:
-                due_old = op != INSERTED and at_old in old_breaks
-                due_new = op != DELETED and at_new in new_breaks
+                due_old = op in OLD_SIDE and at_old in old_breaks
+                due_new = op in NEW_SIDE and at_new in new_breaks
                 if due_old or due_new:
                     runs.append((KEPT if due_old and due_new else DELETED if due_old else INSERTED, "\n"))
                     if due_old:
@@ -407,8 +431,8 @@ class Writer:
                     if due_new:
                         new_breaks.discard(at_new)
                 runs.append((op, char))
-                at_old += op != INSERTED
-                at_new += op != DELETED
+                at_old += op in OLD_SIDE
+                at_new += op in NEW_SIDE
         merged: list[tuple[int, str]] = []
         for op, text in runs:
             if merged and merged[-1][0] == op:

@@ -182,8 +182,13 @@ def mark_change(pPr, mark) -> None:
     rPr.insert(0, mark)
 
 
-def add_comment_range(p, comment_id: int) -> None:
-    """Anchor a comment to a whole paragraph: range start after pPr, range end and reference at the end."""
+def add_comment_range(p, comment_id: int, mark=None) -> None:
+    """Anchor a comment to a whole paragraph: range start after pPr; reference run, then range end, at the end.
+
+    In a tracked row the reference run goes inside mark (the row's w:ins or w:del), and the range ends
+    after it: LibreOffice 7.4 keeps a deleted row on accepting every change if the reference is
+    untracked or comes after the range end (measured with tests/lo_uno.py).
+    """
     start, end = OxmlElement("w:commentRangeStart"), OxmlElement("w:commentRangeEnd")
     for element in (start, end):
         element.set(qn("w:id"), str(comment_id))
@@ -192,11 +197,32 @@ def add_comment_range(p, comment_id: int) -> None:
         pPr.addnext(start)
     else:
         p.insert(0, start)
-    p.append(end)
     run, reference = OxmlElement("w:r"), OxmlElement("w:commentReference")
     reference.set(qn("w:id"), str(comment_id))
     run.append(reference)
+    if mark is not None:
+        mark.append(run)
+        run = mark
     p.append(run)
+    p.append(end)
+
+
+def add_move_range(tr, start, name: str) -> None:
+    """Enclose a row's text in a move range: start (w:moveFromRangeStart|w:moveToRangeStart) … its end.
+
+    Word reads w:moveFrom / w:moveTo runs only inside a range of that kind, paired by w:name with the
+    range at the other end of the move. The range starts in the row's first paragraph and ends in its last.
+    """
+    start.set(qn("w:name"), name)
+    end = OxmlElement(start.tag.replace("Start", "End").replace(f"{{{start.nsmap['w']}}}", "w:"))
+    end.set(qn("w:id"), start.get(qn("w:id")))
+    paragraphs = list(tr.iter(qn("w:p")))
+    pPr = paragraphs[0].find(qn("w:pPr"))
+    if pPr is not None:
+        pPr.addnext(start)
+    else:
+        paragraphs[0].insert(0, start)
+    paragraphs[-1].append(end)
 
 
 LIST_FORMATS = {"item": "%1", "point": "%1."}

@@ -6,10 +6,9 @@ tracked, formatting-only ones included: inserted and deleted text as w:ins / w:d
 paragraphs with their paragraph mark, whole rows in w:trPr. 序号 and point numbers are Word list
 numbers, so renumbering is no change and both accepting and rejecting every change give exactly the
 new and the old edition. A moved item is a deleted row at its old place and an inserted row at its
-new place, with a Word comment saying where it came from and which words changed (原基本第 90 项。
-事项名称：删“…”，增“…”). Its word changes are not tracked inside the inserted row: LibreOffice 7.4
-then keeps the row on rejecting every change, or the deleted words on accepting (measured with
-tests/lo_uno.py, nested w:ins / w:del either way round).
+new place, paired as one move (Word's w:moveFrom / w:moveTo in ranges of one name), with a Word
+comment saying where it came from (原基本第 90 项) and where it went. Its word changes are tracked
+character by character in those rows (see moved_cells).
 """
 
 from __future__ import annotations
@@ -24,6 +23,8 @@ from ..builders.docx import (
     DELETED,
     INSERTED,
     KEPT,
+    MOVED_FROM,
+    MOVED_TO,
     TAKEOVER_LABEL,
     Para,
     Tracking,
@@ -36,10 +37,11 @@ from ..builders.docx import (
 )
 from ..errors import DutydocsError
 from ..model import CooperativeItem, Duties, WithdrawnItem
-from .changes import FIELD_TITLES, FIELDS, LIST_SHORT, Diff, DutiesChange, ListChange, Row
+from .changes import LIST_SHORT, Diff, DutiesChange, ListChange, Row
 from .textdiff import compare_duties, compare_names, text_ops
 
 WHOLE = {"added": INSERTED, "moved-in": INSERTED, "removed": DELETED, "moved-out": DELETED}
+MOVED = ("moved-in", "moved-out")
 
 
 def _ops(old: str | None, new: str | None) -> tuple[tuple[int, str], ...]:
@@ -73,6 +75,8 @@ def old_item(diff: Diff, row: Row):
 def tracked_cells(row: Row, numbered: bool, old=None) -> list[list[Para]]:
     """Return each cell of a row as paragraphs with tracked runs (序号 as list numbers when numbered)."""
     old = old if old is not None else row.old_item
+    if row.state in MOVED and row.old_item is not None and row.new_item is not None:
+        return moved_cells(row, numbered)
     if row.state in WHOLE or old is None or row.new_item is None:
         op = WHOLE.get(row.state, KEPT)
         item = row.new_item if op != DELETED else row.old_item
@@ -89,6 +93,44 @@ def tracked_cells(row: Row, numbered: bool, old=None) -> list[list[Para]]:
     elif isinstance(new, WithdrawnItem):
         cells.append(_withdrawn(old, new))
     return cells
+
+
+def moved_cells(row: Row, numbered: bool) -> list[list[Para]]:
+    """Return a moved item's row at one end of its move, its word changes marked character by character.
+
+    At the new place the words it kept are moved-in text (w:moveTo) and its new words inserted; at
+    the old place the words it kept are moved-out text (w:moveFrom) and its dropped words deleted.
+    Each row then holds only changes of its own side, all undone with the row, so LibreOffice 7.4
+    removes the row on rejecting (new place) or accepting (old place) every change; a word both
+    inserted and deleted (w:ins around w:del) loses its deletion in LibreOffice 7.4. At the old place
+    the comparison runs from the new item back to the old, so that the row has the old item's columns
+    (a withdrawn item's, when it left the withdrawn list).
+    """
+    moved_in = row.state == "moved-in"
+    old, new = (row.old_item, row.new_item) if moved_in else (row.new_item, row.old_item)
+    carried, own = (MOVED_TO, INSERTED) if moved_in else (MOVED_FROM, DELETED)
+    cells = tracked_cells(Row("modified", row.old, row.new, old, new, None), numbered)
+    out = []
+    for cell in cells:
+        paras, restart = [], False
+        for para in cell:
+            if para.state == DELETED:  # a paragraph of the other end only
+                restart = restart or para.restart
+                continue
+            runs: list[tuple[int, str]] = []
+            for op, text in para.runs:
+                if op == DELETED:  # words of the other end only
+                    continue
+                mark = carried if op == KEPT else own
+                if runs and runs[-1][0] == mark:  # kept words on both sides of a dropped word: one run
+                    runs[-1] = (mark, runs[-1][1] + text)
+                else:
+                    runs.append((mark, text))
+            restarts = para.restart or (restart and para.number == "point")
+            paras.append(Para(tuple(runs), para.style, own, para.number, restarts))
+            restart = restart and para.number != "point"
+        out.append(paras)
+    return out
 
 
 def _departments(old: tuple[str, ...], new: tuple[str, ...]) -> list[Para]:
@@ -164,29 +206,19 @@ def tracked_opening(diff: Diff) -> list[Para]:
     return paras
 
 
-def word_changes(old, new) -> str:
-    """Return what changed in a moved item's words, for its comment: 事项名称：删“…”，增“…”；上级部门职责有改动."""
-    notes = []
-    for name in FIELDS:
-        a, b = getattr(old, name, None), getattr(new, name, None)
-        if a == b:
-            continue
-        if isinstance(a, (str, type(None))) and isinstance(b, (str, type(None))):
-            ops = text_ops(a or "", b or "")
-            words = [f"{'删' if op < 0 else '增'}“{text}”" for op, text in ops if op and text.strip()]
-            notes.append(f"{FIELD_TITLES[name]}：{'，'.join(words)}" if words else f"{FIELD_TITLES[name]}有改动")
-        else:
-            notes.append(f"{FIELD_TITLES[name]}有改动")
-    return "；".join(notes)
-
-
 def _comment(row: Row) -> str | None:
-    """Return the comment of a moved item's rows: where it came from (and its word changes), where it went."""
+    """Return the comment of a moved item's rows: where it came from, where it went."""
     if row.state == "moved-in" and row.old is not None:
-        words = word_changes(row.old_item, row.new_item) if row.old_item is not None else ""
-        return f"原{LIST_SHORT[row.old.list]}第 {row.old.no} 项" + (f"。{words}" if words else "")
+        return f"原{LIST_SHORT[row.old.list]}第 {row.old.no} 项"
     if row.state == "moved-out" and row.new is not None:
         return f"移至{LIST_SHORT[row.new.list]}第 {row.new.no} 项"
+    return None
+
+
+def _move_name(row: Row) -> str | None:
+    """Return the name pairing the two ends of a move (w:name of its move ranges): its old place."""
+    if row.state in MOVED and row.old is not None:
+        return f"move_{row.old.list}_{row.old.no}"
     return None
 
 
@@ -221,9 +253,8 @@ def render_docx(
         title = _para(_ops(old_list.title if old_list else duty_list.title, duty_list.title), "list_title")
         table = writer.list_table(duty_list, numbered, title)
         for row in diff.rows[duty_list.key]:
-            writer.row(
-                table, tracked_cells(row, numbered, old_item(diff, row)), WHOLE.get(row.state, KEPT), _comment(row)
-            )
+            cells = tracked_cells(row, numbered, old_item(diff, row))
+            writer.row(table, cells, WHOLE.get(row.state, KEPT), _comment(row), _move_name(row))
         writer.close_section(section, last=i == len(lists) - 1)
     _show_revisions(template.word)
     return finish(template, diff.new, options, title=f"{diff.new.title}（修订稿）")
