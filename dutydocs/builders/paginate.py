@@ -207,29 +207,15 @@ class Plan:
 
 
 def plan(rows, heights: Heights) -> Plan:
-    """Cut every row that does not fit the rest of its page into parts, page by page.
-
-    A row that could be cut at the foot of a page is instead begun on the next page when that ends
-    it sooner: when its continuation (the repeated identity) would be taller than what the cut gains.
-    """
+    """Cut every row that does not fit the rest of its page into parts, page by page."""
     out, pages, used = [], [], [0.0]
     for n, row in enumerate(rows):
-        options = [_set_row(n, row, heights, len(used) - 1, used[-1])]
-        if used[-1]:
-            options.append(_set_row(n, row, heights, len(used), 0.0))
-        parts = min(options, key=lambda parts: (parts[-1][1], _used_on(parts, parts[-1][1], used)))
-        for part, page, height in parts:
+        for part, page, height in _set_row(n, row, heights, len(used) - 1, used[-1]):
             used += [0.0] * (page + 1 - len(used))
             out.append(part)
             pages.append(page)
             used[page] += height
     return Plan(out, pages, used)
-
-
-def _used_on(parts, page: int, used: list[float]) -> float:
-    """Return how much of a page the placed parts and those before them use."""
-    before = used[page] if page < len(used) else 0.0
-    return before + sum(height for _, p, height in parts if p == page)
 
 
 def _set_row(n: int, row, heights: Heights, page: int, used: float) -> list[tuple]:
