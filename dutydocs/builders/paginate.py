@@ -131,9 +131,10 @@ class Column:
             total, first = self.continued[block].height, False
         for n in range(n0, n1 + (l1 > 0)):
             p = self.paragraphs[n]
-            top = p.tops[l0] if n == n0 and l0 else 0.0
+            cut_above = n == n0 and l0 > 0  # the rest of a paragraph cut inside: its lines below l0, no margin
+            top = p.tops[l0] if cut_above else 0.0
             bottom = p.tops[l1] if n == n1 and l1 else p.height
-            total += bottom - top + (0 if first or top else p.margin)
+            total += bottom - top + (0 if first or cut_above else p.margin)
             first = False
         return total
 
@@ -185,10 +186,9 @@ class Column:
                 if e is None:
                     continue
                 kind, label, text = block.entries[e]
-                starts = self.starts[n]
-                whole = label + text
-                low = starts[l0] if n == n0 and l0 and starts else 0
-                high = starts[l1] if n == n1 and l1 and starts else len(whole)
+                starts, whole = self.starts[n] or (), label + text
+                low = starts[l0] if n == n0 and l0 else 0
+                high = starts[l1] if n == n1 and l1 else len(whole)
                 entries.append(("rest", "", whole[low:high]) if low else (kind, label, whole[len(label) : high]))
             begun_earlier = chosen[0] > self.places.index((b, None if block.heading else 0)) or (
                 chosen[0] == n0 and l0 > 0
