@@ -158,15 +158,25 @@ def test_long_cooperative_items_continue_with_their_identity(bundled, bundled_pl
         item = row.item
         assert squash(item.name + "（续）") in text
         parts = [r for r in rows if r.item is item]
-        for key in paginate.DUTY_KEYS:  # the parts hold the item's blocks, in order, each whole or cut at entries
-            blocks = [b for part in parts for b in getattr(part, key)]
-            merged = []
-            for block in blocks:
-                if block.continued:
-                    merged[-1] = replace(merged[-1], entries=merged[-1].entries + block.entries)
-                else:
-                    merged.append(block)
-            assert merged == list(duty_blocks(getattr(item, key)))
+        for key in paginate.DUTY_KEYS:  # the parts hold the item's blocks, in order, cut at entries or inside one
+            assert merge_parts([getattr(part, key) for part in parts]) == list(duty_blocks(getattr(item, key)))
+
+
+def merge_parts(parts) -> list:
+    """Join the blocks of a column's parts back into whole blocks: a paragraph's rest ("rest") joins its start."""
+    merged = []
+    for block in (b for part in parts for b in part):
+        if not block.continued:
+            merged.append(block)
+            continue
+        entries = merged[-1].entries
+        if block.entries and block.entries[0][0] == "rest":
+            kind, label, text = entries[-1]
+            entries = entries[:-1] + ((kind, label, text + block.entries[0][2]),) + block.entries[1:]
+        else:
+            entries += block.entries
+        merged[-1] = replace(merged[-1], entries=entries)
+    return merged
 
 
 def test_planned_pages_are_the_laid_out_pages(bundled, bundled_plan):
@@ -269,6 +279,86 @@ def test_a_block_continued_in_the_next_part_repeats_its_heading():
         ("一、标题", False, ["1."])]
     assert [(b.heading, b.continued, [label for _, label, _ in b.entries]) for b in second] == [
         ("一、标题", True, ["2.", "3.", "4.", "5."])]
+
+
+def laid_heights(row, key: str, lines: list[str], first=41.0, line=10.0) -> paginate.Heights:
+    """Heights of one item whose first duty column is one point laid out as the given lines, 10 px each.
+
+    The other column is one line; so the first page holds 4 lines of the point and the others 10.
+    """
+    point = paginate.Paragraph(len(lines) * line, 0.0, len(lines), tuple(n * line for n in range(len(lines))),
+                               tuple(lines))
+    other = "town_duties" if key == "department_duties" else "department_duties"
+    return paginate.Heights(first, 101.0, 0.0, ((line, line),),
+                            ({key: (point,), other: (paginate.Paragraph(line, 0.0, 1),)},), ({key: (), other: ()},))
+
+
+def test_a_point_is_cut_between_two_of_its_lines_keeping_two_on_each_side():
+    text = "一二三四五六七八九十" * 2
+    row = one_row([("point", text)], [("point", "乙")])
+    lines = ["1.一二", "三四五六", "七八九十", "一二三四", "五六七八", "九十"]  # "1." + text, 4 a line
+    for first in (41.0, 51.0):  # 4 lines fit; 5 would, but would leave one line alone on the next page
+        plan = paginate.plan([row], laid_heights(row, "department_duties", lines, first))
+        assert [r.department_duties[0].entries for r in plan.rows] == [
+            (("point", "1.", "一二三四五六七八九十一二三四"),), (("rest", "", "五六七八九十"),)]
+        assert plan.pages == [0, 1] and plan.used == [40.0, 20.0]
+        assert merge_parts([r.department_duties for r in plan.rows]) == list(row.department_duties)
+    plan = paginate.plan([row], laid_heights(row, "department_duties", lines, 21.0))  # 2 lines, and 4 go on
+    assert [r.department_duties[0].entries[0][2] for r in plan.rows] == ["一二三四五六", "七八九十一二三四五六七八九十"]
+    plan = paginate.plan([row], laid_heights(row, "department_duties", lines, 11.0))  # 1 line may not open
+    assert [r.part for r in plan.rows] == [0] and plan.pages == [1]
+
+
+def test_a_paragraph_is_not_cut_where_its_laid_lines_are_not_its_text():
+    row = one_row([("point", "一二三四五六七八九十" * 2)], [("point", "乙")])
+    wrong = ["1.一二", "三四五六", "七八九十", "一二三四", "五六七八", "九九"]
+    plan = paginate.plan([row], laid_heights(row, "department_duties", wrong))
+    assert entry_counts(plan, "department_duties") == [1] and plan.pages == [1]  # moved whole, not cut
+
+
+def test_line_starts_match_laid_lines_to_the_text():
+    assert paginate.line_starts("1.ab cd ef", ("1.ab", "cd", "ef")) == (0, 5, 8)  # spaces at line ends dropped
+    assert paginate.line_starts("1.ab cd", ("1.ab", "cx")) is None
+    assert paginate.line_starts("1.ab cd", ("1.ab",)) is None  # one line: nowhere to cut
+    assert paginate.line_starts("1.ab cdef", ("1.ab", "cd")) is None  # lines that stop short of the text
+
+
+def test_a_first_part_at_a_page_foot_shows_the_departments_that_fit():
+    item = replace(cooperative_item([("point", "甲")] * 2, [("point", "乙")] * 2), departments=("甲局", "乙局", "丙局"))
+    row = rows(DutyList("cooperative", "配合履职事项清单", (item,)))[0]
+    heights = replace(heights_for(row, {"department_duties": [2, 2], "town_duties": [2, 2]}, first=21.0),
+                      identity=((30.0, 30.0),), openings=((10.0, 20.0, 30.0),))
+    plan = paginate.plan([row], heights)
+    assert [(r.part, r.shown_departments) for r in plan.rows] == [(0, 2), (1, None)]  # then all three again
+    assert plan.pages == [0, 1] and plan.used == [20.0, 30.0]
+    assert paginate.plan([row], replace(heights, openings=())).pages == [1]  # no openings measured: moved whole
+
+
+def test_a_paragraph_cut_inside_keeps_the_lines_of_the_whole(bundled, bundled_doc, bundled_plan):
+    """Both parts of a paragraph cut across pages are set in the lines the whole had: nothing lost or repeated."""
+    options = BuildOptions()
+    ctx = {**pdf.context(bundled_doc, options), "fixed_lines": True, "plans": {}}
+    view = next(v for v in ctx["lists"] if v.key == "cooperative")
+    heights = pdf.measure(ctx, view, options)
+    laid: dict[str, list[list[str]]] = {}
+    for lines in laid_lines(bundled[0], lambda c: c.startswith("duty-")):
+        laid.setdefault(squash("".join(lines)), []).append(lines)
+    cuts = 0
+    for n, whole in enumerate(view.rows):
+        parts = [r for r in bundled_plan.rows if r.item is whole.item]
+        for key in paginate.DUTY_KEYS:
+            column = paginate.Column(getattr(whole, key), heights.paragraphs[n][key], ())
+            entries = [e for part in parts for b in getattr(part, key) for e in b.entries]
+            for head, rest in zip(entries, entries[1:], strict=False):
+                if rest[0] != "rest":
+                    continue
+                cuts += 1
+                place = next(p for p, (b, e) in enumerate(column.places)
+                             if e is not None and getattr(whole, key)[b].entries[e][2].startswith(head[2]))
+                head_lines, rest_lines = laid[squash(head[1] + head[2])][0], laid[squash(rest[2])][0]
+                assert len(head_lines) >= 2 and len(rest_lines) >= 2
+                assert head_lines + rest_lines == [t.strip() for t in heights.paragraphs[n][key][place].texts]
+    assert cuts >= 5
 
 
 def test_estimated_row_heights_match_the_layout(bundled, bundled_doc, bundled_context):
@@ -548,4 +638,7 @@ def test_the_page_fill_targets(bundled):
     fill = json.loads(out)
     assert fill["mid_list_average"] >= 0.90
     assert fill["mid_list_minimum"] >= 0.70
-    assert fill["white_space"] < 7.0  # the issue asks for under 5: not reached yet (see the report)
+    # The issue asks for under 5; the bundled source measures 5.06 (6.70 before lines could be cut). 2.55 of it
+    # lies outside the cooperative list (the 说明's and each list's last page, whole-row basic and withdrawn
+    # lists); what the cooperative list leaves is space where the next row's name or first lines may not be cut.
+    assert fill["white_space"] < 5.2

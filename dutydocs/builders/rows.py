@@ -40,6 +40,7 @@ class Row:
     department_duties: tuple[DutyBlock, ...] = ()
     town_duties: tuple[DutyBlock, ...] = ()
     category_start: bool = False
+    shown_departments: int | None = None  # a first part at a page foot may show only the first departments
 
     @property
     def continued(self) -> bool:
@@ -65,7 +66,8 @@ def cell_paragraphs(row: Row, key: str, gap: float) -> list[tuple[str, float, fl
         return [(item.name + ("（续）" if row.continued else ""), 0, 0)]
     if key == "departments":
         assert isinstance(item, CooperativeItem), "layout.toml gives this column to the cooperative list only"
-        return [(d, 0, gap if n else 0) for n, d in enumerate(item.departments)]  # a little space between
+        shown = item.departments[: row.shown_departments]
+        return [(d, 0, gap if n else 0) for n, d in enumerate(shown)]  # a little space between
     if key in ("department_duties", "town_duties"):
         return [p for block in getattr(row, key) for p in block.paragraphs(gap)]
     if key == "takeover":

@@ -63,7 +63,7 @@ def heights(document, key: str, rows, text_height_mm: float) -> Heights:
     text_height = text_height_mm * PX_PER_MM
     header_height = sum(r.height for r in header.children)
     title = header.position_y - page.content_box_y()
-    frames, identity, paragraphs, continued = [], [], [], []
+    frames, identity, openings, paragraphs, continued = [], [], [], [], []
     for whole, cont in zip(body[::2], body[1::2], strict=True):
         cells = {_cell_key(c): c for c in whole.children}
         cont_cells = {_cell_key(c): c for c in cont.children}
@@ -76,6 +76,7 @@ def heights(document, key: str, rows, text_height_mm: float) -> Heights:
                 max((_content_height(cont_cells[k]) for k in IDENTITY_KEYS if k in cont_cells), default=0.0),
             )
         )
+        openings.append(_openings(cells))
         paragraphs.append({k: tuple(_paragraph(p) for p in cells[k].children) for k in DUTY_KEYS})
         continued.append({k: tuple(_paragraph(p) for p in cont_cells[k].children) for k in DUTY_KEYS})
     frame = max(frames, default=0.0)
@@ -84,14 +85,33 @@ def heights(document, key: str, rows, text_height_mm: float) -> Heights:
         page=text_height - header_height,
         frame=frame,
         identity=tuple(identity),
+        openings=tuple(openings),
         paragraphs=tuple(paragraphs),
         continued_headings=tuple(continued),
     )
 
 
+def _openings(cells) -> tuple[float, ...]:
+    """Return the identity cells' content height when they show the first 1, 2 … of the departments."""
+    floor = max((_content_height(cells[k]) for k in IDENTITY_KEYS[:3] if k in cells), default=0.0)
+    if "departments" not in cells:
+        return ()
+    cell = cells["departments"]
+    top = cell.content_box_y()
+    return tuple(max(floor, p.position_y + p.margin_height() - top) for p in cell.children)
+
+
 def _paragraph(box) -> Paragraph:
+    """Return a paragraph's height, margin and lines: each line's top below the paragraph's top, and its text."""
     line_boxes = [c for c in box.children if type(c).__name__ == "LineBox"]
-    return Paragraph(box.border_height(), box.margin_top, len(line_boxes))
+    top = box.content_box_y()
+    return Paragraph(
+        box.border_height(),
+        box.margin_top,
+        len(line_boxes),
+        tuple(line.position_y - top for line in line_boxes),
+        tuple("".join(t.text for t in line.descendants() if type(t).__name__ == "TextBox") for line in line_boxes),
+    )
 
 
 def _content_height(cell) -> float:
