@@ -85,8 +85,8 @@ def bundled_word(bundled_docx):
 
 
 @pytest.fixture(scope="session")
-def converted(bundled_docx, tmp_path_factory):
-    """Return (page texts, pdffonts output) of the bundled Word edition converted by LibreOffice."""
+def converted_pdf(bundled_docx, tmp_path_factory):
+    """Return the bundled Word edition converted to PDF by LibreOffice, with the project's font aliases."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice (soffice) is needed: run scripts/setup.sh"
     work = tmp_path_factory.mktemp("lo")
@@ -97,12 +97,30 @@ def converted(bundled_docx, tmp_path_factory):
     subprocess.run([soffice, f"-env:UserInstallation=file://{work / 'profile'}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(work), str(work / "list.docx")],
                    check=True, capture_output=True, timeout=180, env={**os.environ, "FONTCONFIG_FILE": str(fonts)})
-    pdf = work / "list.pdf"
-    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return work / "list.pdf"
+
+
+@pytest.fixture(scope="session")
+def converted(converted_pdf):
+    """Return (page texts, pdffonts output) of the bundled Word edition converted by LibreOffice."""
+    boxes = subprocess.run(["pdftotext", "-bbox", str(converted_pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout
     pages = [[(float(x), float(y), html.unescape(word)) for x, y, word in WORD.findall(page)]
              for page in boxes.split("<page ")[1:]]
-    fonts_used = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    fonts_used = subprocess.run(["pdffonts", str(converted_pdf)], capture_output=True, text=True, check=True).stdout
     return pages, fonts_used
+
+
+LINE = re.compile(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</line>', re.S)
+
+
+@pytest.fixture(scope="session")
+def explanation_lines(converted_pdf) -> list[tuple[int, float, float, float, str]]:
+    """Return the lines of the 说明's two pages as LibreOffice set them: (page, left, right, top, text)."""
+    layout = subprocess.run(["pdftotext", "-bbox-layout", "-l", "2", str(converted_pdf), "-"], capture_output=True,
+                            text=True, check=True).stdout
+    return [(n, float(left), float(right), float(top), "".join(html.unescape(w) for w in re.findall(r">([^<]*)</word>", body)))
+            for n, page in enumerate(layout.split("<page ")[1:], 1) for left, top, right, body in LINE.findall(page)]
 
 
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>')
@@ -432,13 +450,12 @@ def test_page_numbers_are_four_hao_in_both_styles(small_doc):
 def test_the_explanation_has_a_grid_of_22_lines_and_28_characters(bundled_word):
     section = bundled_word.sections[0]
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid is not None and int(grid.get(qn("w:linePitch"))) == 579  # 28.95 pt: 22 lines in 225 mm
+    assert grid.get(qn("w:type")) == "linesAndChars" and int(grid.get(qn("w:linePitch"))) == 579  # 22 in 225 mm
     width_pt = (section.page_width - section.left_margin - section.right_margin) / 12700
-    pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096  # Word: default size + charSpace / 4096 pt
-    assert int(width_pt / pitch) == 28
-    normal = bundled_word.styles["Normal"]
-    condensed = int(normal.element.find(f"{qn('w:rPr')}/{qn('w:spacing')}").get(qn("w:val"))) / 20
-    assert 27 * 16 < 28 * (16 + condensed) <= width_pt  # 28 三号 characters fit a line, 29 do not
+    normal = bundled_word.styles["Normal"].font.size.pt
+    pitch = normal + int(grid.get(qn("w:charSpace"))) / 4096  # ECMA-376: Normal's size + charSpace / 4096 pt
+    assert normal == 16 and int(width_pt / pitch) == 28
+    assert all(s._sectPr.find(qn("w:docGrid")) is None for s in bundled_word.sections[1:]), "table text keeps its size"
 
 
 def test_the_document_ends_with_a_paragraph_after_the_last_table(bundled_docx):
@@ -492,17 +509,20 @@ def test_department_names_break_between_words_only(bundled_doc, bundled_word):
         assert {sum(len(x) for x in lines[:k]) for k in range(len(lines))} <= ends, text
 
 
-def test_libreoffice_sets_the_explanation_28_characters_a_line(converted):
-    pages, _ = converted
-    lines: dict = {}
-    for n, page in enumerate(pages[:2]):
-        for x, y, word in page:
-            lines.setdefault((n, round(y)), []).append((x, word))
-    texts = ["".join(w for _, w in sorted(words)) for words in lines.values()]
-    chinese = [t for t in texts if t and all(unicodedata.east_asian_width(c) in "WF" for c in t)]
-    # LibreOffice 7.4 hangs a 、 or ， that follows a full line in the margin (Word compresses it)
-    lengths = [len(t) - (len(t) > 28 and t[-1] in "、，。；：") for t in chinese]
-    assert max(lengths) == 28 and lengths.count(28) >= 6, lengths  # 7 all-Chinese full lines in the bundled 说明
+def test_libreoffice_sets_the_explanation_28_characters_a_line_and_22_lines_a_page(explanation_lines):
+    right = Mm(210 - 26).pt  # the text block's right edge (GB/T 9704 margins)
+    assert all(x1 <= right + 0.5 for _, _, x1, _, _ in explanation_lines), "nothing hangs past the text block"
+    following = dict(zip(explanation_lines, [t for *_, t in explanation_lines[1:]] + [""]))
+    body = [line for line in explanation_lines
+            if line[3] < 740 and len(line[4]) > 2 and all(unicodedata.east_asian_width(c) in "WF" for c in line[4])]
+    full = [(t, following[line]) for line in body for _, x0, x1, _, t in [line]
+            if x1 > right - 2 and x0 < Mm(28).pt + 1]  # all-Chinese lines set to the full measure from the left margin
+    # 28 a line; 27 where the 28th would be a 、 or ， that may not start the next line, so both go down
+    assert all(len(t) == 28 or (len(t) == 27 and after[1:2] in "、，。；：") for t, after in full), full
+    assert sum(len(t) == 28 for t, _ in full) >= 6, full  # 9 all-Chinese full lines in the bundled 说明
+    tops = [y for n, _, _, y, _ in explanation_lines if n == 2 and y < 740]  # the footer left out
+    assert len(tops) > 6 and all(abs(b - a - 28.95) < 0.1 for a, b in zip(tops, tops[1:])), tops  # 579 twips
+    assert int(Mm(225).pt / 28.95) == 22
 
 
 def test_libreoffice_loses_no_character_of_the_explanation(bundled_doc, converted):
