@@ -509,6 +509,26 @@ def test_department_names_break_between_words_only(bundled_doc, bundled_word):
         assert {sum(len(x) for x in lines[:k]) for k in range(len(lines))} <= ends, text
 
 
+def test_categories_break_between_words_only(bundled_doc, bundled_word):
+    """文化和/旅游 in the narrow cooperative column, never 文化和旅/游; the wider columns hold a category whole."""
+    from dutydocs import wordbreak
+    places = wordbreak.places(bundled_doc.region, bundled_doc.township)
+    broken = set()
+    for duty_list, table in zip(bundled_doc.lists, bundled_word.tables, strict=True):
+        chars = (int(table._tbl.tblGrid.gridCol_lst[1].get(qn("w:w"))) - 170) / 240
+        for row, item in zip(item_rows(table), duty_list.items, strict=True):
+            text = row.cells[1].paragraphs[0].text
+            lines = text.split("\n")
+            assert "".join(lines) == item.category
+            words = wordbreak.words(item.category, places)
+            ends = {sum(len(w) for w in words[:k]) for k in range(len(words) + 1)}
+            assert {sum(len(x) for x in lines[:k]) for k in range(len(lines))} <= ends, text
+            assert all(len(line) > 1 and len(line) <= chars for line in lines), (text, chars)
+            if len(lines) > 1:
+                broken.add(text)
+    assert "文化和\n旅游" in broken  # the bundled list has a category that needs breaking
+
+
 def test_libreoffice_sets_the_explanation_28_characters_a_line_and_22_lines_a_page(explanation_lines):
     right = Mm(210 - 26).pt  # the text block's right edge (GB/T 9704 margins)
     assert all(x1 <= right + 0.5 for _, _, x1, _, _ in explanation_lines), "nothing hangs past the text block"

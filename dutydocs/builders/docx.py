@@ -93,6 +93,8 @@ DEPARTMENT_EMS = (6, 9)
 """The department column holds its longest word, and at least 6, at most 9 characters a line."""
 TAKEOVER_LABEL = "承接方式："
 WORDS_AT_MOST = 10
+WORD_BROKEN = ("category", "departments")
+"""Columns whose text breaks only between words: 文化和/旅游, never 文化和旅/游 (dutydocs.wordbreak)."""
 """Department names have a handful of words (米东区/党史/地方志/编纂/委员会/办公室 has six)."""
 
 SPLIT_SHARE = 0.85
@@ -365,7 +367,10 @@ class Writer:
         )
 
     def row(self, table: ListTable, cells: list[list[Para]], state: int = KEPT, comment: str | None = None) -> None:
-        """Add an item's row: one cell per column, all top-aligned; a row that fits a page never splits."""
+        """Add an item's row: one cell per column, all top-aligned; a row that fits a page never splits.
+
+        Categories and department names break only between words (WORD_BROKEN).
+        """
         fits = self.row_height(cells, table.widths, table.keys) <= SPLIT_SHARE * table.room
         tr_row = table.table.add_row()
         mark_row(tr_row._tr, cant_split=fits)
@@ -373,7 +378,7 @@ class Writer:
             tr_row._tr.get_or_add_trPr().append(self._mark("w:ins" if state == INSERTED else "w:del"))
         for cell, paras, key, width in zip(tr_row.cells, cells, table.keys, table.widths, strict=True):
             cell.vertical_alignment = WD_ALIGN_VERTICAL.TOP
-            if key == "departments":
+            if key in WORD_BROKEN:
                 per_line = (width - self.margins[0]) / (self.font.pt * 20)
                 paras = [self._broken(para, per_line) for para in paras]
             self._fill(cell, paras, table.numbering)
@@ -434,7 +439,7 @@ class Writer:
             lines = 0
             for para in paras:
                 text = para.text() + ("99." if para.number == "point" else "")
-                if key == "departments":
+                if key in WORD_BROKEN:
                     lines += sum(
                         max(1, math.ceil(_ems(part) / per_line)) for part in self.department_lines(text, per_line)
                     )
