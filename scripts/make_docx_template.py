@@ -86,7 +86,7 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
  <w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>
 </w:docDefaults>
 <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>
- <w:pPr><w:spacing w:before="0" w:after="0" w:line="{LINE}" w:lineRule="exact"/>{HANG_NOTHING}{FIRST_LINE}<w:jc w:val="both"/></w:pPr>
+ <w:pPr>{HANG_NOTHING}<w:spacing w:before="0" w:after="0" w:line="{LINE}" w:lineRule="exact"/>{FIRST_LINE}<w:jc w:val="both"/></w:pPr>
  <w:rPr>{fonts(FANG)}{GRID_WIDTH}{size(BODY_PT)}{LANG}</w:rPr></w:style>
 <w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>
 <w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/>
