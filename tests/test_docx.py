@@ -491,6 +491,31 @@ def test_the_explanation_has_a_grid_of_22_lines_and_28_characters(bundled_word):
     assert all(s._sectPr.find(qn("w:docGrid")) is None for s in bundled_word.sections[1:]), "table text keeps its size"
 
 
+SCHEMA_ORDER = {  # ECMA-376 CT_PPr, CT_RPr and CT_SectPr: Word refuses children out of this order
+    "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs "
+           "suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+           "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
+           "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange",
+    "rPr": "ins del rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
+           "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText "
+           "vertAlign rtl cs em lang eastAsianLayout specVanish oMath",
+    "sectPr": "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders lnNumType "
+              "pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter docGrid printerSettings",
+}
+
+
+def test_paragraph_run_and_section_properties_are_in_schema_order(bundled_docx):
+    with zipfile.ZipFile(io.BytesIO(bundled_docx)) as package:
+        for part in ("word/styles.xml", "word/document.xml"):
+            root = etree.fromstring(package.read(part))
+            for tag, order in SCHEMA_ORDER.items():
+                names = order.split()
+                for element in root.iter(W + tag):
+                    children = [child.tag.replace(W, "") for child in element if isinstance(child.tag, str)]
+                    assert all(c in names for c in children), (part, children)
+                    assert children == sorted(children, key=names.index), (part, children)
+
+
 def test_the_document_ends_with_a_paragraph_after_the_last_table(bundled_docx):
     body = read(bundled_docx).element.body
     blocks = [child.tag for child in body]
