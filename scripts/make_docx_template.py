@@ -58,11 +58,23 @@ def size(pt: float) -> str:
     return f'<w:sz w:val="{round(pt * 2)}"/><w:szCs w:val="{round(pt * 2)}"/>'
 
 
-CONDENSED = '<w:spacing w:val="-10"/>'
-"""28 三号 characters are 158 mm, 2 mm more than the 156 mm line, so the body is set 0.5 pt closer: 28 a line
-in Word and LibreOffice (a character grid gives each 三号 character two cells in LibreOffice). At 0.25 pt
-LibreOffice 7.4 loses a 、 or ， that ends a full justified line; at 0.5 pt it hangs it in the margin."""
-UNCONDENSED = '<w:spacing w:val="0"/>'
+BODY_PT = 16  # 三号: the size of Normal, from which Word and LibreOffice compute the grid's character pitch
+TEXT_WIDTH = 11906 - tw(28) - tw(26)  # A4 less GB/T 9704's margins: 156 mm
+PITCH = TEXT_WIDTH / 28  # twips: 28 characters a line on the character grid
+GRID_WIDTH = '<w:w w:val="98"/>'
+"""The body's glyphs at 98 % width: LibreOffice gives a character two grid cells when its advance is wider than
+the pitch (15.79 pt, less than 三号's 16 pt), so a line held 14; at 98 % (15.68 pt) each takes one cell and a
+line holds 28. Word sets every character on the pitch whatever its width, so the 2 % only narrows each glyph."""
+FULL_WIDTH = '<w:w w:val="100"/>'
+HANG_NOTHING = '<w:overflowPunct w:val="1"/>'
+"""LibreOffice (7.4) reads w:overflowPunct inverted: val 0 turns its hanging punctuation on, so a 、 or ， ending
+a full line hung in the margin or vanished. With val 1 it moves the last character down with the mark
+instead; Word keeps its own default (val 1 is what Word writes when the element is absent)."""
+CHAR_SPACE = math.floor((PITCH / 20 - BODY_PT) * 4096)
+"""w:charSpace: Word's character pitch is Normal's size plus charSpace/4096 pt (ECMA-376 17.6.5), here -842."""
+FIRST_LINE = '<w:ind w:firstLineChars="200" w:firstLine="630"/>'
+"""Two grid cells. Word counts firstLineChars on the grid. LibreOffice takes firstLine and rounds it up to whole
+cells of its own pitch, 315 twips (it reads charSpace to whole twips), so 640 twips (2 × 16 pt) made three."""
 NO_GRID = '<w:snapToGrid w:val="0"/>'
 NO_INDENT = '<w:ind w:left="0" w:right="0" w:firstLine="0" w:firstLineChars="0"/>'
 TABLE_LINE = '<w:spacing w:before="0" w:after="0" w:line="360" w:lineRule="exact"/>'  # 18 pt
@@ -74,24 +86,24 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
  <w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>
 </w:docDefaults>
 <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>
- <w:pPr><w:spacing w:before="0" w:after="0" w:line="{LINE}" w:lineRule="exact"/><w:overflowPunct w:val="0"/><w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="both"/></w:pPr>
- <w:rPr>{fonts(FANG)}{CONDENSED}{size(16)}{LANG}</w:rPr></w:style>
+ <w:pPr>{HANG_NOTHING}<w:spacing w:before="0" w:after="0" w:line="{LINE}" w:lineRule="exact"/>{FIRST_LINE}<w:jc w:val="both"/></w:pPr>
+ <w:rPr>{fonts(FANG)}{GRID_WIDTH}{size(BODY_PT)}{LANG}</w:rPr></w:style>
 <w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>
 <w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/>
  <w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
 {para_style("DocTitle", "公文标题", "Normal",
             f'<w:keepNext/>{NO_GRID}<w:spacing w:before="0" w:after="{LINE}" w:line="{round(LINE * 1.5)}" w:lineRule="exact"/>{NO_INDENT}<w:jc w:val="center"/>',
-            fonts(TITLE) + UNCONDENSED + size(22), outline=0)}
+            fonts(TITLE) + FULL_WIDTH + size(22), outline=0)}
 {para_style("ExplanationTitle", "说明标题", "Normal",
             f'<w:keepNext/>{NO_GRID}<w:spacing w:before="0" w:after="{LINE}" w:line="{LINE}" w:lineRule="exact"/>{NO_INDENT}<w:jc w:val="center"/>',
-            fonts(HEI) + '<w:spacing w:val="320"/>' + size(16), outline=1)}
+            fonts(HEI) + '<w:spacing w:val="320"/>' + FULL_WIDTH + size(16), outline=1)}
 {para_style("Heading1CN", "一级标题", "Normal", '<w:keepNext/>', fonts(HEI), outline=2)}
 {para_style("ListTitle", "清单标题", "Normal",
             f'<w:keepNext/><w:spacing w:before="0" w:after="240" w:line="{LINE}" w:lineRule="exact"/>{NO_INDENT}<w:jc w:val="center"/>',
-            fonts(TITLE) + UNCONDENSED + size(22), outline=0)}
+            fonts(TITLE) + FULL_WIDTH + size(22), outline=0)}
 {para_style("TableHead", "表头文字", "Normal", f'<w:keepNext/>{TABLE_LINE}{NO_INDENT}<w:jc w:val="center"/>',
-            fonts(HEI) + UNCONDENSED + size(12))}
-{para_style("TableText", "表格文字", "Normal", f'<w:keepLines/>{TABLE_LINE}{NO_INDENT}<w:jc w:val="left"/>', fonts(FANG) + UNCONDENSED + size(12),
+            fonts(HEI) + FULL_WIDTH + size(12))}
+{para_style("TableText", "表格文字", "Normal", f'<w:keepLines/>{TABLE_LINE}{NO_INDENT}<w:jc w:val="left"/>', fonts(FANG) + FULL_WIDTH + size(12),
             next_id="TableText")}
 {para_style("TableCenter", "表格居中", "TableText", '<w:jc w:val="center"/>', "", next_id="TableCenter")}
 {para_style("DutyHeading", "职责小标题", "TableText", "<w:keepNext/>", fonts(HEI), next_id="TableText")}
@@ -99,9 +111,9 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             f'<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>{NO_INDENT}', size(1))}
 <w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>
  <w:pPr><w:spacing w:line="240" w:lineRule="auto"/>{NO_INDENT}<w:jc w:val="center"/></w:pPr>
- <w:rPr>{fonts(SONG)}{UNCONDENSED}{size(14)}{LANG}</w:rPr></w:style>
+ <w:rPr>{fonts(SONG)}{FULL_WIDTH}{size(14)}{LANG}</w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="Header"><w:name w:val="header"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>
- <w:pPr><w:spacing w:line="240" w:lineRule="auto"/>{NO_INDENT}<w:jc w:val="center"/></w:pPr><w:rPr>{fonts(SONG)}{UNCONDENSED}{size(10.5)}{LANG}</w:rPr></w:style>
+ <w:pPr><w:spacing w:line="240" w:lineRule="auto"/>{NO_INDENT}<w:jc w:val="center"/></w:pPr><w:rPr>{fonts(SONG)}{FULL_WIDTH}{size(10.5)}{LANG}</w:rPr></w:style>
 <w:style w:type="table" w:customStyle="1" w:styleId="ListTable"><w:name w:val="清单表格"/><w:basedOn w:val="TableNormal"/><w:qFormat/>
  <w:tblPr><w:tblBorders>
   <w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/>
@@ -118,21 +130,18 @@ def sect_pr(width, height, top, right, bottom, left, footer, landscape, refs="",
             f'w:header="{tw(15)}" w:footer="{tw(footer)}" w:gutter="0"/><w:cols w:space="425"/>{grid}</w:sectPr>')
 
 
-def document_grid(text_width: int, chars: int = 28, font_pt: float = 16, kind: str = "lines") -> str:
-    """Return Word's document grid: lines LINE apart (GB/T 9704: 22 a page) and the pitch of chars a line.
+def document_grid() -> str:
+    """Return the 说明's document grid: lines LINE apart (GB/T 9704: 22 a page) and 28 characters a line.
 
-    Word's character pitch is the default font size plus charSpace/4096 pt. The grid is of lines only:
-    with a character grid LibreOffice gives every 三号 character two cells (14 a line); the body's
-    condensed spacing sets 28 a line in Word and LibreOffice alike.
+    linesAndChars, as Word's 页面设置 writes it for "指定行和字符网格". Only the 说明 has it: the titles set
+    w:snapToGrid off, and the lists' landscape sections have no grid, so table text keeps its own size.
     """
-    pitch_pt = text_width / 20 / chars
-    return (f'<w:docGrid w:type="{kind}" w:linePitch="{LINE}" '
-            f'w:charSpace="{math.floor((pitch_pt - font_pt) * 4096)}"/>')
+    return f'<w:docGrid w:type="linesAndChars" w:linePitch="{LINE}" w:charSpace="{CHAR_SPACE}"/>'
 
 
 A4_W, A4_H = 11906, 16838
 PORTRAIT = sect_pr(A4_W, A4_H, 37, 26, 35, 28, 23, False, '<w:footerReference w:type="default" r:id="rIdFooter1"/>',
-                   document_grid(A4_W - tw(28) - tw(26)))
+                   document_grid())
 # The landscape text block is the portrait one turned: 225 × 156 mm.
 LANDSCAPE = sect_pr(A4_H, A4_W, 28, 35, 26, 37, 14, True)
 

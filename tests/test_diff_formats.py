@@ -44,14 +44,25 @@ def _text(p) -> str:
 
 
 def body_text(word) -> list:
-    """Return the body as a list of paragraph texts and tables (rows of cell texts)."""
-    out = []
+    """Return the body as a list of paragraph texts and tables (rows of cell texts).
+
+    A list the edition continues in a new table on the next page (a page-break paragraph, then the header
+    again) reads as one table, as it does to a reader: the tracked diff paginates differently.
+    """
+    out: list = []
+    continued = False
     for child in word.element.body:
         if child.tag == qn("w:p"):
-            out.append(_text(child))
+            continued = child.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None
+            if not continued:
+                out.append(_text(child))
         elif child.tag == qn("w:tbl"):
-            out.append([["\n".join(_text(p) for p in tc.iter(qn("w:p"))) for tc in tr.iter(qn("w:tc"))]
-                        for tr in child.iter(qn("w:tr"))])
+            rows = [["\n".join(_text(p) for p in tc.iter(qn("w:p"))) for tc in tr.iter(qn("w:tc"))]
+                    for tr in child.iter(qn("w:tr"))]
+            if continued:
+                out[-1].extend(rows[1:])
+            else:
+                out.append(rows)
     return out
 
 

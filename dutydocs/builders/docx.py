@@ -94,6 +94,9 @@ DEPARTMENT_EMS = (6, 9)
 """The department column holds its longest word, and at least 6, at most 9 characters a line."""
 TAKEOVER_LABEL = "承接方式："
 WORDS_AT_MOST = 10
+WORD_BROKEN = ("category", "departments")
+DUTY_COLUMNS = ("department_duties", "town_duties")
+"""Columns whose text breaks only between words: 文化和/旅游, never 文化和旅/游 (dutydocs.wordbreak)."""
 """Department names have a handful of words (米东区/党史/地方志/编纂/委员会/办公室 has six)."""
 
 SPLIT_SHARE = 0.85
@@ -202,13 +205,15 @@ def check_styles(word) -> dict:
 
 @dataclass
 class ListTable:
-    """A list's table being written: the table, its column keys and widths (twips) and a page's room."""
+    """A list's table being written: the table, its column keys, header and widths (twips) and a page's room."""
 
     table: Table
     keys: list[str]
+    heads: list[list[Para]]
     widths: list[int]
     room: float
     numbering: int | None  # the w:num of its 序号, None when the numbers are written as text
+    used: float = 0  # estimated height (twips) the table takes on its current page
 
 
 class Writer:
@@ -357,22 +362,27 @@ class Writer:
         self.paragraph(title or Para.plain(duty_list.title, "list_title"))
         columns = COLUMNS[duty_list.key]
         widths = self.widths(duty_list)
-        table = self.word.add_table(rows=1, cols=len(columns))
+        keys = [key for key, _, _ in columns]
+        heads = [[Para.plain(text, "head")] for _, text, _ in columns]
+        room = self.height - self.row_height(heads, widths, keys)
+        title_format = self.styles["list_title"].paragraph_format
+        used = sum(length.twips for length in (title_format.line_spacing, title_format.space_after) if length)
+        numbering = self.numbering.new_list("item") if numbered else None
+        return ListTable(self._table(heads, widths), keys, heads, widths, room, numbering, used)
+
+    def _table(self, heads: list[list[Para]], widths: list[int]) -> Table:
+        """Add a table of fixed column widths with its header row, which repeats on every page."""
+        table = self.word.add_table(rows=1, cols=len(widths))
         table.style = self.styles["table"]
         table.autofit = False
         fix_table_layout(table._tbl, widths)
         header = table.rows[0]
-        for cell, (_, text, _), width in zip(header.cells, columns, widths, strict=True):
+        for cell, paras, width in zip(header.cells, heads, widths, strict=True):
             cell.width = Twips(width)
             cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER  # a two-line header beside one-line ones
-            self._fill(cell, [Para.plain(text, "head")], None)
+            self._fill(cell, paras, None)
         mark_row(header._tr, header=True)
-        room = self.height - self.row_height(
-            [[Para.plain(text, "head")] for _, text, _ in columns], widths, [key for key, _, _ in columns]
-        )
-        return ListTable(
-            table, [key for key, _, _ in columns], widths, room, self.numbering.new_list("item") if numbered else None
-        )
+        return table
 
     def row(
         self,
@@ -384,16 +394,27 @@ class Writer:
     ) -> None:
         """Add an item's row: one cell per column, all top-aligned; a row that fits a page never splits.
 
-        A tracked row that is one end of a move names the move: its text goes in a move range of that name.
+        Categories and department names break only between words (WORD_BROKEN). In the edition, a row taller
+        than a page that would break badly where it starts goes to the next page (breaks_badly); the tracked
+        diff, which shows deleted rows too, paginates like neither edition and is left as it falls. A tracked
+        row that is one end of a move names the move: its text goes in a move range of that name.
         """
-        fits = self.row_height(cells, table.widths, table.keys) <= SPLIT_SHARE * table.room
+        height = self.row_height(cells, table.widths, table.keys)
+        fits = height <= SPLIT_SHARE * table.room
+        if not fits and self.tracking is None and len(table.table.rows) > 1 and self.breaks_badly(cells, table):
+            self.continue_table(table)
+        left = table.room - table.used
+        if fits:
+            table.used = height if height > left else table.used + height
+        else:
+            table.used = (height - left) % table.room  # a split row runs on over the next pages
         tr_row = table.table.add_row()
         mark_row(tr_row._tr, cant_split=fits)
         if state != KEPT:
             tr_row._tr.get_or_add_trPr().append(self._mark("w:ins" if state == INSERTED else "w:del"))
         for cell, paras, key, width in zip(tr_row.cells, cells, table.keys, table.widths, strict=True):
             cell.vertical_alignment = WD_ALIGN_VERTICAL.TOP
-            if key == "departments":
+            if key in WORD_BROKEN:
                 per_line = (width - self.margins[0]) / (self.font.pt * 20)
                 paras = [self._broken(para, per_line) for para in paras]
             self._fill(cell, paras, table.numbering)
@@ -404,6 +425,38 @@ class Writer:
             add_move_range(
                 tr_row._tr, self._mark("w:moveToRangeStart" if state == INSERTED else "w:moveFromRangeStart"), move
             )
+
+    def breaks_badly(self, cells: list[list[Para]], table: ListTable) -> bool:
+        """Whether a splitting row, started in what is left of the page, would break where a reader sees it.
+
+        Word and LibreOffice split such a row at the page foot wherever it falls, and LibreOffice ignores
+        keepLines and keepNext inside it. So its 序号, category, name and departments must fit whole above
+        the break, and no duty heading may end the page without a line after it. The estimate may be a
+        line off either way: a line of slack on each side.
+        """
+        room = math.floor((table.room - table.used - self.margins[1]) / (self.line.pt * 20))
+        for paras, width, key in zip(cells, table.widths, table.keys, strict=True):
+            if key not in DUTY_COLUMNS:
+                if self.cell_lines(paras, width, key) > room - 1:
+                    return True
+                continue
+            top = 0
+            for para in paras:
+                lines = self.cell_lines([para], width, key)
+                if para.style == "duty_heading" and top <= room + 1 and top + lines + 1 >= room - 1:
+                    return True
+                top += lines
+        return False
+
+    def continue_table(self, table: ListTable) -> None:
+        """Go on with the list in a new table on the next page, its header repeated (one list to the importer)."""
+        p = OxmlElement("w:p")
+        pPr = p.get_or_add_pPr()
+        pPr.style = self.style_ids["break"]
+        pPr.pageBreakBefore_val = True
+        self.word.element.body.append(p)
+        table.table = self._table(table.heads, table.widths)
+        table.used = 0
 
     def _broken(self, para: Para, per_line: float) -> Para:
         """Return a department name with line breaks between its words, so no word is cut.
@@ -450,22 +503,18 @@ class Writer:
 
     def row_height(self, cells: list[list[Para]], widths: list[int], keys: list[str]) -> float:
         """Estimate a row's height in twips from its text, the column widths and the cell style."""
-        em = self.font.pt * 20
-        across, down = self.margins
-        tallest = 0
-        for paras, width, key in zip(cells, widths, keys, strict=True):
-            per_line = max(1, math.floor((width - across) / em))  # whole characters fit on a line
-            lines = 0
-            for para in paras:
-                text = para.text() + ("99." if para.number == "point" else "")
-                if key == "departments":
-                    lines += sum(
-                        max(1, math.ceil(_ems(part) / per_line)) for part in self.department_lines(text, per_line)
-                    )
-                else:
-                    lines += sum(max(1, math.ceil(_ems(part) / per_line)) for part in text.split("\n"))
-            tallest = max(tallest, lines)
-        return tallest * self.line.pt * 20 + down
+        tallest = max(self.cell_lines(paras, width, key) for paras, width, key in zip(cells, widths, keys, strict=True))
+        return tallest * self.line.pt * 20 + self.margins[1]
+
+    def cell_lines(self, paras: list[Para], width: int, key: str) -> int:
+        """Estimate how many lines a cell's paragraphs take in a column of this width."""
+        per_line = max(1, math.floor((width - self.margins[0]) / (self.font.pt * 20)))  # whole characters a line
+        lines = 0
+        for para in paras:
+            text = para.text() + ("99." if para.number == "point" else "")
+            parts = self.department_lines(text, per_line) if key in WORD_BROKEN else text.split("\n")
+            lines += sum(max(1, math.ceil(_ems(part) / per_line)) for part in parts)
+        return lines
 
 
 # --- the edition ----------------------------------------------------------------------------------
