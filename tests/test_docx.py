@@ -474,6 +474,7 @@ def test_every_item_cell_is_top_aligned(bundled_word):
 
 def test_department_names_break_between_words_only(bundled_doc, bundled_word):
     from dutydocs import wordbreak
+    from dutydocs.edition import text_em
     places = wordbreak.places(bundled_doc.region, bundled_doc.township)
     table = bundled_word.tables[1]
     width = int(table._tbl.tblGrid.gridCol_lst[3].get(qn("w:w")))
@@ -482,13 +483,13 @@ def test_department_names_break_between_words_only(bundled_doc, bundled_word):
              for p in row.cells[3].paragraphs]
     assert [text.replace("\n", "") for text, _ in names] == [n for i in bundled_doc.list("cooperative").items
                                                             for n in i.departments]
-    longest = max(wordbreak.width(w) for text, _ in names for w in wordbreak.words(text.replace("\n", ""), places))
+    longest = max(text_em(w) for text, _ in names for w in wordbreak.words(text.replace("\n", ""), places))
     assert longest <= chars < longest + 2, "the column is as wide as the longest word"
     for text, _ in names:
         words = wordbreak.words(text.replace("\n", ""), places)
         ends = {sum(len(w) for w in words[:k]) for k in range(len(words) + 1)}
         lines = text.split("\n")
-        assert all(len(line) > 1 and wordbreak.width(line) <= chars for line in lines) or len(text) == 1, text
+        assert all(len(line) > 1 and text_em(line) <= chars for line in lines) or len(text) == 1, text
         assert {sum(len(x) for x in lines[:k]) for k in range(len(lines))} <= ends, text
 
 

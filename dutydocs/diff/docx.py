@@ -24,7 +24,6 @@ from ..builders.docx import (
     DELETED,
     INSERTED,
     KEPT,
-    TAKEOVER_LABEL,
     Para,
     Tracking,
     Writer,
@@ -34,6 +33,7 @@ from ..builders.docx import (
     numbered_from_one,
     open_template,
 )
+from ..edition import TAKEOVER_LABEL
 from ..errors import DutydocsError
 from ..model import CooperativeItem, Duties, WithdrawnItem
 from .changes import FIELD_TITLES, FIELDS, LIST_SHORT, Diff, DutiesChange, ListChange, Row

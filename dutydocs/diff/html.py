@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..builders import PROJECT_TEMPLATES, BuildOptions
-from ..builders.web import inline_text, render_template
-from ..model import LIST_KEYS, LIST_TITLES, CooperativeItem, Item, WithdrawnItem
+from ..edition import LIST_TITLES, PROJECT_TEMPLATES, inline_text, render_template
+from ..model import LIST_KEYS, CooperativeItem, Item, WithdrawnItem
 from .changes import (
     DOCUMENT_TITLES,
     FIELD_TITLES,
@@ -113,9 +112,8 @@ def context(diff: Diff) -> dict:
 
 def render_html(diff: Diff, templates: Path = PROJECT_TEMPLATES) -> str:
     """Return the self-contained HTML report (stylesheet inlined), from the templates folder given (--templates)."""
-    options = BuildOptions(templates=templates)
-    css = inline_text(options, STYLESHEET, "</style")
-    return render_template(options, TEMPLATE, css=css, **context(diff))
+    css = inline_text(templates, STYLESHEET, "</style")
+    return render_template(templates, TEMPLATE, css=css, **context(diff))
 
 
 def render_pdf(diff: Diff, templates: Path = PROJECT_TEMPLATES) -> bytes:

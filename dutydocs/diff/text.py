@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..model import LIST_KEYS, LIST_TITLES
+from ..edition import LIST_TITLES
+from ..model import LIST_KEYS
 from .changes import FIELD_TITLES, KIND_TITLES, UNCHANGED, Change, Diff, DutiesChange, ListChange, TextChange
 from .formatting import NOTE, SECTION_TITLE, formatting_rows
 
