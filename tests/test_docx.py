@@ -10,6 +10,7 @@ import unicodedata
 import shutil
 import subprocess
 import zipfile
+from pathlib import Path
 from datetime import datetime, timezone
 
 import docx
@@ -19,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
 
-from dutydocs.build import build_source
+from dutydocs.build import build_one
 from dutydocs.builders import PROJECT_TEMPLATES, BuildOptions
 from dutydocs.builders import render as render_format
 from dutydocs.builders.docx import STYLES, render
@@ -338,7 +339,8 @@ def test_same_source_gives_the_same_bytes(small_doc, small_docx, monkeypatch):
 
 
 def test_build_writes_the_word_edition(small_path, tmp_path):
-    _, [path], _ = build_source(small_path, ["docx"], tmp_path, BuildOptions())
+    result = build_one(str(small_path), ["docx"], tmp_path, BuildOptions())
+    [path] = [Path(p) for p in result.written]
     assert path.name == "示例镇履职事项清单.docx" and len(read(path.read_bytes()).tables) == 3
 
 

@@ -1,4 +1,4 @@
-"""Text measurement: how wide a text is and how many lines it takes in a column, estimated as the stylesheet sets it.
+"""Text measurement: how many lines a text takes in a column and how tall a row is, estimated as the stylesheet sets it.
 
 Widths are dutydocs.edition.text_em's (CJK characters 1 em, Latin ones half), lines break greedily with CJK punctuation kept
 off line starts, and a row is as tall as its tallest cell. On the bundled source the estimate
