@@ -49,6 +49,8 @@ HANDOVER_LABEL = "承接部门及工作方式"
 """The printed withdrawn list's one column for 承接部门, 承接方式 and 说明 (column key ``takeover``)."""
 TAKEOVER_LABEL = "承接方式："
 """What opens the 承接方式 paragraph in that column, where the department and a note may stand beside it."""
+CONTINUED_LABEL = "（续）"
+"""What follows an item's name, and a duty heading, where a row continues from the page before (PDF)."""
 
 
 @dataclass(frozen=True)

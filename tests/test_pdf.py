@@ -17,6 +17,7 @@ from dutydocs.builders import BuildOptions, paginate, pdf, web
 from dutydocs.builders.layout import columns, load_layout
 from dutydocs.builders.measure import Estimator
 from dutydocs.builders.rows import duty_blocks, rows
+from dutydocs.builders.trial import page_box
 from dutydocs.errors import DutydocsError
 from dutydocs.model import CooperativeItem, Duties, DutyList, Entry
 
@@ -48,7 +49,7 @@ def body_rows(box):
 
 def page_list(page) -> str | None:
     """Return the key of the list whose table is on a laid-out page, or None."""
-    stack = [page._page_box]
+    stack = [page_box(page)]
     while stack:
         box = stack.pop()
         classes = (box.element.get("class") or "").split() if getattr(box, "element", None) is not None else []
@@ -144,7 +145,7 @@ def test_no_row_is_broken_across_pages(bundled):
     layout = bundled[0]
     pages_of: dict[int, set[int]] = {}
     for n, page in enumerate(layout.pages):
-        for row in body_rows(page._page_box):
+        for row in body_rows(page_box(page)):
             pages_of.setdefault(id(row.element), set()).add(n)
     assert pages_of and all(len(pages) == 1 for pages in pages_of.values())
 
@@ -174,7 +175,7 @@ def test_planned_pages_are_the_laid_out_pages(bundled, bundled_plan):
     layout = bundled[0]
     keys = [page_list(page) for page in layout.pages]
     first = keys.index("cooperative")
-    laid = [n - first for n, key in enumerate(keys) if key == "cooperative" for _ in body_rows(layout.pages[n]._page_box)]
+    laid = [n - first for n, key in enumerate(keys) if key == "cooperative" for _ in body_rows(page_box(layout.pages[n]))]
     assert laid == bundled_plan.pages
 
 
@@ -278,7 +279,7 @@ def test_estimated_row_heights_match_the_layout(bundled, bundled_doc, bundled_co
     lay = load_layout(BuildOptions())
     places = web.places(bundled_doc)
     estimates = [Estimator(lay, lst.key, lst.columns, places).row(row) for lst in context["lists"] for row in lst.rows]
-    actual = [row.height * 25.4 / 96 for page in layout.pages for row in body_rows(page._page_box)]
+    actual = [row.height * 25.4 / 96 for page in layout.pages for row in body_rows(page_box(page))]
     assert len(actual) == len(estimates)
     ratios = sorted(a / e for a, e in zip(actual, estimates))
     assert 0.97 <= ratios[len(ratios) // 2] <= 1.03
@@ -460,7 +461,7 @@ def test_layout_file_mistakes_are_one_line_errors(small_doc, tmp_path, templates
 
 def laid_lines(layout, test) -> list[list[str]]:
     """Return the laid-out lines of every <p> whose class attribute passes the test, paragraph by paragraph."""
-    found, stack = [], [page._page_box for page in layout.pages]
+    found, stack = [], [page_box(page) for page in layout.pages]
     while stack:
         box = stack.pop()
         element = getattr(box, "element", None)
@@ -501,7 +502,7 @@ def test_explanation_is_set_28_characters_by_22_lines(bundled, bundled_doc):
     assert len(full) >= 10
     assert all(len(line) == (26 if n == 0 else 28) for n, line in full), [x for x in full if len(x[1]) not in (26, 28)]
     assert all(len(lines[-1]) > 1 for lines in paragraphs)  # no last line of one character (门。)
-    tops = [line.position_y for page in layout.pages[:1] for line in descendants_of(page._page_box, "LineBox")
+    tops = [line.position_y for page in layout.pages[:1] for line in descendants_of(page_box(page), "LineBox")
             if _in_body_paragraph(line)]
     steps = {round((b - a) * 25.4 / 96, 2) for a, b in zip(tops, tops[1:]) if b - a < 15 * 96 / 25.4}
     assert steps == {round(225 / 22, 2)}

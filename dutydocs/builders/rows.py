@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..edition import LIST_TITLES, PRINTED_COLUMNS, TAKEOVER_LABEL
+from ..edition import CONTINUED_LABEL, LIST_TITLES, PRINTED_COLUMNS, TAKEOVER_LABEL
 from ..errors import DutydocsError
 from ..model import CooperativeItem, Duties, DutyList, Item, WithdrawnItem
 
@@ -63,7 +63,7 @@ def cell_paragraphs(row: Row, key: str, gap: float) -> list[tuple[str, float, fl
     if key == "category":
         return [(item.category, 0, 0)]
     if key == "name":
-        return [(item.name + ("（续）" if row.continued else ""), 0, 0)]
+        return [(item.name + (CONTINUED_LABEL if row.continued else ""), 0, 0)]
     if key == "departments":
         if not isinstance(item, CooperativeItem):
             raise misassigned(row, key)
