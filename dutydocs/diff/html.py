@@ -41,9 +41,9 @@ def _item_lines(item: Item) -> list[tuple[str, str]]:
 def _field(name: str, change) -> dict:
     """Return one changed field as template data: kind text|names|duties with its operations."""
     if isinstance(change, TextChange):
-        return {"title": FIELD_TITLES[name], "kind": "text", "ops": change.ops}
+        return {"key": name, "title": FIELD_TITLES[name], "kind": "text", "ops": change.ops}
     if isinstance(change, ListChange):
-        return {"title": FIELD_TITLES[name], "kind": "names", "ops": change.ops}
+        return {"key": name, "title": FIELD_TITLES[name], "kind": "names", "ops": change.ops}
     assert isinstance(change, DutiesChange)
     blocks = []
     for block in change.blocks:
@@ -62,7 +62,7 @@ def _field(name: str, change) -> dict:
         text = block.new_heading or block.old_heading
         heading = block.heading_ops if block.op not in UNCHANGED else (((0, text),) if text else ())
         blocks.append({"op": block.op, "heading": heading, "entries": entries})
-    return {"title": FIELD_TITLES[name], "kind": "duties", "blocks": blocks}
+    return {"key": name, "title": FIELD_TITLES[name], "kind": "duties", "blocks": blocks}
 
 
 def context(diff: Diff) -> dict:
@@ -100,6 +100,7 @@ def context(diff: Diff) -> dict:
         "categories": categories,
         "kinds": KIND_TITLES,
         "list_titles": LIST_TITLES,
+        "labels": FIELD_TITLES,
         "list_short": LIST_SHORT,
         "document": [(DOCUMENT_TITLES[k], v.ops) for k, v in diff.document.items()],
         "sections": [s for s in diff.sections if s.changed],
