@@ -267,7 +267,7 @@ def build_one(source: str, formats, out_dir: str | Path, options: BuildOptions, 
     return finish(outcome, [render_source(outcome.source, formats, options)], formats, Path(out_dir))
 
 
-def _units(jobs: list[Planned], formats, workers: int) -> list[tuple[int, list[str]]]:
+def render_units(jobs: list[Planned], formats, workers: int) -> list[tuple[int, list[str]]]:
     """Split the renders into units: one per source, or, with spare workers, the PDF (and what is made from it) apart."""
     with_pdf = [f for f in formats if f == "pdf" or getattr(builder(f), "BASED_ON", None) == "pdf"]
     rest = [f for f in formats if f not in with_pdf]
@@ -344,13 +344,13 @@ def build_many(
         if scheduler:
             from .cluster import render_on_cluster
 
-            units = _units(pending, formats, 1)
+            units = render_units(pending, formats, 1)
             rendered = render_on_cluster(
                 [pending[i].source for i, _ in units], [g for _, g in units], options, scheduler
             )
             done = ((units[n], part) for n, part in rendered)
         else:
-            units = _units(pending, formats, jobs)
+            units = render_units(pending, formats, jobs)
             done = render_locally(pending, units, options, jobs)
         parts: dict[int, list[Rendered]] = {}
         for (index, _group), part in done:
