@@ -59,17 +59,6 @@ def _date_option(value: str | None, with_time: bool = False) -> str | None:
     )
 
 
-def templates_option(help_text: str):
-    """Return the --templates option: the folder of templates, stylesheets and layout.toml (the project's by default)."""
-    return click.option(
-        "--templates",
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        default=PROJECT_TEMPLATES,
-        show_default="项目的 templates/",
-        help=help_text,
-    )
-
-
 def _inputs(*specs) -> list[Path]:
     """The files among command arguments (a git REV:path is not a file of the user's)."""
     return [Path(s) for s in specs if s is not None and Path(s).exists()]
@@ -111,7 +100,13 @@ def _default_sources() -> list[Path]:
 @click.option(
     "-o", "--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path), help="输出文件夹。"
 )
-@templates_option("模板文件夹。")
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=PROJECT_TEMPLATES,
+    show_default="项目的 templates/",
+    help="模板文件夹。",
+)
 @click.option(
     "--page-numbers",
     type=click.Choice(["total", "dash"]),
@@ -302,7 +297,13 @@ def import_(file, out, corrections, base, departments, revision_date, revision_l
 @click.option("--date", "change_date", default=None, help="（docx）修订日期，默认取新版本的修订日期。")
 @click.option("--exit-code", is_flag=True, help="两个版本不同时退出码为 1（同 git diff）。")
 @click.option("--color/--no-color", default=None, help="终端着色（默认：终端时着色）。")
-@templates_option("（html、pdf、docx）模板文件夹。")
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=PROJECT_TEMPLATES,
+    show_default="项目的 templates/",
+    help="（html、pdf、docx）模板文件夹。",
+)
 def diff(old, new, output_format, out, author, change_date, exit_code, color, templates):
     """比较两个修订版本：新增、删除、修改、移动的事项。
 
@@ -376,7 +377,13 @@ def copies(source, out_dir):
 )
 @click.option("--report", type=click.Path(path_type=Path), help="合并报告：.html、.xlsx 或 .json（按扩展名）。")
 @click.option("--accept-deletions", is_flag=True, help="同时执行部门删除的事项（默认只作为建议列出）。")
-@templates_option("（.html 报告）模板文件夹。")
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=PROJECT_TEMPLATES,
+    show_default="项目的 templates/",
+    help="（.html 报告）模板文件夹。",
+)
 def merge(base, returned, out, report, accept_deletions, templates):
     """把各部门交回的副本三方合并到 BASE，写出新的源文件。
 
