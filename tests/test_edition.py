@@ -66,6 +66,7 @@ def write_columns(templates, old: str, new: str):
         ('{ key = "no", width = [2, 3] },', '{ key = "no", label = "编号", width = [2, 3] },',
          r"layout\.toml: \[columns\] basic 中的列 no 不能设置 label"),
         ('basic = [', 'basic_old = [', r"缺少版式参数 columns\.basic"),
+        ('{ key = "no", width = [2, 3] },', '{ width = [2, 3] },', r"\[columns\] basic 应是 \{ key = …, width = … \} 的列表"),
     ],
 )
 def test_a_misassigned_layout_column_is_a_one_line_error(small_doc, templates_copy, old, new, message):
