@@ -32,7 +32,7 @@ from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import tostring
 
 from ..cells import CELL_LIMIT, duties_to_text, names_to_text, ooxml_escape
-from ..edition import SHEET_COLUMNS, text_em
+from ..edition import LIST_TITLES, SHEET_COLUMNS, text_em
 from ..errors import DutydocsError, Problem
 from ..model import CooperativeItem, Document, WithdrawnItem
 from . import BuildOptions, revision_datetime
@@ -40,7 +40,8 @@ from . import BuildOptions, revision_datetime
 SUFFIX = "xlsx"
 
 EXPLANATION_SHEET = "说明"
-LIST_SHEETS = {"basic": "基本履职事项清单", "cooperative": "配合履职事项清单", "withdrawn": "上级部门收回事项清单"}
+LIST_SHEETS = LIST_TITLES
+"""Each list's sheet is named by the list's standard title, whatever the document calls it, so the importer finds it."""
 HEADER_ROW = 2
 FIRST_ROW = 3
 ID_COLUMN = 7  # G on every list sheet
