@@ -123,8 +123,13 @@ def content_hash(source: Path, fmt: str, options: BuildOptions) -> str:
     return digest.hexdigest()
 
 
+def _seen_from(out_dir: Path, source: str | Path) -> str:
+    """The source as seen from the output folder: the same wherever a project folder (sources and output/) is moved."""
+    return os.path.relpath(Path(source).resolve(), Path(out_dir).resolve())
+
+
 def _state_path(out_dir: Path, source: Path) -> Path:
-    key = hashlib.sha256(str(Path(source).resolve()).encode()).hexdigest()[:16]
+    key = hashlib.sha256(_seen_from(out_dir, source).encode()).hexdigest()[:16]
     return Path(out_dir) / STATE_DIR / f"{safe_filename(Path(source).stem)}-{key}.json"
 
 
@@ -135,7 +140,7 @@ def _up_to_date(formats, out_dir: Path, state_path: Path, inputs: dict[str, str]
         outputs = []
         for fmt in formats:
             entry = state[fmt]
-            path = Path(entry["path"])
+            path = Path(out_dir) / entry["path"]  # a name inside the output folder, wherever it now is
             if entry["input"] != inputs[fmt] or hashlib.sha256(path.read_bytes()).hexdigest() != entry["output"]:
                 return None
             outputs.append(str(path))
@@ -151,7 +156,7 @@ def _remember(state_path: Path, written: dict[str, Path], inputs: dict[str, str]
         state = {}
     for fmt, path in written.items():
         state[fmt] = {
-            "path": str(path),
+            "path": Path(path).name,
             "input": inputs[fmt],
             "output": hashlib.sha256(Path(path).read_bytes()).hexdigest(),
         }
@@ -184,7 +189,7 @@ def _claim(job_source: str, stem: str, out_dir: Path, check_only: bool = False) 
     folder = Path(out_dir) / STATE_DIR / "claims"
     # The source as seen from the output folder: a project folder moved or copied whole (sources and
     # output/ together) still holds its own names; a different source of the same title does not.
-    owner = os.path.relpath(Path(job_source).resolve(), Path(out_dir).resolve())
+    owner = _seen_from(out_dir, job_source)
     try:
         holder = claim_holder(folder, stem) if check_only else claim(folder, stem, owner)
     except OSError as exc:

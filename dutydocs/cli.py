@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -17,14 +19,81 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 INTERRUPTED = "已中断：输出文件保持原样"
 
 
+def _usage_message(exc: click.UsageError, command: str = "dutydocs") -> str:
+    """Say a usage error click found (a missing argument, an unknown option, a bad value) in Chinese, in one line."""
+    command = exc.ctx.command_path if exc.ctx else command
+    param = getattr(exc, "param", None)
+    name = ("/".join(param.opts) if isinstance(param, click.Option) else param.human_readable_name) if param else ""
+    text = exc.message
+    if isinstance(exc, click.NoSuchOption):
+        guess = f"，是否要用 {'、'.join(exc.possibilities)}" if exc.possibilities else ""
+        said = f"没有选项 {exc.option_name}{guess}"
+    elif isinstance(exc, click.MissingParameter):
+        said = f"缺少{'选项' if isinstance(param, click.Option) else '参数'} {name}"
+    elif isinstance(exc, click.BadParameter) and param is not None:
+        said = f"{name} 的值无效：{_bad_value(param.type, text)}"
+    elif m := re.search(r"No such command '(.+)'", text):
+        said = f"没有命令 {m.group(1)}"
+    elif m := re.search(r"unexpected extra arguments? \((.*)\)", text):
+        said = f"多余的参数 {m.group(1)}"
+    elif m := re.search(r"Option '(.+)' does not take a value", text):
+        said = f"选项 {m.group(1)} 不带值"
+    elif m := re.search(r"Option '(.+)' requires", text):
+        said = f"选项 {m.group(1)} 后面缺少值"
+    else:  # a message of ours (Chinese already), or one click adds later
+        said = text
+    return f"{command}: {said}（运行 {command} --help 查看用法）"
+
+
+def _bad_value(kind: click.ParamType, text: str) -> str:
+    if isinstance(kind, click.Choice):
+        return f"只能是 {'、'.join(map(str, kind.choices))} 之一"
+    if isinstance(kind, click.IntRange):
+        return f"须是 {kind.min} 到 {kind.max} 之间的整数"
+    return text  # _Path says it in Chinese
+
+
+class _Path(click.Path):
+    """click.Path whose refusal (missing, a file for a folder or the reverse, unreadable) is said in Chinese."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            path = os.fsdecode(value)
+            what = "文件" if self.file_okay else "文件夹"
+            if not os.path.exists(path):
+                said = f"{what} {path} 不存在"
+            elif os.path.isdir(path) != (not self.file_okay):
+                said = f"{path} 不是{what}"
+            else:
+                said = f"{what} {path} 无法读取"
+            self.fail(said, param, ctx)
+
+
 class _Commands(click.Group):
-    """The command group: Ctrl-C ends any command with 已中断 and exit status 130."""
+    """The command group: click's usage errors said in Chinese (exit status 2); Ctrl-C ends any command
+    with 已中断 and exit status 130."""
+
+    def make_context(self, *args, **kwargs):
+        from .errors import UsageMistake
+
+        try:
+            return super().make_context(*args, **kwargs)
+        except getattr(click.exceptions, "NoArgsIsHelpError", ()):  # `dutydocs` alone: the help, as is
+            raise
+        except click.UsageError as exc:
+            raise UsageMistake(_usage_message(exc)) from None
 
     def invoke(self, ctx):
-        from .errors import DutydocsError, Interrupted
+        from .errors import DutydocsError, Interrupted, UsageMistake
 
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:  # the option parser does not say which command it was parsing
+            raise UsageMistake(
+                _usage_message(exc, f"{ctx.command_path} {ctx.invoked_subcommand or ''}".strip())
+            ) from None
         except KeyboardInterrupt:
             raise Interrupted(INTERRUPTED) from None
         except OSError as exc:  # the system refused a read or a write the checks could not foresee
@@ -59,12 +128,26 @@ def _date_option(value: str | None, with_time: bool = False) -> str | None:
     )
 
 
+def _dash(out: Path | None, refusal: str | None, option: str = "-o") -> Path | None:
+    """Read ``-o -`` as standard output where one text goes there (refusal None); elsewhere refuse it, saying why."""
+    if out is None or str(out) != "-":
+        return out
+    if refusal is None:
+        return None
+    from .errors import UsageMistake
+
+    raise UsageMistake(f"{option} -：{refusal}")
+
+
+FOLDER_NOT_STDOUT = "这里要的是输出文件夹，不能写到标准输出（请给出文件夹，如 -o output）"
+
+
 def _inputs(*specs) -> list[Path]:
     """The files among command arguments (a git REV:path is not a file of the user's)."""
     return [Path(s) for s in specs if s is not None and Path(s).exists()]
 
 
-@click.group(cls=_Commands, context_settings=CONTEXT)
+@click.group("dutydocs", cls=_Commands, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="dutydocs")
 def main() -> None:
     """dutydocs：乡镇履职事项清单的发布与修订比对工具。
@@ -83,7 +166,9 @@ def main() -> None:
 def _default_sources() -> list[Path]:
     found = sorted(Path("source").glob("*.json"))
     if not found:
-        raise click.UsageError("未指定源文件，当前目录下也没有 source/*.json")
+        from .errors import UsageMistake
+
+        raise UsageMistake("未指定源文件，当前目录下也没有 source/*.json（请给出源文件路径）")
     return found
 
 
@@ -102,7 +187,7 @@ def _default_sources() -> list[Path]:
 )
 @click.option(
     "--templates",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=_Path(exists=True, file_okay=False, path_type=Path),
     default=PROJECT_TEMPLATES,
     show_default="项目的 templates/",
     help="模板文件夹。",
@@ -142,8 +227,9 @@ def build(sources, formats, out_dir, templates, page_numbers, jobs, scheduler, f
     """
     from .build import STATE_DIR, build_many
     from .errors import UsageMistake
-    from .outputs import check_outputs
+    from .outputs import check_output_folder, check_outputs
 
+    _dash(out_dir, FOLDER_NOT_STDOUT)
     if scheduler and jobs != 1:
         raise UsageMistake("--jobs 与 --scheduler 不能同时使用：在集群上，并行数由工作节点决定（去掉 --jobs）")
     sources = list(sources) or _default_sources()
@@ -154,6 +240,7 @@ def build(sources, formats, out_dir, templates, page_numbers, jobs, scheduler, f
         inputs=sources + template_files,
         folders=[out_dir, out_dir / STATE_DIR],
     )
+    check_output_folder(out_dir, sources, templates)
     options = BuildOptions(templates=templates, page_numbers=page_numbers)
     ok = build_many(sources, formats, out_dir, options, jobs=jobs, force=force, scheduler=scheduler)
     if not ok:
@@ -218,20 +305,20 @@ def check(sources, output_format, strict):
 
 @main.command("import", context_settings=CONTEXT)
 @click.argument("file", type=click.Path(path_type=Path, readable=False))
-@click.option("-o", "--out", type=click.Path(path_type=Path), help="写入此 JSON 源文件；省略时输出到标准输出。")
+@click.option("-o", "--out", type=click.Path(path_type=Path), help="写入此 JSON 源文件；省略或为 - 时输出到标准输出。")
 @click.option(
     "--corrections",
-    type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path),
+    type=_Path(exists=True, dir_okay=False, readable=False, path_type=Path),
     help="（PDF 文本）导入后应用的人工校正文件。",
 )
 @click.option(
     "--base",
-    type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path),
+    type=_Path(exists=True, dir_okay=False, readable=False, path_type=Path),
     help="上一版源文件：保留表格中没有的信息（标题、地区、修订日期），沿用其中事项的 id。",
 )
 @click.option(
     "--departments",
-    type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path),
+    type=_Path(exists=True, dir_okay=False, readable=False, path_type=Path),
     help="（PDF 文本）部门名称表，一行一个，帮助识别部门列。",
 )
 @click.option("--date", "revision_date", help="导入所得修订版本的日期（年-月-日）；默认取校正文件或 --base 的日期。")
@@ -257,8 +344,10 @@ def import_(file, out, corrections, base, departments, revision_date, revision_l
     from .outputs import check_outputs, write_atomic
     from .source import dumps
 
+    out = _dash(out, None)
     revision_date = _date_option(revision_date)
     check_outputs([out], inputs=_inputs(file, corrections, base, departments))
+    notes: list[str] = []
     doc = import_file(
         file,
         corrections=corrections,
@@ -266,17 +355,34 @@ def import_(file, out, corrections, base, departments, revision_date, revision_l
         departments=departments,
         revision_date=revision_date,
         revision_label=revision_label,
+        notes=notes,
     )
     text = dumps(doc)
     if out is None:
         click.echo(text, nl=False)
     else:
         write_atomic(out, text)
-        click.echo(f"已写入 {out}（{doc.item_count()} 项）", err=True)
+    click.echo(f"{f'已写入 {out}：' if out else ''}{_counts_read(doc, file)}", err=True)
+    for note in notes:
+        click.echo(note, err=True)
     new_items = sum(1 for _, item in doc.all_items() if item.id is None)
     if new_items and file.suffix.lower() != ".txt":
         target = out or "新源文件"
         click.echo(f"其中 {new_items} 项没有 id（新增的事项）；运行 dutydocs ids {target} 为它们分配稳定编号", err=True)
+
+
+def _counts_read(doc, file: Path) -> str:
+    """The items read per list; for a text or Word import, the lists whose count the explanation does not state.
+
+    A stated count that differs has refused the import already; an unstated one cannot reveal a cut-off list.
+    """
+    from .importers.common import stated_count
+
+    said = "读出" + "、".join(f"{dl.title} {len(dl.items)} 项" for dl in doc.lists)
+    unstated = [dl.title for dl in doc.lists if stated_count(doc.explanation, dl.title) is None]
+    if unstated and file.suffix.lower() in (".txt", ".docx", ".docm"):
+        said += f"；说明没有写明{'、'.join(unstated)}的项数，无法核对是否读全（请对照原件核对项数）"
+    return said
 
 
 @main.command(context_settings=CONTEXT)
@@ -291,7 +397,10 @@ def import_(file, out, corrections, base, departments, revision_date, revision_l
     help="报告格式。",
 )
 @click.option(
-    "-o", "--out", type=click.Path(path_type=Path), help="报告写入此文件；text 与 json 省略时输出到标准输出。"
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    help="报告写入此文件；text、json、html 省略或为 - 时输出到标准输出。",
 )
 @click.option("--author", default="dutydocs", show_default=True, help="（docx）修订的作者。")
 @click.option("--date", "change_date", default=None, help="（docx）修订日期，默认取新版本的修订日期。")
@@ -299,7 +408,7 @@ def import_(file, out, corrections, base, departments, revision_date, revision_l
 @click.option("--color/--no-color", default=None, help="终端着色（默认：终端时着色）。")
 @click.option(
     "--templates",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=_Path(exists=True, file_okay=False, path_type=Path),
     default=PROJECT_TEMPLATES,
     show_default="项目的 templates/",
     help="（html、pdf、docx）模板文件夹。",
@@ -318,6 +427,8 @@ def diff(old, new, output_format, out, author, change_date, exit_code, color, te
     from .errors import UsageMistake
     from .outputs import check_outputs
 
+    binary = f"{output_format} 报告是二进制文件，不能写到标准输出（请给出文件名，例如 -o 修订对照.{output_format}）"
+    out = _dash(out, binary if output_format in BINARY else None)
     if output_format in BINARY and out is None:
         raise UsageMistake(
             f"{output_format} 报告是二进制文件，请用 -o/--out 指定输出文件，例如 -o 修订对照.{output_format}"
@@ -357,10 +468,12 @@ def copies(source, out_dir):
       dutydocs copies source/yangmaogong.json -o 第三轮副本
     """
     from .copies import write_copies
-    from .outputs import check_outputs
+    from .outputs import check_output_folder, check_outputs
     from .source import load
 
+    _dash(out_dir, FOLDER_NOT_STDOUT)
     check_outputs(folders=[out_dir])
+    check_output_folder(out_dir, [source])
     written = write_copies(load(source), out_dir)
     click.echo(f"已写入 {len(written)} 份部门副本到 {out_dir}", err=True)
 
@@ -395,6 +508,8 @@ def merge(base, returned, out, report, accept_deletions, templates):
     from .merge import run_merge
     from .outputs import check_outputs
 
+    _dash(out, "合并结果是新的源文件，不能写到标准输出（请给出文件名，如 -o source/new.json）")
+    _dash(report, "合并报告须写入文件（.html、.xlsx 或 .json），不能写到标准输出", "--report")
     check_outputs([out, report], inputs=_inputs(base, *returned))
     result = run_merge(base, returned, out, report=report, accept_deletions=accept_deletions, templates=templates)
     if report is None:

@@ -170,6 +170,28 @@ def check_outputs(files=(), inputs=(), folders=()) -> None:
             raise DutydocsError(problem)
 
 
+def check_output_folder(folder: Path, sources=(), templates: Path | None = None) -> None:
+    """Refuse an output folder that would mix outputs into the inputs: in the templates folder, or holding a source.
+
+    Outputs written among the templates would be read as templates (and change their hash on every
+    build); outputs written beside or above the sources would mix with them. UsageMistake, exit status 2.
+    """
+    out = Path(os.path.realpath(folder))
+    if templates is not None:
+        within = Path(os.path.realpath(templates))
+        if out == within or within in out.parents:
+            raise UsageMistake(
+                f"{folder}: 输出文件夹在模板文件夹 {templates} 之内，生成的文件会混进模板"
+                "（请用 -o 另选一个文件夹，如 output）"
+            )
+    for source in sources:
+        if out in Path(os.path.realpath(source)).parents:
+            raise UsageMistake(
+                f"{folder}: 输出文件夹含有源文件 {source}，生成的文件会与源文件混在一起"
+                "（请用 -o 另选一个文件夹，如 output）"
+            )
+
+
 def _identity(path) -> tuple[int, int] | None:
     try:
         info = os.stat(path)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import os
 from pathlib import Path
 
@@ -196,10 +197,36 @@ def test_unusable_file_is_refused_clearly(tmp_path, name, monkeypatch):
     assert FILE_CASES[name] in result.output and "Traceback" not in result.output
 
 
-def test_usage_mistakes_exit_2(tmp_path):
-    assert run(["build", "--format", "odt"], tmp_path).exit_code == 2
-    assert run(["check", "--format", "xml"], tmp_path).exit_code == 2
-    assert run(["frobnicate"], tmp_path).exit_code == 2
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["build", "--format", "odt"], "dutydocs build: -f/--format 的值无效：只能是 pdf、docx、xlsx、html、ofd 之一"),
+        (["check", "--format", "xml"], "--format 的值无效：只能是 text、json 之一"),
+        (["frobnicate"], "dutydocs: 没有命令 frobnicate"),
+        (["import"], "dutydocs import: 缺少参数 FILE"),
+        (["diff", "a.json"], "缺少参数 NEW"),
+        (["merge", "--out", "n.json"], "缺少参数 BASE"),
+        (["build", "--bogus"], "没有选项 --bogus"),
+        (["build", "-j", "0"], "-j/--jobs 的值无效：须是 1 到 64 之间的整数"),
+        (["build", "--templates", "没有的模板"], "--templates 的值无效：文件夹 没有的模板 不存在"),
+        (["import", "x.txt", "--base", "."], "--base 的值无效：. 不是文件"),
+        (["import", "x.txt", "y.txt"], "dutydocs import: 多余的参数 y.txt"),
+        (["build", "-o"], "dutydocs build: 选项 -o 后面缺少值"),
+        (["build", "--force=yes"], "选项 --force 不带值"),
+        (["build"], "未指定源文件，当前目录下也没有 source/*.json"),
+    ],
+)
+def test_usage_mistakes_are_one_chinese_line_with_exit_2(tmp_path, args, says):
+    """click's own refusals too: no English Usage/Error lines, the command named and its --help pointed to."""
+    result = run(args, tmp_path)
+    assert result.exit_code == 2 and says in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert not re.search(r"Usage|Error|Try|Invalid|Missing|No such|not one of|does not", result.output)
+
+
+def test_the_command_alone_still_shows_its_help(tmp_path):
+    result = run([], tmp_path)
+    assert "dutydocs：乡镇履职事项清单的发布与修订比对工具" in result.output and "build" in result.output
 
 
 def _workbooks(small_xlsx: bytes) -> dict[str, tuple[bytes, str]]:

@@ -227,8 +227,39 @@ def test_a_project_folder_moved_whole_still_builds(tmp_path):
     moved.parent.mkdir()
     project.rename(moved)
     again = build(moved / source.name, "-f", "xlsx", "-o", moved / "output")
-    assert again.exit_code == 0 and "1 个失败" not in again.output, again.output  # rebuilt or up to date, never refused
+    assert again.exit_code == 0 and "未变化" in again.output, again.output  # up to date, not rebuilt or refused
     other = make_sources(tmp_path, 1)[0]  # a different source of the same title is still refused
     refused = build(other, "-f", "xlsx", "-o", moved / "output")
     assert refused.exit_code == 1 and "已属于另一个源文件" in refused.output
     assert str(moved / source.name) in refused.output
+
+
+def test_a_cloned_project_checks_its_own_outputs(tmp_path):
+    """A copy of the project beside the original: its outputs, not the original's, decide whether it is up to date."""
+    import shutil
+
+    project = tmp_path / "原" / "清单"
+    project.mkdir(parents=True)
+    (source,) = make_sources(project, 1)
+    assert build(source, "-f", "xlsx", "-o", project / "output").exit_code == 0
+    clone = tmp_path / "副本" / "清单"
+    shutil.copytree(project, clone)
+    (output,) = (clone / "output").glob("*.xlsx")
+    assert "未变化" in build(clone / source.name, "-f", "xlsx", "-o", clone / "output").output
+    output.write_bytes(b"changed by hand")  # the clone's output only; the original's is intact
+    assert "已生成" in build(clone / source.name, "-f", "xlsx", "-o", clone / "output").output
+    assert output.read_bytes() != b"changed by hand"
+
+
+def test_two_sources_of_one_file_name_keep_their_own_state(tmp_path):
+    """Two sources named alike in different folders, built into one output folder, are never taken for each other."""
+    (tmp_path / "甲").mkdir(), (tmp_path / "乙").mkdir()
+    (first,), (second,) = make_sources(tmp_path / "甲", 1, "甲"), make_sources(tmp_path / "乙", 1, "乙")
+    assert first.name == second.name
+    out = tmp_path / "out"
+    assert build(first, second, "-f", "xlsx", "-o", out).exit_code == 0
+    again = build(first, second, "-f", "xlsx", "-o", out)
+    assert again.exit_code == 0 and "0 个已生成，2 个未变化" in again.output, again.output
+    retitle(second, "乙0镇履职事项清单（修订）")
+    changed = build(first, second, "-f", "xlsx", "-o", out)
+    assert "1 个已生成，1 个未变化" in changed.output, changed.output

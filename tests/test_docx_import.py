@@ -212,6 +212,41 @@ def test_what_cannot_be_placed_is_reported_by_table_row_and_cell(tmp_path):
     assert "未写入任何文件" in result.output
 
 
+TRAILING = ["注：1.本清单实行动态调整；", "2.未列入清单的事项，由镇党委研究确定。", "示范镇人民政府（盖章）",
+            "中共示范镇委员会", "2026年1月5日", "二〇二六年一月五日", "联系人：王某  联系电话：0991-1234567"]
+
+
+def test_a_note_signature_and_date_after_the_tables_are_left_out_and_said(tmp_path):
+    """A township's document ends with 注：…, the signature and the date: not list content, and the summary says so."""
+    path = office_document(tmp_path / "示范镇.docx")
+    word = docx.Document(str(path))
+    for text in TRAILING:
+        word.add_paragraph(text)
+    word.save(str(path))
+    out = tmp_path / "new.json"
+    result = invoke("import", path, "--date", "2026-01-05", "--label", "部门返回稿", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert content(load(out)) == content(EXPECTED)
+    (said,) = [line for line in result.output.splitlines() if "未导入" in line]
+    assert "最后一个表格之后" in said and "注：1.本清单实行动态调整" in said and "等 7 段" in said
+
+
+@pytest.mark.parametrize("text", ["组织开展民兵训练", "4 武装工作 组织开展民兵训练", "3.做好征兵工作。"])
+def test_content_after_the_last_table_is_still_refused(tmp_path, text):
+    """Only a note (and its numbered points), a signature, a date or a contact line may follow the tables."""
+    path = office_document(tmp_path / "示范镇.docx")
+    word = docx.Document(str(path))
+    for trailing in ("注：本清单实行动态调整。", "示范镇人民政府"):
+        word.add_paragraph(trailing)
+    word.add_paragraph(text)  # a numbered line not right under the 注： is not the note's
+    word.save(str(path))
+    out = tmp_path / "new.json"
+    result = invoke("import", path, "--date", "2026-01-05", "-o", out)
+    assert result.exit_code == 1 and "Traceback" not in result.output and not out.exists(), result.output
+    assert "表格 3 之后的段落" in result.output and "最后一个表格之后的文字无处归入" in result.output
+    assert text[:10] in result.output and "示范镇人民政府" not in result.output
+
+
 def test_a_word_import_needs_a_date(tmp_path):
     path = office_document(tmp_path / "x.docx")
     result = invoke("import", path, "-o", tmp_path / "x.json")

@@ -111,3 +111,61 @@ def test_the_text_of_our_own_pdf_imports_the_same_or_is_refused_clearly(tmp_path
     else:
         assert result.exit_code == 1 and "Traceback" not in result.output and not out.exists()
         assert "导入结果不是完整有效的清单" in result.output and "找到说明" in result.output
+
+
+TITLES = {"basic": "基本履职事项清单", "cooperative": "配合履职事项清单", "withdrawn": "上级部门收回事项清单"}
+STATED = {"basic": 130, "cooperative": 98, "withdrawn": 45}
+
+
+def cut(text: str, key: str, keep: int) -> str:
+    """The seed with a list's items after the first `keep` cut off, exactly where item keep + 1 begins."""
+    lines = text.split("\n")
+    starts = {k: next(i for i, line in enumerate(lines) if line.strip() == title) for k, title in TITLES.items()}
+    start = starts[key]
+    end = min((i for i in starts.values() if i > start), default=len(lines))
+    first = next(i for i in range(start, end) if re.match(rf"\s*{keep + 1}\s+\S", lines[i]))
+    return "\n".join(lines[:first] + lines[end:])
+
+
+def imported(tmp_path, text: str):
+    seed, out = tmp_path / "seed.txt", tmp_path / "out.json"
+    seed.write_text(text, "utf-8")
+    return invoke("import", seed, "--date", "2025-06-30", "-o", out), out
+
+
+@pytest.mark.parametrize("key", list(TITLES))
+def test_a_seed_cut_at_an_item_boundary_is_refused_with_the_stated_count(tmp_path, key):
+    result, out = imported(tmp_path, cut(SEED.read_text("utf-8"), key, STATED[key] - 10))
+    assert result.exit_code == 1 and not out.exists() and "Traceback" not in result.output
+    assert f"说明称{TITLES[key]}有 {STATED[key]} 项，只读出 {STATED[key] - 10} 项" in result.output
+
+
+def test_a_count_stated_in_a_paragraph_not_opening_with_the_title_is_checked(tmp_path):
+    """（一）基本履职事项清单是……共有基本履职事项 130 项: the count is read wherever the paragraph begins."""
+    text = SEED.read_text("utf-8")
+    assert text.count("\n基本履职事项清单是本镇") == 1
+    text = text.replace("\n基本履职事项清单是本镇", "\n（一）基本履职事项清单是本镇")
+    result, out = imported(tmp_path, cut(text, "basic", 120))
+    assert result.exit_code == 1 and not out.exists()
+    assert "说明称基本履职事项清单有 130 项，只读出 120 项" in result.output
+
+
+def test_where_no_count_is_stated_the_import_says_what_it_found(tmp_path):
+    text = SEED.read_text("utf-8")
+    said = "等 20个类别，\n\n共有基本履职事项 130项。"
+    assert text.count(said) == 1
+    result, out = imported(tmp_path, cut(text.replace(said, "等 20个类别。"), "basic", 120))
+    assert result.exit_code == 0 and out.exists(), result.output
+    assert "读出基本履职事项清单 120 项、配合履职事项清单 98 项、上级部门收回事项清单 45 项" in result.output
+    assert "说明没有写明基本履职事项清单的项数，无法核对是否读全" in result.output
+
+
+def test_a_count_of_another_list_is_not_taken_for_this_lists():
+    """A paragraph on the basic list that runs on into the cooperative list's: 98 is not the basic list's count."""
+    from dutydocs.importers.common import stated_count
+    from dutydocs.model import Explanation, Section
+
+    paragraph = "基本履职事项清单是本镇必须为的事项，配合履职事项清单是本镇配合的事项，共有配合履职事项 98项。"
+    explanation = Explanation("说明", (Section("三、清单内容", (paragraph,)),))
+    assert stated_count(explanation, "基本履职事项清单") is None
+    assert stated_count(explanation, "配合履职事项清单") == 98

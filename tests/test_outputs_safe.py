@@ -176,3 +176,61 @@ def test_a_replaced_file_keeps_its_permissions(tmp_path):
     assert private.stat().st_mode & 0o777 == 0o600
     fresh = write_atomic(tmp_path / "new.json", "{}")
     assert fresh.stat().st_mode & 0o777 == 0o644
+
+
+def _tree(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    "command, out, says",
+    [
+        ("build", "templates", "模板文件夹"),
+        ("build", "templates/新建", "模板文件夹"),
+        ("build", "source", "含有源文件"),
+        ("build", ".", "含有源文件"),
+        ("copies", "source", "含有源文件"),
+    ],
+)
+def test_an_output_folder_among_the_inputs_is_refused(tmp_path, command, out, says):
+    """Outputs never go into the templates (they would be read as templates) nor among the sources."""
+    from dutydocs.builders import PROJECT_TEMPLATES
+
+    shutil.copytree(PROJECT_TEMPLATES, tmp_path / "templates")
+    (tmp_path / "source").mkdir()
+    shutil.copy(FIXTURE, tmp_path / "source" / "small.json")
+    before = _tree(tmp_path)
+    args = ["build", "-f", "html", "--templates", "templates"] if command == "build" else ["copies", "source/small.json"]
+    result = run([*args, "-o", out], tmp_path)
+    assert result.exit_code == 2 and says in result.output and "请用 -o 另选" in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert _tree(tmp_path) == before  # nothing written, not even the state folder
+
+
+def test_dash_writes_a_single_text_to_standard_output(tmp_path, small_xlsx):
+    """`-o -` is standard output where one text goes there: an imported source, a json or text report."""
+    shutil.copy(FIXTURE, tmp_path / "a.json")
+    (tmp_path / "copy.xlsx").write_bytes(small_xlsx)
+    imported = run(["import", "copy.xlsx", "-o", "-"], tmp_path)
+    assert imported.exit_code == 0 and json.loads(imported.stdout)["title"] == json.loads(FIXTURE.read_text())["title"]
+    report = run(["diff", "a.json", "a.json", "--format", "json", "-o", "-"], tmp_path)
+    assert report.exit_code == 0 and json.loads(report.stdout)["summary"], report.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "copy.xlsx"]  # no file named -
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["build", "a.json", "-o", "-"], "输出文件夹"),
+        (["copies", "a.json", "-o", "-"], "输出文件夹"),
+        (["diff", "a.json", "a.json", "--format", "docx", "-o", "-"], "二进制文件"),
+        (["merge", "a.json", "a.json", "-o", "-"], "新的源文件"),
+        (["merge", "a.json", "a.json", "-o", "new.json", "--report", "-"], "合并报告须写入文件"),
+    ],
+)
+def test_dash_where_no_single_text_goes_is_refused(tmp_path, args, says):
+    shutil.copy(FIXTURE, tmp_path / "a.json")
+    result = run(args, tmp_path)
+    assert result.exit_code == 2 and says in result.output and "不能写到标准输出" in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]  # nothing written, no file named -

@@ -16,10 +16,12 @@ def import_file(
     departments: Path | None = None,
     revision_date: str | None = None,
     revision_label: str | None = None,
+    notes: list[str] | None = None,
 ) -> Document:
-    """Read a .txt (pdftotext output of a duty list PDF) or an .xlsx copy and return the document.
+    """Read a .txt (pdftotext output of a duty list PDF), an .xlsx copy or a .docx and return the document.
 
-    revision_date and revision_label, when given, are the revision the result is stamped with.
+    revision_date and revision_label, when given, are the revision the result is stamped with; what
+    the import left out on purpose is appended to notes, in the user's terms.
     """
     path = Path(path)
     if not path.is_file():
@@ -49,7 +51,7 @@ def import_file(
     if suffix in (".docx", ".docm"):
         from .docx import import_docx
 
-        return import_docx(path, base=base, revision_date=revision_date, revision_label=revision_label)
+        return import_docx(path, base=base, revision_date=revision_date, revision_label=revision_label, notes=notes)
     raise DutydocsError(
         f"{path}: 不支持的导入格式 {suffix or '（无扩展名）'}"
         "（可导入 .txt 的 PDF 提取文本、.xlsx 副本或 .docx Word 文档）"

@@ -28,7 +28,7 @@ def validate(
     )
     missing = [f"{LIST_TITLES[key]}没有一项" for key, count in counts.items() if not count]
     for duty_list in doc.lists:
-        stated = _stated_count(doc.explanation, duty_list.title)
+        stated = stated_count(doc.explanation, duty_list.title)
         if stated is not None and stated != len(duty_list.items):
             missing.append(f"说明称{duty_list.title}有 {stated} 项，只读出 {len(duty_list.items)} 项")
     problems = problems_in_data(to_data(doc), dumps(doc), name)
@@ -54,14 +54,25 @@ def validate(
         )
 
 
-def _stated_count(explanation: Explanation, title: str) -> int | None:
-    """The number of items the explanation says a list has (共有基本履职事项 130 项), if it says."""
+def stated_count(explanation: Explanation, title: str) -> int | None:
+    """The number of items the explanation says a list has, if it says.
+
+    In the paragraph on the list (opening with its title: …共有基本履职事项 130 项), or in any paragraph
+    naming the list's items (（一）基本履职事项清单……共有基本履职事项 130 项).
+    """
+
+    def name(title: str) -> str:
+        return title.removesuffix("清单")
+
+    named = re.compile(rf"共(?:有|计)?\s*{re.escape(name(title))}\s*(\d+)\s*项")
+    others = [name(t) for t in LIST_TITLES.values() if name(t) not in name(title)]
     for section in explanation.sections:
         for paragraph in section.paragraphs:
-            if paragraph.startswith(title):
-                m = re.search(r"共有[^，。\d]*?(\d+)\s*项", paragraph)
-                if m:
-                    return int(m.group(1))
+            m = re.search(r"共有[^，。\d]*?(\d+)\s*项", paragraph) if paragraph.startswith(title) else None
+            if m and any(other in m.group(0) for other in others):
+                m = None  # the count of another list, in a paragraph that runs on into it
+            if m := m or named.search(paragraph):
+                return int(m.group(1))
     return None
 
 

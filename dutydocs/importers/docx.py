@@ -24,6 +24,8 @@ What is read, and how:
   ending as bodies end: 局, 委, 办…) is the department and the rest a note; with --base, the
   base's reading of the same item decides.
 - Paragraphs before the first table are the title and the explanation (一、… or 一．… headings).
+  After the last table, a note (注：… and its numbered points), a signature, a date or a contact
+  line is left out, and the import says so; any other text there cannot be placed.
 - Departments are one a paragraph, or separated by 、，；, or by line breaks (see departments).
 - A text box's paragraphs are lines of the cell holding it, read once (not again from the copy
   Word keeps for programs that cannot draw shapes).
@@ -77,6 +79,12 @@ SHARED_ROLES = ("departments", "department_duties", "town_duties", "handover")
 """Columns whose cell, merged down over several items, holds what each of them has."""
 IGNORED_BETWEEN = re.compile(r"清单[）)]?$|^附件\s*\d*[：:]?$|^[（(]?续表?[)）]?$")
 """Text between tables that labels them (a list's title, 附件2, 续表) and holds no content."""
+NOTE = re.compile(r"^(注|备注|附注|说明)\s*[0-9０-９]*\s*[：:]")
+NOTE_POINT = re.compile(r"^[(（]?\s*[0-9０-９一二三四五六七八九十]{1,2}\s*[)）.．、]")
+DATE = re.compile(r"^[(（]?\s*([0-9]{4}|[〇○零一二三四五六七八九]{4})\s*年\s*\S{1,3}\s*月(\s*\S{1,3}\s*日)?\s*[)）]?$")
+LABELLED = re.compile(r"^(联系人|联系电话|电话|抄送|印发|签发人?|审核人?|制表人?|填报单位|填报人|经办人)\s*[：:]")
+SIGNATURE = re.compile(r"^[^。；，,;.!?！？]{2,30}(人民政府|委员会|党委|政府|办公室|[（(]\s*[盖印]章\s*[)）])$")
+"""After the last table: a note (注：…, and its numbered points), a signature, a date, a contact line, not list content."""
 
 
 # --- the package ---------------------------------------------------------------------------------
@@ -443,9 +451,16 @@ def handover(paragraphs: list[Para], base_item: WithdrawnItem | None = None) -> 
 
 
 def import_docx(
-    path: Path, base: Path | None = None, revision_date: str | None = None, revision_label: str | None = None
+    path: Path,
+    base: Path | None = None,
+    revision_date: str | None = None,
+    revision_label: str | None = None,
+    notes: list[str] | None = None,
 ) -> Document:
-    """Read a Word document and return the document; raise listing what cannot be placed."""
+    """Read a Word document and return the document; raise listing what cannot be placed.
+
+    What was read but left out on purpose (a note or signature after the tables) is said in notes.
+    """
     import docx
 
     from ..source import load
@@ -465,20 +480,23 @@ def import_docx(
     before: list[Para] = []
     found: dict[str, list[_Row]] = {key: [] for key in LIST_KEYS}
     tables = 0
+    after: list[Para] = []  # since the last table
     for child in word.element.body:
         if child.tag == f"{W}p":
             paras = lines(reader.paragraphs(child))
             if not tables:
                 before.extend(paras)
             else:
-                for para in paras:
-                    if para.text and not IGNORED_BETWEEN.search(para.text):
-                        problems.add(f"表格 {tables} 之后的段落", f"表格之间的文字无处归入：{para.text[:30]}")
+                after.extend(p for p in paras if p.text.strip() and not IGNORED_BETWEEN.search(p.text))
         elif child.tag == f"{W}tbl":
+            for para in after:
+                problems.add(f"表格 {tables} 之后的段落", f"表格之间的文字无处归入：{para.text[:30]}")
+            after = []
             tables += 1
             kind, rows = _read_table(reader.rows(child), tables, problems)
             if kind:
                 found[kind].extend(rows)
+    ignored = _trailing(after, tables, problems)
     title, explanation = _explanation(before, problems)
     guess = not any(
         p.bold or p.heading_style
@@ -542,7 +560,29 @@ def import_docx(
     )
     if not doc.revision.date:
         raise UsageMistake("导入需要修订日期：请用 --date 年-月-日 指定（或用 --base 指定上一版源文件）")
+    if ignored and notes is not None:
+        shown = "；".join(text[:20] + ("…" if len(text) > 20 else "") for text in ignored[:3])
+        more = f" 等 {len(ignored)} 段" if len(ignored) > 3 else ""
+        notes.append(f"{path}: 最后一个表格之后的注、落款或日期不是清单内容，未导入：{shown}{more}")
     return doc
+
+
+def _trailing(paragraphs: list[Para], tables: int, problems: Problems) -> list[str]:
+    """Return the texts after the last table that are a note, signature or date; report any other as unplaced."""
+    ignored: list[str] = []
+    in_note = False
+    for para in paragraphs:
+        text = para.text.strip()
+        in_note = bool(NOTE.match(text)) or (in_note and bool(NOTE_POINT.match(text) or para.numbered))
+        if in_note or DATE.match(text) or LABELLED.match(text) or SIGNATURE.match(text):
+            ignored.append(text)
+        else:
+            problems.add(
+                f"表格 {tables} 之后的段落",
+                f"最后一个表格之后的文字无处归入：{text[:30]}",
+                "表格之后只能有注（注：……）、落款和日期；事项请放进表格",
+            )
+    return ignored
 
 
 def _explanation(paragraphs: list[Para], problems: Problems) -> tuple[str | None, Explanation]:
