@@ -25,7 +25,6 @@ from .builders import REGISTRY, BuildOptions, builder
 from .check import load_checked
 from .errors import DutydocsError
 from .fonts import HARFBUZZ_WARNING, has_harfbuzz_subset, serving_fonts
-from .model import Document
 from .outputs import claim, claim_holder, safe_filename, write_atomic
 from .source import read_text
 
@@ -63,27 +62,6 @@ class BuildResult:
     warnings: int = 0
     skipped: bool = False
     error: str | None = None
-
-
-def output_paths(doc: Document, formats, out_dir: Path, stem: str | None = None) -> dict[str, Path]:
-    """Return where each format of a document is written: <out>/<title>.<suffix>."""
-    stem = stem or safe_filename(doc.title)
-    return {fmt: Path(out_dir) / f"{stem}.{builder(fmt).SUFFIX}" for fmt in formats}
-
-
-def build_source(
-    source: Path, formats, out_dir: Path, options: BuildOptions, stem: str | None = None
-) -> tuple[Document, list[Path], int]:
-    """Load one source and write each format; nothing is written unless the source is valid."""
-    doc, warnings = load_checked(source)
-    written: list[Path] = []
-    made: dict[str, bytes] = {}
-    for fmt, path in output_paths(doc, formats, out_dir, stem).items():
-        module = builder(fmt)
-        base = getattr(module, "BASED_ON", None)
-        made[fmt] = module.convert(doc, options, made[base]) if base in made else module.render(doc, options)
-        written.append(write_atomic(path, made[fmt]))
-    return doc, written, len(warnings)
 
 
 # --- what a worker runs -----------------------------------------------------------------------
@@ -294,7 +272,7 @@ def build_one(source: str, formats, out_dir: str | Path, options: BuildOptions, 
     return finish(outcome, [render_source(outcome.source, formats, options)], formats, Path(out_dir))
 
 
-def _units(jobs: list[Planned], formats, workers: int) -> list[tuple[int, list[str]]]:
+def render_units(jobs: list[Planned], formats, workers: int) -> list[tuple[int, list[str]]]:
     """Split the renders into units: one per source, or, with spare workers, the PDF (and what is made from it) apart."""
     with_pdf = [f for f in formats if f == "pdf" or getattr(builder(f), "BASED_ON", None) == "pdf"]
     rest = [f for f in formats if f not in with_pdf]
@@ -371,13 +349,13 @@ def build_many(
         if scheduler:
             from .cluster import render_on_cluster
 
-            units = _units(pending, formats, 1)
+            units = render_units(pending, formats, 1)
             rendered = render_on_cluster(
                 [pending[i].source for i, _ in units], [g for _, g in units], options, scheduler
             )
             done = ((units[n], part) for n, part in rendered)
         else:
-            units = _units(pending, formats, jobs)
+            units = render_units(pending, formats, jobs)
             done = render_locally(pending, units, options, jobs)
         parts: dict[int, list[Rendered]] = {}
         for (index, _group), part in done:

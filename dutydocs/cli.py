@@ -104,6 +104,17 @@ class _Commands(click.Group):
             raise DutydocsError(f"{exc.filename}: {os_reason(exc)}（请检查此位置的权限与剩余空间）") from None
 
 
+def templates_option(help_text: str):
+    """Return the --templates option of build, diff and merge: the folder of templates, stylesheets and layout.toml."""
+    return click.option(
+        "--templates",
+        type=_Path(exists=True, file_okay=False, path_type=Path),
+        default=PROJECT_TEMPLATES,
+        show_default="项目的 templates/",
+        help=help_text,
+    )
+
+
 def _date_option(value: str | None, with_time: bool = False) -> str | None:
     """Check a --date value and explain in words what is expected."""
     import re
@@ -185,13 +196,7 @@ def _default_sources() -> list[Path]:
 @click.option(
     "-o", "--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path), help="输出文件夹。"
 )
-@click.option(
-    "--templates",
-    type=_Path(exists=True, file_okay=False, path_type=Path),
-    default=PROJECT_TEMPLATES,
-    show_default="项目的 templates/",
-    help="模板文件夹。",
-)
+@templates_option("模板文件夹。")
 @click.option(
     "--page-numbers",
     type=click.Choice(["total", "dash"]),
@@ -406,13 +411,7 @@ def _counts_read(doc, file: Path) -> str:
 @click.option("--date", "change_date", default=None, help="（docx）修订日期，默认取新版本的修订日期。")
 @click.option("--exit-code", is_flag=True, help="两个版本不同时退出码为 1（同 git diff）。")
 @click.option("--color/--no-color", default=None, help="终端着色（默认：终端时着色）。")
-@click.option(
-    "--templates",
-    type=_Path(exists=True, file_okay=False, path_type=Path),
-    default=PROJECT_TEMPLATES,
-    show_default="项目的 templates/",
-    help="（html、pdf、docx）模板文件夹。",
-)
+@templates_option("（html、pdf、docx）模板文件夹。")
 def diff(old, new, output_format, out, author, change_date, exit_code, color, templates):
     """比较两个修订版本：新增、删除、修改、移动的事项。
 
@@ -490,7 +489,8 @@ def copies(source, out_dir):
 )
 @click.option("--report", type=click.Path(path_type=Path), help="合并报告：.html、.xlsx 或 .json（按扩展名）。")
 @click.option("--accept-deletions", is_flag=True, help="同时执行部门删除的事项（默认只作为建议列出）。")
-def merge(base, returned, out, report, accept_deletions):
+@templates_option("（.html 报告）模板文件夹。")
+def merge(base, returned, out, report, accept_deletions, templates):
     """把各部门交回的副本三方合并到 BASE，写出新的源文件。
 
     \b
@@ -504,7 +504,7 @@ def merge(base, returned, out, report, accept_deletions):
     _dash(out, "合并结果是新的源文件，不能写到标准输出（请给出文件名，如 -o source/new.json）")
     _dash(report, "合并报告须写入文件（.html、.xlsx 或 .json），不能写到标准输出", "--report")
     check_outputs([out, report], inputs=_inputs(base, *returned))
-    result = run_merge(base, returned, out, report=report, accept_deletions=accept_deletions)
+    result = run_merge(base, returned, out, report=report, accept_deletions=accept_deletions, templates=templates)
     if report is None:
         from .merge.report import waiting_lines
 

@@ -9,12 +9,6 @@ from typing import Literal
 LIST_KEYS: tuple[ListKey, ...] = ("basic", "cooperative", "withdrawn")
 """The three lists, in the order they are published."""
 
-LIST_TITLES = {
-    "basic": "基本履职事项清单",
-    "cooperative": "配合履职事项清单",
-    "withdrawn": "上级部门收回事项清单",
-}
-
 ListKey = Literal["basic", "cooperative", "withdrawn"]
 EntryKind = Literal["heading", "point", "paragraph"]
 
@@ -194,7 +188,6 @@ class Document:
 __all__ = [
     "ITEM_TYPES",
     "LIST_KEYS",
-    "LIST_TITLES",
     "BasicItem",
     "Block",
     "CooperativeItem",

@@ -18,21 +18,17 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-import unicodedata
 from functools import lru_cache
 
-__all__ = ["lines", "places", "width", "words"]
+from .edition import text_em
+
+__all__ = ["lines", "places", "words"]
 
 PLACE_SUFFIXES = "省市州盟县区旗镇乡"
 JOINS_PREVIOUS = set("和与及的、")  # a connector stays with the word before it: 人力资源和/社会保障局
 MAX_SEARCH_WORDS = 12  # up to 2^11 layouts are compared; longer texts are filled line by line
 _lock = threading.Lock()
 _tokenizer = None
-
-
-def width(text: str) -> float:
-    """Return the width of a text in characters: CJK and full-width forms 1, others half."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
 
 
 def places(*names: str | None) -> tuple[str, ...]:
@@ -114,8 +110,8 @@ def _merge(pieces: list[str]) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def _lines(name: str, max_width: float, known: tuple[str, ...]) -> list[str] | None:
-    if width(name) <= max_width or len(name) <= 1:
-        return [name] if width(name) <= max_width else None
+    if text_em(name) <= max_width or len(name) <= 1:
+        return [name] if text_em(name) <= max_width else None
     parts = _words(name, known)
     if len(parts) > MAX_SEARCH_WORDS:  # not a department name as offices write them: fill lines in order
         return _greedy(parts, max_width)
@@ -130,10 +126,10 @@ def _lines(name: str, max_width: float, known: tuple[str, ...]) -> list[str] | N
             else:
                 line += part
         layout.append(line)
-        if any(width(x) > max_width + 1e-9 or len(x) == 1 for x in layout):
+        if any(text_em(x) > max_width + 1e-9 or len(x) == 1 for x in layout):
             continue
         at_place = sum(a.endswith(ends) or b.startswith(known) for a, b in itertools.pairwise(layout))
-        key = (len(layout), -at_place, max(map(width, layout)), [-width(x) for x in layout])
+        key = (len(layout), -at_place, max(map(text_em, layout)), [-text_em(x) for x in layout])
         if best_key is None or key < best_key:
             best, best_key = layout, key
     return best
@@ -142,9 +138,9 @@ def _lines(name: str, max_width: float, known: tuple[str, ...]) -> list[str] | N
 def _greedy(parts: tuple[str, ...], max_width: float) -> list[str] | None:
     out: list[str] = []
     for part in parts:
-        if width(part) > max_width + 1e-9:
+        if text_em(part) > max_width + 1e-9:
             return None
-        if out and width(out[-1] + part) <= max_width + 1e-9:
+        if out and text_em(out[-1] + part) <= max_width + 1e-9:
             out[-1] += part
         else:
             out.append(part)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from dutydocs.build import Planned, _units
+from dutydocs.build import Planned, render_units
 from dutydocs.builders import DEFAULT_FORMATS
 from dutydocs.outputs import claim, safe_filename, temporary_path, write_atomic
 
@@ -129,10 +129,10 @@ def test_overlapping_shards_build_into_one_folder(tmp_path):
 def test_one_source_renders_pdf_apart_from_the_other_formats(tmp_path, small_path):
     job = Planned(str(small_path), "x", {})
     formats = list(DEFAULT_FORMATS)
-    assert _units([job], formats, 2) == [(0, ["pdf"]), (0, ["docx", "xlsx", "html"])]
-    assert _units([job], ["pdf", "docx", "ofd"], 2) == [(0, ["pdf", "ofd"]), (0, ["docx"])]  # OFD is made from the PDF
-    assert _units([job], formats, 1) == [(0, formats)]
-    assert _units([job, job], formats, 2) == [(0, formats), (1, formats)]
+    assert render_units([job], formats, 2) == [(0, ["pdf"]), (0, ["docx", "xlsx", "html"])]
+    assert render_units([job], ["pdf", "docx", "ofd"], 2) == [(0, ["pdf", "ofd"]), (0, ["docx"])]  # OFD is made from the PDF
+    assert render_units([job], formats, 1) == [(0, formats)]
+    assert render_units([job, job], formats, 2) == [(0, formats), (1, formats)]
     one, two = tmp_path / "one", tmp_path / "two"
     assert build(small_path, "-o", one).exit_code == 0
     result = build(small_path, "-o", two, "--jobs", "2")

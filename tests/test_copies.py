@@ -131,6 +131,26 @@ def test_merge_refuses_a_scrambled_copy_and_merges_the_others(tmp_path, bundled_
     assert "开展统计造假治理（改）" in out.read_text(encoding="utf-8")
 
 
+def test_merge_report_uses_the_templates_folder_given(tmp_path, small_path, small_xlsx, templates_copy):
+    def reword(wb):
+        wb["基本履职事项清单"]["C3"].value = "改<过>的名称"
+
+    copy = _edited(tmp_path, small_xlsx, reword)
+    page = templates_copy / "merge-report.html.j2"
+    page.write_text(page.read_text("utf-8").replace("<h1>副本合并报告</h1>", "<h1>本地的合并报告</h1>"), "utf-8")
+    report = tmp_path / "r.html"
+    result = _run("merge", small_path, copy, "-o", tmp_path / "new.json", "--report", report,
+                  "--templates", templates_copy)
+    assert result.exit_code == 0, result.output
+    text = report.read_text(encoding="utf-8")
+    assert "<h1>本地的合并报告</h1>" in text and "改&lt;过&gt;的名称" in text  # the folder's template, escaped
+    page.write_text("{% if %}", "utf-8")
+    result = _run("merge", small_path, copy, "-o", tmp_path / "again.json", "--report", tmp_path / "again.html",
+                  "--templates", templates_copy)
+    assert result.exit_code == 1 and "merge-report.html.j2" in result.output and "语法错误" in result.output
+    assert not (tmp_path / "again.json").exists()  # nothing written when the report cannot be made
+
+
 def test_exit_zero_when_everything_landed_and_one_on_errors(tmp_path, small_doc, small_path, small_xlsx):
     def reword(wb):
         wb["基本履职事项清单"]["C3"].value = "改过的名称"

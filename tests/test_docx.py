@@ -10,6 +10,7 @@ import unicodedata
 import shutil
 import subprocess
 import zipfile
+from pathlib import Path
 from datetime import datetime, timezone
 
 import docx
@@ -19,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
 
-from dutydocs.build import build_source
+from dutydocs.build import build_one
 from dutydocs.builders import PROJECT_TEMPLATES, BuildOptions
 from dutydocs.builders import render as render_format
 from dutydocs.builders.docx import STYLES, render
@@ -388,7 +389,8 @@ def test_same_source_gives_the_same_bytes(small_doc, small_docx, monkeypatch):
 
 
 def test_build_writes_the_word_edition(small_path, tmp_path):
-    _, [path], _ = build_source(small_path, ["docx"], tmp_path, BuildOptions())
+    result = build_one(str(small_path), ["docx"], tmp_path, BuildOptions())
+    [path] = [Path(p) for p in result.written]
     assert path.name == "示例镇履职事项清单.docx" and len(read(path.read_bytes()).tables) == 3
 
 
@@ -549,6 +551,7 @@ def test_every_item_cell_is_top_aligned(bundled_word):
 
 def test_department_names_break_between_words_only(bundled_doc, bundled_word):
     from dutydocs import wordbreak
+    from dutydocs.edition import text_em
     places = wordbreak.places(bundled_doc.region, bundled_doc.township)
     table = list_tables(bundled_word)[1]
     width = int(table._tbl.tblGrid.gridCol_lst[3].get(qn("w:w")))
@@ -557,13 +560,13 @@ def test_department_names_break_between_words_only(bundled_doc, bundled_word):
              for p in row.cells[3].paragraphs]
     assert [text.replace("\n", "") for text, _ in names] == [n for i in bundled_doc.list("cooperative").items
                                                             for n in i.departments]
-    longest = max(wordbreak.width(w) for text, _ in names for w in wordbreak.words(text.replace("\n", ""), places))
+    longest = max(text_em(w) for text, _ in names for w in wordbreak.words(text.replace("\n", ""), places))
     assert longest <= chars < longest + 2, "the column is as wide as the longest word"
     for text, _ in names:
         words = wordbreak.words(text.replace("\n", ""), places)
         ends = {sum(len(w) for w in words[:k]) for k in range(len(words) + 1)}
         lines = text.split("\n")
-        assert all(len(line) > 1 and wordbreak.width(line) <= chars for line in lines) or len(text) == 1, text
+        assert all(len(line) > 1 and text_em(line) <= chars for line in lines) or len(text) == 1, text
         assert {sum(len(x) for x in lines[:k]) for k in range(len(lines))} <= ends, text
 
 

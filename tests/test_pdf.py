@@ -17,6 +17,7 @@ from dutydocs.builders import BuildOptions, paginate, pdf, web
 from dutydocs.builders.layout import columns, load_layout
 from dutydocs.builders.measure import Estimator
 from dutydocs.builders.rows import duty_blocks, rows
+from dutydocs.builders.trial import page_box
 from dutydocs.errors import DutydocsError
 from dutydocs.model import CooperativeItem, Duties, DutyList, Entry
 
@@ -48,7 +49,7 @@ def body_rows(box):
 
 def page_list(page) -> str | None:
     """Return the key of the list whose table is on a laid-out page, or None."""
-    stack = [page._page_box]
+    stack = [page_box(page)]
     while stack:
         box = stack.pop()
         classes = (box.element.get("class") or "").split() if getattr(box, "element", None) is not None else []
@@ -144,7 +145,7 @@ def test_no_row_is_broken_across_pages(bundled):
     layout = bundled[0]
     pages_of: dict[int, set[int]] = {}
     for n, page in enumerate(layout.pages):
-        for row in body_rows(page._page_box):
+        for row in body_rows(page_box(page)):
             pages_of.setdefault(id(row.element), set()).add(n)
     assert pages_of and all(len(pages) == 1 for pages in pages_of.values())
 
@@ -184,7 +185,7 @@ def test_planned_pages_are_the_laid_out_pages(bundled, bundled_plan):
     layout = bundled[0]
     keys = [page_list(page) for page in layout.pages]
     first = keys.index("cooperative")
-    laid = [n - first for n, key in enumerate(keys) if key == "cooperative" for _ in body_rows(layout.pages[n]._page_box)]
+    laid = [n - first for n, key in enumerate(keys) if key == "cooperative" for _ in body_rows(page_box(layout.pages[n]))]
     assert laid == bundled_plan.pages
 
 
@@ -368,7 +369,7 @@ def test_estimated_row_heights_match_the_layout(bundled, bundled_doc, bundled_co
     lay = load_layout(BuildOptions())
     places = web.places(bundled_doc)
     estimates = [Estimator(lay, lst.key, lst.columns, places).row(row) for lst in context["lists"] for row in lst.rows]
-    actual = [row.height * 25.4 / 96 for page in layout.pages for row in body_rows(page._page_box)]
+    actual = [row.height * 25.4 / 96 for page in layout.pages for row in body_rows(page_box(page))]
     assert len(actual) == len(estimates)
     ratios = sorted(a / e for a, e in zip(actual, estimates))
     assert 0.97 <= ratios[len(ratios) // 2] <= 1.03
@@ -503,35 +504,25 @@ def test_no_character_is_lost(bundled, bundled_doc):
     assert source_characters(bundled_doc) - text == set()
 
 
-def missing_glyphs(layout) -> list[str]:
-    """Return the laid-out text runs that Pango set with a missing glyph (no installed font has it)."""
-    from weasyprint.text.ffi import ffi, pango
+def missing_glyphs(data: bytes) -> list[str]:
+    """Return the characters the PDF draws with glyph 0 (.notdef), read back through dutydocs' own PDF reader.
 
-    unknown = 0x10000000  # PANGO_GLYPH_UNKNOWN_FLAG
-    found, stack = [], [page._page_box for page in layout.pages]
-    while stack:
-        box = stack.pop()
-        stack.extend(getattr(box, "children", None) or [])
-        if type(box).__name__ != "TextBox":
-            continue
-        box.pango_layout.reactivate(box.style)
-        runs = pango.pango_layout_get_line_readonly(box.pango_layout.layout, 0).runs
-        while runs != ffi.NULL:
-            glyphs = ffi.cast("PangoGlyphItem *", runs.data).glyphs
-            if any(glyphs.glyphs[i].glyph & unknown for i in range(glyphs.num_glyphs)):
-                found.append(box.text)
-            runs = runs.next
-    return found
+    Pango sets a character that no installed font has as the unknown glyph, which the PDF carries as glyph 0.
+    """
+    from dutydocs.ofd.pdfread import Glyph, read_pdf
+
+    return [mark.text for page in read_pdf(data).pages for mark in page.marks
+            if isinstance(mark, Glyph) and mark.cid == 0 and mark.text.strip()]
 
 
 def test_no_glyph_is_missing(bundled):
-    assert missing_glyphs(bundled[0]) == []
+    assert missing_glyphs(bundled[1].read_bytes()) == []
 
 
 def test_rare_characters_fall_back_to_a_font_that_has_them(small_doc):
     def names_with(extra):
         items = [replace(item, name=item.name + extra) for item in small_doc.list("basic").items]
-        return pdf.document(small_doc.with_list("basic", items), BuildOptions())
+        return pdf.render(small_doc.with_list("basic", items), BuildOptions())
 
     def covered(char: str) -> bool:
         """Whether any font installed here has the character (what fontconfig offers Pango as a fallback)."""
@@ -560,7 +551,7 @@ def test_layout_file_mistakes_are_one_line_errors(small_doc, tmp_path, templates
 
 def laid_lines(layout, test) -> list[list[str]]:
     """Return the laid-out lines of every <p> whose class attribute passes the test, paragraph by paragraph."""
-    found, stack = [], [page._page_box for page in layout.pages]
+    found, stack = [], [page_box(page) for page in layout.pages]
     while stack:
         box = stack.pop()
         element = getattr(box, "element", None)
@@ -601,7 +592,7 @@ def test_explanation_is_set_28_characters_by_22_lines(bundled, bundled_doc):
     assert len(full) >= 10
     assert all(len(line) == (26 if n == 0 else 28) for n, line in full), [x for x in full if len(x[1]) not in (26, 28)]
     assert all(len(lines[-1]) > 1 for lines in paragraphs)  # no last line of one character (门。)
-    tops = [line.position_y for page in layout.pages[:1] for line in descendants_of(page._page_box, "LineBox")
+    tops = [line.position_y for page in layout.pages[:1] for line in descendants_of(page_box(page), "LineBox")
             if _in_body_paragraph(line)]
     steps = {round((b - a) * 25.4 / 96, 2) for a, b in zip(tops, tops[1:]) if b - a < 15 * 96 / 25.4}
     assert steps == {round(225 / 22, 2)}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..edition import PROJECT_TEMPLATES, template_file
 from ..errors import DutydocsError
 from ..model import Document
 
@@ -28,12 +29,6 @@ FORMATS = tuple(REGISTRY)
 DEFAULT_FORMATS = tuple(fmt for fmt in REGISTRY if fmt != "ofd")
 """What ``dutydocs build`` makes unless asked: the OFD (for filing with official documents) is opt-in."""
 
-_PACKAGE = Path(__file__).resolve().parent.parent
-PROJECT_TEMPLATES = next(
-    (p for p in (_PACKAGE / "templates", _PACKAGE.parent / "templates") if p.is_dir()), _PACKAGE / "templates"
-)
-"""The templates an installed wheel carries (dutydocs/templates), else the checkout's top-level templates/."""
-
 
 @dataclass(frozen=True)
 class BuildOptions:
@@ -43,10 +38,8 @@ class BuildOptions:
     page_numbers: str = "total"  # "total": 第 X 页，共 Y 页; "dash": — X — (GB/T 9704)
 
     def template(self, name: str) -> Path:
-        path = self.templates / name
-        if not path.is_file():
-            raise DutydocsError(f"模板文件不存在：{path}（请检查 --templates 指定的文件夹）")
-        return path
+        """Return a file of the templates folder (dutydocs.edition.template_file)."""
+        return template_file(self.templates, name)
 
 
 def builder(fmt: str):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import io
 import math
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 
@@ -27,6 +26,7 @@ from docx.shared import Pt, Twips
 from docx.table import Table
 
 from .. import wordbreak
+from ..edition import PRINTED_COLUMNS, TAKEOVER_LABEL, text_em
 from ..errors import DutydocsError
 from ..model import BasicItem, CooperativeItem, Document, Duties, DutyList, WithdrawnItem
 from . import BuildOptions, revision_datetime
@@ -69,30 +69,31 @@ STYLES = {
 }
 
 DEPARTMENTS = None
-"""Marks the content-sized department column in COLUMNS."""
+"""Marks the content-sized department column in WIDTHS."""
 
-# Columns of each list: key, header text and width in millimetres of the 225 mm landscape text block
-# (scaled to the template's). The department column takes the width of its longest word (see Writer.widths).
-COLUMNS = {
-    "basic": (("no", "序号", 14), ("category", "事项类别", 34), ("name", "事项名称", 177)),
-    "cooperative": (
-        ("no", "序号", 12),
-        ("category", "事项类别", 21),
-        ("name", "事项名称", 34),
-        ("departments", "对应上级部门", DEPARTMENTS),
-        ("department_duties", "上级部门职责", 62.5),
-        ("town_duties", "镇配合职责", 62.5),
-    ),
-    "withdrawn": (
-        ("no", "序号", 14),
-        ("category", "事项类别", 34),
-        ("name", "事项名称", 87),
-        ("takeover", "承接部门及工作方式", 90),
-    ),
+# Width of each column of a list (dutydocs.edition.PRINTED_COLUMNS) in millimetres of the 225 mm landscape text
+# block (scaled to the template's). The department column takes the width of its longest word (see Writer.widths).
+WIDTHS: dict[str, dict[str, float | None]] = {
+    "basic": {"no": 14, "category": 34, "name": 177},
+    "cooperative": {
+        "no": 12,
+        "category": 21,
+        "name": 34,
+        "departments": DEPARTMENTS,
+        "department_duties": 62.5,
+        "town_duties": 62.5,
+    },
+    "withdrawn": {"no": 14, "category": 34, "name": 87, "takeover": 90},
 }
+
+
+def table_columns(list_key: str) -> list[tuple[str, str, float | None]]:
+    """Return (key, header, width) of each column of a list's table."""
+    return [(c.key, c.label, WIDTHS[list_key][c.key]) for c in PRINTED_COLUMNS[list_key]]
+
+
 DEPARTMENT_EMS = (6, 9)
 """The department column holds its longest word, and at least 6, at most 9 characters a line."""
-TAKEOVER_LABEL = "承接方式："
 WORDS_AT_MOST = 10
 WORD_BROKEN = ("category", "departments")
 DUTY_COLUMNS = ("department_duties", "town_duties")
@@ -319,7 +320,7 @@ class Writer:
 
     def widths(self, duty_list: DutyList) -> list[int]:
         """Return the column widths in twips: the department column as wide as its longest word."""
-        columns = COLUMNS[duty_list.key]
+        columns = table_columns(duty_list.key)
         em = self.font.pt * 20
         across = self.margins[0]
         fixed = {}
@@ -337,12 +338,12 @@ class Writer:
         low, high = DEPARTMENT_EMS
         names = [name for item in duty_list.items for name in getattr(item, "departments", ())]
         longest = max(
-            (math.ceil(wordbreak.width(word)) for name in names for word in wordbreak.words(name, self.places)),
+            (math.ceil(text_em(word)) for name in names for word in wordbreak.words(name, self.places)),
             default=low,
         )
         need = min(max(longest, low), high)
         while need < high and any(
-            self.department_lines(name, need) == [name] and wordbreak.width(name) > need for name in names
+            self.department_lines(name, need) == [name] and text_em(name) > need for name in names
         ):
             need += 1  # a wider column where a name would otherwise leave one character alone
         return need
@@ -360,7 +361,7 @@ class Writer:
     def list_table(self, duty_list: DutyList, numbered: bool = True, title: Para | None = None) -> ListTable:
         """Add a list's title and its table with the repeating header row; column widths from duty_list."""
         self.paragraph(title or Para.plain(duty_list.title, "list_title"))
-        columns = COLUMNS[duty_list.key]
+        columns = table_columns(duty_list.key)
         widths = self.widths(duty_list)
         keys = [key for key, _, _ in columns]
         heads = [[Para.plain(text, "head")] for _, text, _ in columns]
@@ -513,7 +514,7 @@ class Writer:
         for para in paras:
             text = para.text() + ("99." if para.number == "point" else "")
             parts = self.department_lines(text, per_line) if key in WORD_BROKEN else text.split("\n")
-            lines += sum(max(1, math.ceil(_ems(part) / per_line)) for part in parts)
+            lines += sum(max(1, math.ceil(text_em(part) / per_line)) for part in parts)
         return lines
 
 
@@ -616,11 +617,6 @@ def _set_text(run, text: str, deleted: bool) -> None:
             if part != part.strip():
                 t.set(qn("xml:space"), "preserve")
             run.append(t)
-
-
-def _ems(text: str) -> float:
-    """Return the width of text in ems: wide (CJK) characters 1, others about half."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
 
 
 def _inherited(style, get):

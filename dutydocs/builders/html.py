@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from ..edition import inline_text, render_template
 from ..model import Document
 from . import BuildOptions
-from .templating import inline_text, render_template
 from .web import context
 
 SUFFIX = "html"
@@ -17,7 +17,9 @@ SCRIPT = "web.js"
 
 def render(doc: Document, options: BuildOptions) -> bytes:
     """Return the bytes of the HTML edition (UTF-8)."""
-    styles = Markup("\n").join(inline_text(options, name, "</style") for name in STYLESHEETS)
-    script = inline_text(options, SCRIPT, "</script")
-    html = render_template(options, TEMPLATE, **context(doc, options), fixed_lines=False, styles=styles, script=script)
+    styles = Markup("\n").join(inline_text(options.templates, name, "</style") for name in STYLESHEETS)
+    script = inline_text(options.templates, SCRIPT, "</script")
+    html = render_template(
+        options.templates, TEMPLATE, **context(doc, options), fixed_lines=False, styles=styles, script=script
+    )
     return html.encode("utf-8")

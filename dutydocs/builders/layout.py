@@ -1,16 +1,14 @@
-"""The numbers of templates/layout.toml: page geometry, table metrics, and column widths sized to the content."""
+"""The numbers of templates/layout.toml as CSS and millimetres: page geometry, table metrics, column widths sized to the content."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
+from ..edition import PRINTED_COLUMNS, layout_data, text_em
 from ..errors import DutydocsError
 from ..model import DutyList
 from . import BuildOptions
-from .measure import SMALLER, Estimator, department_width, text_em
+from .measure import SMALLER, Estimator, department_width
 from .rows import Row, cell_paragraphs, rows
 
 MM_PER_PT = 25.4 / 72
@@ -94,34 +92,8 @@ class Layout:
 
 
 def load_layout(options: BuildOptions) -> Layout:
-    """Read templates/layout.toml."""
-    path = options.template("layout.toml")
-    return _load_layout(path, path.stat().st_mtime_ns)
-
-
-REQUIRED = {
-    "page": ("margin", "landscape_margin", "landscape"),
-    "body": ("font_size", "chars_per_line", "lines_per_page"),
-    "table": ("font_size", "line_height", "padding", "heading_gap"),
-    "columns": ("basic", "cooperative", "withdrawn"),
-}
-
-
-@lru_cache(maxsize=8)
-def _load_layout(path: Path, _mtime: int) -> Layout:
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise DutydocsError(f"{path}: 版式参数文件格式有误：{exc}") from None
-    missing = [
-        f"{table}.{key}"
-        for table, keys in REQUIRED.items()
-        for key in keys
-        if not isinstance(data.get(table), dict) or key not in data[table]
-    ]
-    if missing:
-        raise DutydocsError(f"{path}: 缺少版式参数 {', '.join(missing)}（参见项目自带的 templates/layout.toml）")
-    return Layout(data)
+    """Read the layout.toml of the templates folder (dutydocs.edition.layout_data)."""
+    return Layout(layout_data(options.templates))
 
 
 SLACK_EM = 0.3
@@ -134,22 +106,23 @@ def columns(layout: Layout, duty_list: DutyList, places: tuple[str, ...] = ()) -
     The departments column is as narrow as lets every name break between words (dutydocs.wordbreak);
     two "*" columns share what is left in the proportion that makes the list shortest.
     """
-    specs = layout.data["columns"][duty_list.key]
+    specs = PRINTED_COLUMNS[duty_list.key]
+    rules = layout.data["columns"][duty_list.key]
     width_mm, _ = layout.text_box(duty_list.key)
     pad_mm = 2 * layout.data["table"]["padding"][1] + 0.3
     em_mm = layout.em_mm(duty_list.key)
     widths: dict[str, float | None] = {}
     for spec in specs:
-        if spec["width"] == "*":
-            widths[spec["key"]] = None
+        if rules[spec.key] == "*":
+            widths[spec.key] = None
             continue
-        low, high = spec["width"]
-        texts = [p[0] for item in duty_list.items for p in cell_paragraphs(Row(duty_list.key, item), spec["key"], 0)]
-        if spec["key"] == "departments":
+        low, high = rules[spec.key]
+        texts = [p[0] for item in duty_list.items for p in cell_paragraphs(Row(duty_list.key, item), spec.key, 0)]
+        if spec.key == "departments":
             need = department_width(texts, low, high, places)
         else:
             need = max(map(text_em, texts), default=low)
-        widths[spec["key"]] = (min(max(need, low), high) + SLACK_EM) * em_mm + pad_mm
+        widths[spec.key] = (min(max(need, low), high) + SLACK_EM) * em_mm + pad_mm
     rest = width_mm - sum(w for w in widths.values() if w)
     flexible = [k for k, w in widths.items() if w is None]
     if flexible and rest / len(flexible) < 4 * em_mm + pad_mm:
@@ -159,10 +132,10 @@ def columns(layout: Layout, duty_list: DutyList, places: tuple[str, ...] = ()) -
         sized = {**widths, **{k: rest * share for k, share in zip(flexible, shares, strict=True)}}
         return [
             Column(
-                spec["key"],
-                spec["label"],
-                round(100 * sized[spec["key"]] / width_mm, 3),
-                (sized[spec["key"]] - pad_mm) / em_mm,
+                spec.key,
+                spec.label,
+                round(100 * sized[spec.key] / width_mm, 3),
+                (sized[spec.key] - pad_mm) / em_mm,
             )
             for spec in specs
         ]

@@ -1,6 +1,6 @@
-"""Text measurement: how wide a text is and how many lines it takes in a column, estimated as the stylesheet sets it.
+"""Text measurement: how many lines a text takes in a column and how tall a row is, estimated as the stylesheet sets it.
 
-CJK characters are 1 em wide and Latin ones half, lines break greedily with CJK punctuation kept
+Widths are dutydocs.edition.text_em's (CJK characters 1 em, Latin ones half), lines break greedily with CJK punctuation kept
 off line starts, and a row is as tall as its tallest cell. On the bundled source the estimate
 matches WeasyPrint's row heights to within a few per cent for the median row. The PDF's page
 breaks do not rest on it (trial.py measures the real layout); column widths and the diff reports do.
@@ -9,11 +9,11 @@ Department names are laid out by dutydocs.wordbreak: between words, never one ch
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import wordbreak
+from ..edition import char_em, text_em
 from .rows import Row, cell_paragraphs
 
 if TYPE_CHECKING:
@@ -24,15 +24,6 @@ SMALLER = 0.857  # 五号 10.5 pt → 小五 9 pt, 小四 12 pt → 五号 10.5 
 
 NO_LINE_START = set("，。、；：？！）》」』”’〉】〕…—%,.;:?!)]}")
 NO_LINE_END = set("（《「『“‘〈【〔([{")
-
-
-def char_em(char: str) -> float:
-    """Return the advance of one character in em: CJK and full-width forms 1, others about half."""
-    return 1.0 if unicodedata.east_asian_width(char) in "WFA" else 0.5
-
-
-def text_em(text: str) -> float:
-    return sum(char_em(c) for c in text)
 
 
 def line_count(text: str, width_em: float, indent_em: float = 0.0) -> int:

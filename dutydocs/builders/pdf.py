@@ -6,12 +6,12 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..edition import render_template
 from ..errors import DutydocsError
 from ..model import Document
 from . import BuildOptions, paginate, trial
 from .layout import load_layout
 from .measure import Estimator
-from .templating import render_template
 from .web import context, places
 
 SUFFIX = "pdf"
@@ -57,7 +57,7 @@ def lay_out(context: dict, options: BuildOptions):
     """Lay out the PDF's template with a paginated context."""
     from weasyprint import HTML
 
-    html = render_template(options, TEMPLATE, **context)
+    html = render_template(options.templates, TEMPLATE, **context)
     return HTML(string=html, base_url=_base(options), url_fetcher=templates_only_fetcher(options.templates)).render(
         stylesheets=stylesheets(options)
     )
@@ -88,7 +88,7 @@ def measure(ctx: dict, view, options: BuildOptions) -> paginate.Heights:
     width, height = layout.text_box(view.key)
     page_width = width + sum(layout.margins(view.key)[1::2])
     trial_view = replace(view, rows=trial.trial_rows(view.rows))
-    html = render_template(options, TEMPLATE, **{**ctx, "lists": [trial_view]})
+    html = render_template(options.templates, TEMPLATE, **{**ctx, "lists": [trial_view]})
     fetcher = templates_only_fetcher(options.templates)
     estimate = Estimator(layout, view.key, view.columns, places(ctx["doc"]))
     tall_mm = trial.tall_page_mm(sum(estimate.row(row) for row in trial_view.rows))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..edition import CONTINUED_LABEL, LIST_TITLES, PRINTED_COLUMNS, TAKEOVER_LABEL
 from ..errors import DutydocsError
 from ..model import CooperativeItem, Duties, DutyList, Item, WithdrawnItem
 
@@ -63,15 +64,17 @@ def cell_paragraphs(row: Row, key: str, gap: float) -> list[tuple[str, float, fl
     if key == "category":
         return [(item.category, 0, 0)]
     if key == "name":
-        return [(item.name + ("（续）" if row.continued else ""), 0, 0)]
+        return [(item.name + (CONTINUED_LABEL if row.continued else ""), 0, 0)]
     if key == "departments":
-        assert isinstance(item, CooperativeItem), "layout.toml gives this column to the cooperative list only"
+        if not isinstance(item, CooperativeItem):
+            raise misassigned(row, key)
         shown = item.departments[: row.shown_departments]
         return [(d, 0, gap if n else 0) for n, d in enumerate(shown)]  # a little space between
     if key in ("department_duties", "town_duties"):
         return [p for block in getattr(row, key) for p in block.paragraphs(gap)]
     if key == "takeover":
-        assert isinstance(item, WithdrawnItem), "layout.toml gives this column to the withdrawn list only"
+        if not isinstance(item, WithdrawnItem):
+            raise misassigned(row, key)
         return [(t, 0, 0) for t in withdrawn_lines(item)]
     raise DutydocsError(
         f"版式参数中的列名未知：{key}（可用：no, category, name, departments, "
@@ -79,11 +82,19 @@ def cell_paragraphs(row: Row, key: str, gap: float) -> list[tuple[str, float, fl
     )
 
 
+def misassigned(row: Row, key: str) -> DutydocsError:
+    """Return the error for a column layout.toml gives to a list whose items do not have it."""
+    return DutydocsError(
+        f"layout.toml 把列 {key} 给了{LIST_TITLES.get(row.key, row.key)}，但该清单的事项没有这一列"
+        f"（该清单的列：{', '.join(c.key for c in PRINTED_COLUMNS.get(row.key, ()))}）"
+    )
+
+
 def withdrawn_lines(item: WithdrawnItem) -> list[str]:
     """Return the lines of the 承接部门及工作方式 cell."""
     lines = [item.department] if item.department else []
     if item.takeover:
-        lines.append("承接方式：" + item.takeover)
+        lines.append(TAKEOVER_LABEL + item.takeover)
     if item.note:
         lines.append(item.note)
     return lines

@@ -49,9 +49,17 @@ def tall_page_mm(estimated_rows_mm: float) -> float:
     return 2 * estimated_rows_mm + 1000
 
 
+def page_box(page):
+    """Return the root box of a laid-out WeasyPrint page: the one place that reads WeasyPrint's private page box.
+
+    WeasyPrint has no public accessor for the boxes of a page; its layout tests read them the same way.
+    """
+    return page._page_box
+
+
 def heights(document, key: str, rows, text_height_mm: float) -> Heights:
     """Read the trial layout back: room on a page, a row's frame, identity and paragraph heights per item."""
-    page = document.pages[0]._page_box
+    page = page_box(document.pages[0])
     section = _find(page, lambda b: _element_class(b, "list-" + key))
     table = _find(section, lambda b: type(b).__name__ == "TableBox")
     header = next((g for g in table.children if g.is_header), None)

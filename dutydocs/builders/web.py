@@ -1,7 +1,7 @@
 """The template context that the PDF and the HTML edition share: the lists with their columns and rows.
 
-The work is done in modules of one concern each: templating.py (the Jinja2 environment),
-layout.py (templates/layout.toml and column widths), measure.py (text measurement), rows.py
+The work is done in modules of one concern each: dutydocs/edition.py (lists, labels, the templates
+folder), layout.py (templates/layout.toml and column widths), measure.py (text measurement), rows.py
 (the rows), and for the PDF trial.py and paginate.py (where long cooperative rows split).
 """
 
@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import wordbreak
+from ..edition import CONTINUED_LABEL, TAKEOVER_LABEL
 from ..model import Document
 from . import BuildOptions, revision_datetime
 from .layout import Column, columns, load_layout
 from .measure import department_lines, pieces
 from .rows import Row, rows
-from .templating import inline_text, render_template  # noqa: F401  diff/html.py renders its report through these
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,8 @@ def context(doc: Document, options: BuildOptions) -> dict:
         "subject": f"{doc.township}履职事项清单" + (f"（{doc.revision.label}）" if doc.revision.label else ""),
         "keywords": ", ".join(["履职事项清单", doc.township, *(lst.title for lst in doc.lists)]),
         "page_numbers": options.page_numbers,
+        "takeover_label": TAKEOVER_LABEL,
+        "continued_label": CONTINUED_LABEL,
         "pieces": pieces,
         "department_lines": lambda name, width_em: department_lines(name, width_em, known),
         "department_words": lambda name: wordbreak.words(name, known),

@@ -18,7 +18,6 @@ import io
 import json
 import math
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 
@@ -33,6 +32,7 @@ from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import tostring
 
 from ..cells import CELL_LIMIT, duties_to_text, names_to_text, ooxml_escape
+from ..edition import LIST_TITLES, SHEET_COLUMNS, text_em
 from ..errors import DutydocsError, Problem
 from ..model import CooperativeItem, Document, WithdrawnItem
 from . import BuildOptions, revision_datetime
@@ -40,7 +40,8 @@ from . import BuildOptions, revision_datetime
 SUFFIX = "xlsx"
 
 EXPLANATION_SHEET = "说明"
-LIST_SHEETS = {"basic": "基本履职事项清单", "cooperative": "配合履职事项清单", "withdrawn": "上级部门收回事项清单"}
+LIST_SHEETS = LIST_TITLES
+"""Each list's sheet is named by the list's standard title, whatever the document calls it, so the importer finds it."""
 HEADER_ROW = 2
 FIRST_ROW = 3
 ID_COLUMN = 7  # G on every list sheet
@@ -62,27 +63,19 @@ class Column:
     centre: bool = False
 
 
-COLUMNS: dict[str, tuple[Column, ...]] = {
-    "basic": (Column("no", "序号", 6, True), Column("category", "事项类别", 14, True), Column("name", "事项名称", 102)),
-    "cooperative": (
-        Column("no", "序号", 5, True),
-        Column("category", "事项类别", 10, True),
-        Column("name", "事项名称", 15),
-        Column("departments", "对应上级部门", 15),
-        Column("department_duties", "上级部门职责", 37),
-        Column("town_duties", "镇配合职责", 38),
-    ),
-    "withdrawn": (
-        Column("no", "序号", 5, True),
-        Column("category", "事项类别", 10, True),
-        Column("name", "事项名称", 27),
-        Column("department", "承接部门", 15),
-        Column("takeover", "承接方式", 40),
-        Column("note", "说明", 25),
-    ),
+WIDTHS = {
+    "basic": {"no": 6, "category": 14, "name": 102},
+    "cooperative": {"no": 5, "category": 10, "name": 15, "departments": 15, "department_duties": 37, "town_duties": 38},
+    "withdrawn": {"no": 5, "category": 10, "name": 27, "department": 15, "takeover": 40, "note": 25},
 }
 """Widths in Excel units (the width of "0" in the workbook's default font, DEFAULT_FONT), 122 in all:
 what A4 landscape holds between its margins at full size, so that fit-to-width does not shrink the text."""
+CENTRED = {"no", "category"}
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    key: tuple(Column(c.key, c.label, WIDTHS[key][c.key], c.key in CENTRED) for c in columns)
+    for key, columns in SHEET_COLUMNS.items()
+}
+"""Each list's columns (dutydocs.edition.SHEET_COLUMNS) with their widths; 序号 and 事项类别 centred."""
 
 BODY_FONT, HEADER_FONT, TITLE_FONT = "仿宋_GB2312", "黑体", "方正小标宋简体"
 GB2312 = 134  # the font charset that tells Excel to fall back to a Chinese font
@@ -299,8 +292,7 @@ def text_lines(text: str, width: float, size: float) -> int:
     per_line = max((width * DIGIT_PX - CELL_PADDING_PX) / (size * 96 / 72), 1)
     lines = 0
     for line in text.split("\n"):
-        ems = sum(1 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in line)
-        lines += max(1, math.ceil(ems / per_line))
+        lines += max(1, math.ceil(text_em(line) / per_line))
     return lines
 
 

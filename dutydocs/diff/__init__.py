@@ -90,7 +90,8 @@ def render(
 
     templates: the templates folder (--templates) for the html, pdf and docx reports; the project's by default.
     """
-    from ..builders import PROJECT_TEMPLATES, BuildOptions
+    from ..builders import BuildOptions
+    from ..edition import PROJECT_TEMPLATES
 
     templates = templates or PROJECT_TEMPLATES
     if output_format == "text":

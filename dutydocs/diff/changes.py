@@ -6,21 +6,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..edition import FIELD_LABELS, LIST_SHORT
 from ..model import Document, Entry, Item
 
 FIELDS = ("category", "name", "departments", "department_duties", "town_duties", "department", "takeover", "note")
-FIELD_TITLES = {
-    "category": "事项类别",
-    "name": "事项名称",
-    "departments": "对应上级部门",
-    "department_duties": "上级部门职责",
-    "town_duties": "镇配合职责",
-    "department": "承接部门",
-    "takeover": "承接方式",
-    "note": "备注",
-}
+FIELD_TITLES = {**FIELD_LABELS, "note": "备注"}
+"""The fields by name; a report says 备注 for the note, as 说明 there names the explanation."""
 KIND_TITLES = {"added": "新增", "removed": "删除", "modified": "修改", "moved": "移动"}
-LIST_SHORT = {"basic": "基本", "cooperative": "配合", "withdrawn": "收回"}
 DOCUMENT_TITLES = {
     "title": "标题",
     "township": "乡镇",

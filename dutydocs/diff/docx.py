@@ -25,7 +25,6 @@ from ..builders.docx import (
     KEPT,
     MOVED_FROM,
     MOVED_TO,
-    TAKEOVER_LABEL,
     Para,
     Tracking,
     Writer,
@@ -35,6 +34,7 @@ from ..builders.docx import (
     numbered_from_one,
     open_template,
 )
+from ..edition import TAKEOVER_LABEL
 from ..errors import DutydocsError
 from ..model import CooperativeItem, Duties, WithdrawnItem
 from .changes import LIST_SHORT, Diff, DutiesChange, ListChange, Row

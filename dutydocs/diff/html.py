@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..builders import PROJECT_TEMPLATES, BuildOptions
-from ..builders.web import inline_text, render_template
-from ..model import LIST_KEYS, LIST_TITLES, CooperativeItem, Item, WithdrawnItem
+from ..edition import LIST_TITLES, PROJECT_TEMPLATES, inline_text, render_template
+from ..model import LIST_KEYS, CooperativeItem, Item, WithdrawnItem
 from .changes import (
     DOCUMENT_TITLES,
     FIELD_TITLES,
@@ -42,9 +41,9 @@ def _item_lines(item: Item) -> list[tuple[str, str]]:
 def _field(name: str, change) -> dict:
     """Return one changed field as template data: kind text|names|duties with its operations."""
     if isinstance(change, TextChange):
-        return {"title": FIELD_TITLES[name], "kind": "text", "ops": change.ops}
+        return {"key": name, "title": FIELD_TITLES[name], "kind": "text", "ops": change.ops}
     if isinstance(change, ListChange):
-        return {"title": FIELD_TITLES[name], "kind": "names", "ops": change.ops}
+        return {"key": name, "title": FIELD_TITLES[name], "kind": "names", "ops": change.ops}
     assert isinstance(change, DutiesChange)
     blocks = []
     for block in change.blocks:
@@ -63,7 +62,7 @@ def _field(name: str, change) -> dict:
         text = block.new_heading or block.old_heading
         heading = block.heading_ops if block.op not in UNCHANGED else (((0, text),) if text else ())
         blocks.append({"op": block.op, "heading": heading, "entries": entries})
-    return {"title": FIELD_TITLES[name], "kind": "duties", "blocks": blocks}
+    return {"key": name, "title": FIELD_TITLES[name], "kind": "duties", "blocks": blocks}
 
 
 def context(diff: Diff) -> dict:
@@ -101,6 +100,7 @@ def context(diff: Diff) -> dict:
         "categories": categories,
         "kinds": KIND_TITLES,
         "list_titles": LIST_TITLES,
+        "labels": FIELD_TITLES,
         "list_short": LIST_SHORT,
         "document": [(DOCUMENT_TITLES[k], v.ops) for k, v in diff.document.items()],
         "sections": [s for s in diff.sections if s.changed],
@@ -113,9 +113,8 @@ def context(diff: Diff) -> dict:
 
 def render_html(diff: Diff, templates: Path = PROJECT_TEMPLATES) -> str:
     """Return the self-contained HTML report (stylesheet inlined), from the templates folder given (--templates)."""
-    options = BuildOptions(templates=templates)
-    css = inline_text(options, STYLESHEET, "</style")
-    return render_template(options, TEMPLATE, css=css, **context(diff))
+    css = inline_text(templates, STYLESHEET, "</style")
+    return render_template(templates, TEMPLATE, css=css, **context(diff))
 
 
 def render_pdf(diff: Diff, templates: Path = PROJECT_TEMPLATES) -> bytes:

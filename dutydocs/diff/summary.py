@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ..model import LIST_KEYS, LIST_TITLES
+from ..edition import LIST_TITLES
+from ..model import LIST_KEYS
 from .changes import KIND_TITLES, Diff
 
 

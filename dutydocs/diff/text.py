@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..model import LIST_KEYS, LIST_TITLES
+from ..edition import LIST_TITLES
+from ..model import LIST_KEYS
 from .changes import (
     DOCUMENT_TITLES,
     FIELD_TITLES,

@@ -25,7 +25,8 @@ from ..builders.xlsx import (
     cell_values,
     text_lines,
 )
-from ..model import LIST_KEYS, LIST_TITLES
+from ..edition import LIST_TITLES
+from ..model import LIST_KEYS
 from .changes import DOCUMENT_TITLES, KIND_TITLES, LIST_SHORT, Diff, Row
 from .formatting import formatting_rows
 from .textdiff import text_ops

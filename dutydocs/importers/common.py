@@ -8,8 +8,9 @@ import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..edition import LIST_TITLES
 from ..errors import DutydocsError
-from ..model import LIST_TITLES, Document, Explanation
+from ..model import Document, Explanation
 
 
 def validate(

@@ -40,10 +40,10 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..edition import LIST_TITLES, PRINTED_COLUMNS, TAKEOVER_LABEL
 from ..errors import DutydocsError, Problem, UsageMistake
 from ..model import (
     LIST_KEYS,
-    LIST_TITLES,
     BasicItem,
     CooperativeItem,
     Document,
@@ -74,7 +74,6 @@ TOPIC = re.compile(r"^[一二三四五六七八九十]+[、．.]")
 POINT = re.compile(r"^\s*(\d{1,2})\s*[.．、]\s*(?!\d)")
 END_PUNCTUATION = "。；！？;!?"
 BODY_ENDINGS = "部委局办室会队院所站心团社行司处科组庭联协台门"
-TAKEOVER_LABEL = "承接方式："
 SHORT_HEADING = 16
 SHARED_ROLES = ("departments", "department_duties", "town_duties", "handover")
 """Columns whose cell, merged down over several items, holds what each of them has."""
@@ -225,22 +224,13 @@ def column_role(header: str) -> str | None:
     return next((role for word, role in rules if word in text), None)
 
 
-ROLE_NAMES = {
-    "no": "序号",
-    "category": "事项类别",
-    "name": "事项名称",
-    "departments": "对应上级部门",
-    "department_duties": "上级部门职责",
-    "town_duties": "镇配合职责",
-    "handover": "承接部门及工作方式",
-}
+def _role(column_key: str) -> str:
+    """Return the role of a printed column: the withdrawn list's takeover column holds department, takeover and note."""
+    return "handover" if column_key == "takeover" else column_key
 
 
-KIND_ROLES = {
-    "basic": {"no", "category", "name"},
-    "cooperative": {"no", "category", "name", "departments", "department_duties", "town_duties"},
-    "withdrawn": {"no", "category", "name", "handover"},
-}
+ROLE_NAMES = {_role(c.key): c.label for columns in PRINTED_COLUMNS.values() for c in columns}
+KIND_ROLES = {key: {_role(c.key) for c in columns} for key, columns in PRINTED_COLUMNS.items()}
 """The columns each list prints; any other column's content cannot be placed."""
 
 
@@ -305,7 +295,7 @@ def _read_table(rows: list[list[Cell]], t_no: int, problems: Problems):
         problems.add(
             f"表格 {t_no} 第 {start + 1} 行 第 {twice + 1} 列",
             f"表头“{shown[0]}”与第 {first + 1} 列“{shown[1]}”都读作{ROLE_NAMES[twice_role]}，无法确定各归何处",
-            "请把表头改成本工具认识的写法：序号、事项类别、事项名称、对应上级部门、上级部门职责、镇配合职责、承接部门及工作方式",
+            f"请把表头改成本工具认识的写法：{'、'.join(ROLE_NAMES.values())}",
         )
         return None, []
     kind = list_kind({r for r in roles if r})

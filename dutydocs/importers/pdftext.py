@@ -27,10 +27,10 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..edition import LIST_TITLES, PRINTED_COLUMNS, TAKEOVER_LABEL
 from ..errors import DutydocsError, UsageMistake
 from ..ids import assign_ids
 from ..model import (
-    LIST_TITLES,
     BasicItem,
     CooperativeItem,
     Document,
@@ -47,8 +47,9 @@ from ..source import load
 from .common import ids_from, validate
 
 FOOTER = re.compile(r"^\s*第\s*\d+\s*页，共\s*\d+\s*页\s*$")
-BASIC_HEADER = re.compile(r"^\s*序号 事项类别 事项名称\s*$")
-WITHDRAWN_HEADER = re.compile(r"^\s*序号 事项类别 事项名称 承接部门及工作方式\s*$")
+BASIC_HEADER, WITHDRAWN_HEADER = (
+    re.compile(rf"^\s*{' '.join(c.label for c in PRINTED_COLUMNS[key])}\s*$") for key in ("basic", "withdrawn")
+)
 COOPERATIVE_HEADER = ["序号", "事项", "类别", "事项名称", "对应上级", "部门", "上级部门职责 镇配合职责"]
 ROW_START = re.compile(r"^\s*(\d{1,4}) (\S+)(?: (.+))?$")
 POINT = re.compile(r"^(\d{1,2})[.．、](?!\d)\s*")
@@ -63,7 +64,6 @@ AREA_REPEATS = 3  # an area name that begins this many short lines is one the do
 DEPARTMENT_SUFFIX = "部委局办室会队院所站心团社行司处科组庭联协台门"
 END_PUNCTUATION = "。；！？"
 SHORT_LINE = 12  # a cell line this short that does not end a sentence is a heading, not a wrap
-TAKEOVER_LABEL = "承接方式："
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 CJK_PUNCT = "，。、；：？！（）《》“”‘’—…"
 # Word puts extra space between Chinese and Latin text; pdftotext turns that gap into a space.

@@ -41,10 +41,10 @@ from ..cells import (
     text_to_duties,
     text_to_names,
 )
+from ..edition import LIST_TITLES
 from ..errors import DutydocsError, Problem
 from ..model import (
     LIST_KEYS,
-    LIST_TITLES,
     BasicItem,
     CooperativeItem,
     Document,

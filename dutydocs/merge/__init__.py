@@ -61,9 +61,15 @@ def read_copies(base, paths) -> list[Copy]:
 
 
 def run_merge(
-    base_path, copy_paths, out: Path, report: Path | None = None, accept_deletions: bool = False
+    base_path,
+    copy_paths,
+    out: Path,
+    report: Path | None = None,
+    accept_deletions: bool = False,
+    templates: Path | None = None,
 ) -> MergeResult:
-    """Merge returned copies into BASE, write NEW (and the report); return the result."""
+    """Merge returned copies into BASE, write NEW (and the report, an .html one from templates); return the result."""
+    from ..edition import PROJECT_TEMPLATES
     from ..outputs import write_atomic
     from ..source import dumps, load
     from .report import render_report
@@ -73,7 +79,8 @@ def run_merge(
     base = load(base_path)
     copies = read_copies(base, copy_paths)
     result = merge(base, copies, accept_deletions=accept_deletions)
-    data = render_report(result, report.suffix.lower().lstrip(".")) if report is not None else None
+    fmt = report.suffix.lower().lstrip(".") if report is not None else None
+    data = render_report(result, fmt, templates or PROJECT_TEMPLATES) if fmt is not None else None
     write_atomic(out, dumps(result.doc))
     if report is not None and data is not None:
         write_atomic(report, data)

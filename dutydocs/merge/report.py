@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import html
 import io
 import json
 from dataclasses import asdict
+from pathlib import Path
 
+from ..edition import PROJECT_TEMPLATES, render_template
 from .three_way import FIELD_NAMES, MergeResult
 
 REPORT_VERSION = 1
+TEMPLATE = "merge-report.html.j2"
 ACTIONS = {"modify": "修改", "insert": "插入", "delete": "删除", "add-item": "新增事项", "delete-item": "删除事项"}
 
 
@@ -49,12 +51,13 @@ def waiting_lines(result: MergeResult) -> list[str]:
     return ["｜".join(part for part in row if part) for row in _rows(data) if row[0] not in ("已合并", "未交回")]
 
 
-def render_report(result: MergeResult, fmt: str) -> str | bytes:
+def render_report(result: MergeResult, fmt: str, templates: Path = PROJECT_TEMPLATES) -> str | bytes:
+    """Return the report as .json, .html (from the templates folder, --templates) or .xlsx."""
     data = report_data(result)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "html":
-        return _html(data)
+        return _html(data, templates)
     return _xlsx(data)
 
 
@@ -90,47 +93,22 @@ def _rows(data: dict):
         yield "未交回", department, "", "", "尚未交回副本"
 
 
-def _html(data: dict) -> str:
+def _html(data: dict, templates: Path) -> str:
     """One section per returned copy with its changes, conflicts and proposals; then who has not replied."""
-    e = html.escape
-    waiting = sum(1 for d in data["deletions"] if not d["applied"])
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-CN"><head><meta charset="utf-8"><title>副本合并报告</title>',
-        "<style>body{font-family:sans-serif;margin:2em;max-width:72em}table{border-collapse:collapse;width:100%}"
-        "td,th{border:1px solid #999;padding:4px;vertical-align:top;white-space:pre-wrap;text-align:left}"
-        "td:first-child,th:first-child{white-space:nowrap}"
-        ".refused{color:#a00}</style></head><body>",
-        "<h1>副本合并报告</h1>",
-        f"<p>{'有待办公室决定的事项' if data['status'] == 'waiting' else '全部改动已合并，没有待办事项'}。"
-        f"已合并 {len(data['applied'])} 处；冲突 {len(data['conflicts'])} 处（保留原文）；删除建议 {waiting} 项；"
-        f"拒收副本 {sum(1 for c in data['copies'] if c['refused'])} 份；未交回 {len(data['missing_departments'])} 个部门。</p>",
-    ]
     rows = list(_rows(data))
+    copies = []
     for copy in data["copies"]:
         who = copy["department"] or copy["copy"]
-        out.append(
-            f"<h2>{e(who)}</h2><p>副本 {e(copy['copy'])}：已合并 {copy['applied']} 处，冲突 {copy['conflicts']} 处，"
-            f"删除建议 {copy['deletion_proposals']} 项。</p>"
-        )
         mine = [r for r in rows if r[1] == who or who in r[1].split("、")]
-        if mine:
-            out.append("<table><tr><th>类别</th><th>事项</th><th>栏目</th><th>变化</th></tr>")
-            out += [
-                f"<tr{' class=refused' if r[0] == '拒收的副本' else ''}><td>{e(r[0])}</td><td>{e(r[2])}</td>"
-                f"<td>{e(r[3])}</td><td>{e(r[4])}</td></tr>"
-                for r in mine
-            ]
-            out.append("</table>")
-    if data["notes"]:
-        out.append("<h2>说明</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in data["notes"]) + "</ul>")
-    if data["missing_departments"]:
-        out.append(
-            f"<h2>尚未交回副本的部门（{len(data['missing_departments'])}）</h2>"
-            f"<p>{e('、'.join(data['missing_departments']))}</p>"
-        )
-    out.append("</body></html>\n")
-    return "\n".join(out)
+        copies.append({**copy, "who": who, "rows": mine})
+    return render_template(
+        templates,
+        TEMPLATE,
+        data=data,
+        copies=copies,
+        waiting=sum(1 for d in data["deletions"] if not d["applied"]),
+        refused=sum(1 for c in data["copies"] if c["refused"]),
+    )
 
 
 def _xlsx(data: dict) -> bytes:

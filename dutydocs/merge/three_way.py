@@ -13,20 +13,16 @@ from typing import TYPE_CHECKING
 
 from ..copies import names_department
 from ..diff import align
-from ..diff.changes import FIELD_TITLES
-from ..model import LIST_TITLES, Document, Duties, Entry, Explanation, Item
+from ..edition import FIELD_LABELS, LIST_TITLES, SHEET_COLUMNS
+from ..model import Document, Duties, Entry, Explanation, Item
 
 if TYPE_CHECKING:
     from ..importers.xlsx import Returned
 
-FIELDS = {
-    "basic": ("category", "name"),
-    "cooperative": ("category", "name", "departments", "department_duties", "town_duties"),
-    "withdrawn": ("category", "name", "department", "takeover", "note"),
-}
+FIELDS = {key: tuple(c.key for c in columns if c.key != "no") for key, columns in SHEET_COLUMNS.items()}
+"""The fields a returned copy may change, per list: its columns but 序号."""
 FIELD_NAMES = {
-    **FIELD_TITLES,  # the diff's names of the fields, so both reports say the same
-    "note": "说明",
+    **FIELD_LABELS,  # the names the lists print over the fields, as the diff reports use them
     "explanation": "说明",
     "list": "所在清单",
     "item": "整项",
