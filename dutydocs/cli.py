@@ -376,7 +376,7 @@ def _counts_read(doc, file: Path) -> str:
 
     A stated count that differs has refused the import already; an unstated one cannot reveal a cut-off list.
     """
-    from .importers.common import stated_count
+    from .stated import stated_count
 
     said = "读出" + "、".join(f"{dl.title} {len(dl.items)} 项" for dl in doc.lists)
     unstated = [dl.title for dl in doc.lists if stated_count(doc.explanation, dl.title) is None]
