@@ -164,7 +164,9 @@ def main() -> None:
 
 
 def _default_sources() -> list[Path]:
-    found = sorted(Path("source").glob("*.json"))
+    from .outputs import SOURCE_FOLDER
+
+    found = sorted(SOURCE_FOLDER.glob("*.json"))
     if not found:
         from .errors import UsageMistake
 
@@ -341,12 +343,13 @@ def import_(file, out, corrections, base, departments, revision_date, revision_l
       dutydocs import 清单.docx --base source/yangmaogong.json --label 第三轮征求意见稿 -o new.json
     """
     from .importers import import_file
-    from .outputs import check_outputs, write_atomic
+    from .outputs import check_output_file, check_outputs, write_atomic
     from .source import dumps
 
     out = _dash(out, None)
     revision_date = _date_option(revision_date)
     check_outputs([out], inputs=_inputs(file, corrections, base, departments))
+    check_output_file(out, templates=[PROJECT_TEMPLATES])
     notes: list[str] = []
     doc = import_file(
         file,
@@ -425,7 +428,7 @@ def diff(old, new, output_format, out, author, change_date, exit_code, color, te
     """
     from .diff import BINARY, run_diff
     from .errors import UsageMistake
-    from .outputs import check_outputs
+    from .outputs import check_output_file, check_outputs
 
     binary = f"{output_format} 报告是二进制文件，不能写到标准输出（请给出文件名，例如 -o 修订对照.{output_format}）"
     out = _dash(out, binary if output_format in BINARY else None)
@@ -435,6 +438,7 @@ def diff(old, new, output_format, out, author, change_date, exit_code, color, te
         )
     change_date = _date_option(change_date, with_time=True)
     check_outputs([out], inputs=_inputs(old, new))
+    check_output_file(out, templates=[templates, PROJECT_TEMPLATES], report=True)
     changed = run_diff(
         old,
         new,
@@ -499,11 +503,13 @@ def merge(base, returned, out, report, accept_deletions):
       dutydocs merge source/yangmaogong.json 交回/*.xlsx -o source/new.json --report 合并报告.html
     """
     from .merge import run_merge
-    from .outputs import check_outputs
+    from .outputs import check_output_file, check_outputs
 
     _dash(out, "合并结果是新的源文件，不能写到标准输出（请给出文件名，如 -o source/new.json）")
     _dash(report, "合并报告须写入文件（.html、.xlsx 或 .json），不能写到标准输出", "--report")
     check_outputs([out, report], inputs=_inputs(base, *returned))
+    check_output_file(out, templates=[PROJECT_TEMPLATES])
+    check_output_file(report, templates=[PROJECT_TEMPLATES], report=True, option="--report")
     result = run_merge(base, returned, out, report=report, accept_deletions=accept_deletions)
     if report is None:
         from .merge.report import waiting_lines
