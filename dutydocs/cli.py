@@ -9,8 +9,10 @@ import re
 import signal
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import click
+import click.formatting
 
 from . import __version__
 from .builders import DEFAULT_FORMATS, FORMATS, PROJECT_TEMPLATES, BuildOptions
@@ -71,9 +73,78 @@ class _Path(click.Path):
             self.fail(said, param, ctx)
 
 
-class _Commands(click.Group):
+class _HelpFormatter(click.HelpFormatter):
+    """Help pages in Chinese throughout: click's usage prefix, headings and option notes, aligned as displayed."""
+
+    HEADINGS: ClassVar = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+    NOTES = (("default: ", "默认："), ("required", "必需"), ("; ", "；"))
+    """The words of click's note after an option's help: [default: output; 1<=x<=64; required]."""
+
+    def write_usage(self, prog, args="", prefix=None):
+        super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+
+    def write_heading(self, heading):
+        self.write(f"{'':>{self.current_indent}}{self.HEADINGS.get(heading, heading)}：\n")
+
+    def write_dl(self, rows, col_max=30, col_spacing=2):
+        """Write terms and their help in two columns, a CJK character taking two columns (click counts one)."""
+        rows = list(rows)
+        first = min(max((_columns(term) for term, _ in rows), default=0), col_max) + col_spacing
+        for term, text in rows:
+            text, bracket, note = text.rpartition("  [") if text.endswith("]") else ("", "", text)
+            for english, chinese in self.NOTES if bracket else ():
+                note = note.replace(english, chinese)
+            text = text + bracket + note
+            self.write(f"{'':>{self.current_indent}}{term}")
+            fits = _columns(term) <= first - col_spacing
+            self.write(" " * (first - _columns(term)) if fits else "\n" + " " * (first + self.current_indent))
+            lines = click.formatting.wrap_text(text, max(self.width - first - 2, 10), preserve_paragraphs=True)
+            self.write(f"\n{'':>{first + self.current_indent}}".join(lines.splitlines()) + "\n")
+
+
+def _columns(text: str) -> int:
+    """The columns a terminal gives text: two for a wide (CJK) character."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+class _Context(click.Context):
+    formatter_class = _HelpFormatter
+
+
+METAVARS = {"path": "路径", "file": "文件", "directory": "文件夹", "text": "文本", "integer range": "整数"}
+"""Option values in the help, in Chinese, by click's type name (PATH, FILE, DIRECTORY, TEXT, INTEGER RANGE)."""
+
+
+class _Chinese:
+    """What every dutydocs command shares: a Chinese help page (usage, option values, the help option)."""
+
+    context_class: type[click.Context] = _Context
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+        for param in self.params:  # type: ignore[attr-defined]
+            if isinstance(param, click.Option) and param.metavar is None and param.type.name in METAVARS:
+                param.metavar = METAVARS[param.type.name]
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "显示本帮助并退出。"
+        return option
+
+
+class _Command(_Chinese, click.Command):
+    """A dutydocs subcommand."""
+
+
+class _Commands(_Chinese, click.Group):
     """The command group: click's usage errors said in Chinese (exit status 2); Ctrl-C ends any command
     with 已中断 and exit status 130."""
+
+    command_class = _Command
 
     def make_context(self, *args, **kwargs):
         from .errors import UsageMistake
@@ -147,8 +218,10 @@ def _inputs(*specs) -> list[Path]:
     return [Path(s) for s in specs if s is not None and Path(s).exists()]
 
 
-@click.group("dutydocs", cls=_Commands, context_settings=CONTEXT)
-@click.version_option(__version__, "-V", "--version", prog_name="dutydocs")
+@click.group("dutydocs", cls=_Commands, context_settings=CONTEXT, subcommand_metavar="命令 [参数]...")
+@click.version_option(
+    __version__, "-V", "--version", prog_name="dutydocs", message="%(prog)s %(version)s", help="显示版本号并退出。"
+)
 def main() -> None:
     """dutydocs：乡镇履职事项清单的发布与修订比对工具。
 
@@ -211,7 +284,7 @@ def _default_sources() -> list[Path]:
 )
 @click.option(
     "--scheduler",
-    metavar="ADDRESS",
+    metavar="地址",
     help="把生成交给 Dask distributed 集群：调度器地址（如 tcp://10.0.0.5:8786），"
     "或 local 在本机按核数启动；需要 pip install 'dutydocs[dask]'。",
 )
