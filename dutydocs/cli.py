@@ -91,10 +91,11 @@ class _HelpFormatter(click.HelpFormatter):
         rows = list(rows)
         first = min(max((_columns(term) for term, _ in rows), default=0), col_max) + col_spacing
         for term, text in rows:
-            text, bracket, note = text.rpartition("  [") if text.endswith("]") else ("", "", text)
-            for english, chinese in self.NOTES if bracket else ():
-                note = note.replace(english, chinese)
-            text = text + bracket + note
+            if note := re.search(r"\[[^\[\]]*\]$", text):
+                said = note.group()
+                for english, chinese in self.NOTES:
+                    said = said.replace(english, chinese)
+                text = text[: note.start()] + said
             self.write(f"{'':>{self.current_indent}}{term}")
             fits = _columns(term) <= first - col_spacing
             self.write(" " * (first - _columns(term)) if fits else "\n" + " " * (first + self.current_indent))
@@ -117,30 +118,26 @@ METAVARS = {"path": "路径", "file": "文件", "directory": "文件夹", "text"
 """Option values in the help, in Chinese, by click's type name (PATH, FILE, DIRECTORY, TEXT, INTEGER RANGE)."""
 
 
-class _Chinese:
-    """What every dutydocs command shares: a Chinese help page (usage, option values, the help option)."""
+class _Command(click.Command):
+    """A dutydocs command, with its help page in Chinese (usage, option values, the help option)."""
 
-    context_class: type[click.Context] = _Context
+    context_class = _Context
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("options_metavar", "[选项]")
         super().__init__(*args, **kwargs)
-        for param in self.params:  # type: ignore[attr-defined]
+        for param in self.params:
             if isinstance(param, click.Option) and param.metavar is None and param.type.name in METAVARS:
                 param.metavar = METAVARS[param.type.name]
 
     def get_help_option(self, ctx):
-        option = super().get_help_option(ctx)  # type: ignore[misc]
+        option = super().get_help_option(ctx)
         if option is not None:
             option.help = "显示本帮助并退出。"
         return option
 
 
-class _Command(_Chinese, click.Command):
-    """A dutydocs subcommand."""
-
-
-class _Commands(_Chinese, click.Group):
+class _Commands(_Command, click.Group):
     """The command group: click's usage errors said in Chinese (exit status 2); Ctrl-C ends any command
     with 已中断 and exit status 130."""
 
