@@ -9,9 +9,9 @@ from pathlib import Path
 from .errors import Problem, SourceError
 from .model import CooperativeItem, Document, WithdrawnItem
 from .source import from_data, locate, parse_json, problems_in_data, read_text, to_pointer
+from .stated import stated_counts
 
 CJK = "\u3400-\u9fff\uf900-\ufaff"
-NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 def check_file(path: Path) -> list[Problem]:
@@ -113,35 +113,24 @@ class _Checker:
     # -- the counts the explanation states ------------------------------------------------------
 
     def stated_counts(self) -> None:
-        for s_index, section in enumerate(self.doc.explanation.sections):
-            for p_index, paragraph in enumerate(section.paragraphs):
-                duty_list = next((dl for dl in self.doc.lists if paragraph.startswith(dl.title)), None)
-                if duty_list is None:
+        for duty_list in self.doc.lists:
+            departments = _departments(duty_list)
+            actual = {"类别": len(duty_list.categories()), "事项": len(duty_list.items), "部门": len(departments)}
+            for stated in stated_counts(self.doc.explanation, duty_list.title):
+                if stated.number == actual[stated.what]:
                     continue
-                departments = _departments(duty_list)
-                facts = [
-                    (r"(\d+|[一二三四五六七八九十]+)\s*个类别", len(duty_list.categories()), "类别"),
-                    (r"共有[^，。\d]*?(\d+)\s*项", len(duty_list.items), "事项"),
-                    (r"涉及\s*(\d+)\s*个部门", len(departments), "部门"),
-                ]
-                for pattern, actual, what in facts:
-                    m = re.search(pattern, paragraph)
-                    if not m:
-                        continue
-                    stated = _number(m.group(1))
-                    if stated != actual:
-                        hint = "请核对说明中的数字或清单内容"
-                        if what == "部门":
-                            hint += f"；清单中的部门：{'、'.join(departments)}"
-                        elif what == "类别":
-                            hint += f"；清单中的类别：{'、'.join(duty_list.categories())}"
-                        self.add(
-                            "warning",
-                            ["explanation", "sections", s_index, "paragraphs", p_index],
-                            f"说明称{duty_list.title}有 {stated} 个{what}，清单中实际为 {actual} 个",
-                            hint,
-                            code="count",
-                        )
+                hint = "请核对说明中的数字或清单内容"
+                if stated.what == "部门":
+                    hint += f"；清单中的部门：{'、'.join(departments)}"
+                elif stated.what == "类别":
+                    hint += f"；清单中的类别：{'、'.join(duty_list.categories())}"
+                self.add(
+                    "warning",
+                    ["explanation", "sections", stated.section, "paragraphs", stated.paragraph],
+                    f"说明称{duty_list.title}有 {stated.number} 个{stated.what}，清单中实际为 {actual[stated.what]} 个",
+                    hint,
+                    code="count",
+                )
 
     # -- proof-reading ------------------------------------------------------------------------
 
@@ -196,17 +185,6 @@ def _departments(duty_list) -> list[str]:
         elif isinstance(item, WithdrawnItem) and item.department:
             names[item.department] = None
     return list(names)
-
-
-def _number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if text.startswith("十"):
-        return 10 + NUMERALS.get(text[1:], 0)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return NUMERALS[tens] * 10 + NUMERALS.get(ones, 0)
-    return NUMERALS.get(text, 0)
 
 
 _PAIRS = [

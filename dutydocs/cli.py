@@ -9,8 +9,10 @@ import re
 import signal
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import click
+import click.formatting
 
 from . import __version__
 from .builders import DEFAULT_FORMATS, FORMATS, PROJECT_TEMPLATES, BuildOptions
@@ -71,9 +73,75 @@ class _Path(click.Path):
             self.fail(said, param, ctx)
 
 
-class _Commands(click.Group):
+class _HelpFormatter(click.HelpFormatter):
+    """Help pages in Chinese throughout: click's usage prefix, headings and option notes, aligned as displayed."""
+
+    HEADINGS: ClassVar = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+    NOTES = (("default: ", "默认："), ("required", "必需"), ("; ", "；"))
+    """The words of click's note after an option's help: [default: output; 1<=x<=64; required]."""
+
+    def write_usage(self, prog, args="", prefix=None):
+        super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+
+    def write_heading(self, heading):
+        self.write(f"{'':>{self.current_indent}}{self.HEADINGS.get(heading, heading)}：\n")
+
+    def write_dl(self, rows, col_max=30, col_spacing=2):
+        """Write terms and their help in two columns, a CJK character taking two columns (click counts one)."""
+        rows = list(rows)
+        first = min(max((_columns(term) for term, _ in rows), default=0), col_max) + col_spacing
+        for term, text in rows:
+            if note := re.search(r"\[[^\[\]]*\]$", text):
+                said = note.group()
+                for english, chinese in self.NOTES:
+                    said = said.replace(english, chinese)
+                text = text[: note.start()] + said
+            self.write(f"{'':>{self.current_indent}}{term}")
+            fits = _columns(term) <= first - col_spacing
+            self.write(" " * (first - _columns(term)) if fits else "\n" + " " * (first + self.current_indent))
+            lines = click.formatting.wrap_text(text, max(self.width - first - 2, 10), preserve_paragraphs=True)
+            self.write(f"\n{'':>{first + self.current_indent}}".join(lines.splitlines()) + "\n")
+
+
+def _columns(text: str) -> int:
+    """The columns a terminal gives text: two for a wide (CJK) character."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+class _Context(click.Context):
+    formatter_class = _HelpFormatter
+
+
+METAVARS = {"path": "路径", "file": "文件", "directory": "文件夹", "text": "文本", "integer range": "整数"}
+"""Option values in the help, in Chinese, by click's type name (PATH, FILE, DIRECTORY, TEXT, INTEGER RANGE)."""
+
+
+class _Command(click.Command):
+    """A dutydocs command, with its help page in Chinese (usage, option values, the help option)."""
+
+    context_class = _Context
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, click.Option) and param.metavar is None and param.type.name in METAVARS:
+                param.metavar = METAVARS[param.type.name]
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示本帮助并退出。"
+        return option
+
+
+class _Commands(_Command, click.Group):
     """The command group: click's usage errors said in Chinese (exit status 2); Ctrl-C ends any command
     with 已中断 and exit status 130."""
+
+    command_class = _Command
 
     def make_context(self, *args, **kwargs):
         from .errors import UsageMistake
@@ -158,8 +226,10 @@ def _inputs(*specs) -> list[Path]:
     return [Path(s) for s in specs if s is not None and Path(s).exists()]
 
 
-@click.group("dutydocs", cls=_Commands, context_settings=CONTEXT)
-@click.version_option(__version__, "-V", "--version", prog_name="dutydocs")
+@click.group("dutydocs", cls=_Commands, context_settings=CONTEXT, subcommand_metavar="命令 [参数]...")
+@click.version_option(
+    __version__, "-V", "--version", prog_name="dutydocs", message="%(prog)s %(version)s", help="显示版本号并退出。"
+)
 def main() -> None:
     """dutydocs：乡镇履职事项清单的发布与修订比对工具。
 
@@ -175,7 +245,9 @@ def main() -> None:
 
 
 def _default_sources() -> list[Path]:
-    found = sorted(Path("source").glob("*.json"))
+    from .outputs import SOURCE_FOLDER
+
+    found = sorted(SOURCE_FOLDER.glob("*.json"))
     if not found:
         from .errors import UsageMistake
 
@@ -214,7 +286,7 @@ def _default_sources() -> list[Path]:
 )
 @click.option(
     "--scheduler",
-    metavar="ADDRESS",
+    metavar="地址",
     help="把生成交给 Dask distributed 集群：调度器地址（如 tcp://10.0.0.5:8786），"
     "或 local 在本机按核数启动；需要 pip install 'dutydocs[dask]'。",
 )
@@ -346,12 +418,13 @@ def import_(file, out, corrections, base, departments, revision_date, revision_l
       dutydocs import 清单.docx --base source/yangmaogong.json --label 第三轮征求意见稿 -o new.json
     """
     from .importers import import_file
-    from .outputs import check_outputs, write_atomic
+    from .outputs import check_output_file, check_outputs, write_atomic
     from .source import dumps
 
     out = _dash(out, None)
     revision_date = _date_option(revision_date)
     check_outputs([out], inputs=_inputs(file, corrections, base, departments))
+    check_output_file(out, templates=[PROJECT_TEMPLATES])
     notes: list[str] = []
     doc = import_file(
         file,
@@ -381,7 +454,7 @@ def _counts_read(doc, file: Path) -> str:
 
     A stated count that differs has refused the import already; an unstated one cannot reveal a cut-off list.
     """
-    from .importers.common import stated_count
+    from .stated import stated_count
 
     said = "读出" + "、".join(f"{dl.title} {len(dl.items)} 项" for dl in doc.lists)
     unstated = [dl.title for dl in doc.lists if stated_count(doc.explanation, dl.title) is None]
@@ -424,7 +497,7 @@ def diff(old, new, output_format, out, author, change_date, exit_code, color, te
     """
     from .diff import BINARY, run_diff
     from .errors import UsageMistake
-    from .outputs import check_outputs
+    from .outputs import check_output_file, check_outputs
 
     binary = f"{output_format} 报告是二进制文件，不能写到标准输出（请给出文件名，例如 -o 修订对照.{output_format}）"
     out = _dash(out, binary if output_format in BINARY else None)
@@ -434,6 +507,7 @@ def diff(old, new, output_format, out, author, change_date, exit_code, color, te
         )
     change_date = _date_option(change_date, with_time=True)
     check_outputs([out], inputs=_inputs(old, new))
+    check_output_file(out, templates=[templates, PROJECT_TEMPLATES], report=True)
     changed = run_diff(
         old,
         new,
@@ -499,11 +573,13 @@ def merge(base, returned, out, report, accept_deletions, templates):
       dutydocs merge source/yangmaogong.json 交回/*.xlsx -o source/new.json --report 合并报告.html
     """
     from .merge import run_merge
-    from .outputs import check_outputs
+    from .outputs import check_output_file, check_outputs
 
     _dash(out, "合并结果是新的源文件，不能写到标准输出（请给出文件名，如 -o source/new.json）")
     _dash(report, "合并报告须写入文件（.html、.xlsx 或 .json），不能写到标准输出", "--report")
     check_outputs([out, report], inputs=_inputs(base, *returned))
+    check_output_file(out, templates=[templates, PROJECT_TEMPLATES])
+    check_output_file(report, templates=[templates, PROJECT_TEMPLATES], report=True, option="--report")
     result = run_merge(base, returned, out, report=report, accept_deletions=accept_deletions, templates=templates)
     if report is None:
         from .merge.report import waiting_lines

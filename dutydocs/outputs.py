@@ -170,26 +170,57 @@ def check_outputs(files=(), inputs=(), folders=()) -> None:
             raise DutydocsError(problem)
 
 
+SOURCE_FOLDER = Path("source")
+"""Where a project keeps its sources: a bare build or check reads source/*.json in the working folder."""
+
+
 def check_output_folder(folder: Path, sources=(), templates: Path | None = None) -> None:
     """Refuse an output folder that would mix outputs into the inputs: in the templates folder, or holding a source.
 
     Outputs written among the templates would be read as templates (and change their hash on every
     build); outputs written beside or above the sources would mix with them. UsageMistake, exit status 2.
     """
+    if templates is not None and _within(folder, templates):
+        raise UsageMistake(
+            f"{folder}: 输出文件夹在模板文件夹 {templates} 之内，生成的文件会混进模板"
+            "（请用 -o 另选一个文件夹，如 output）"
+        )
     out = Path(os.path.realpath(folder))
-    if templates is not None:
-        within = Path(os.path.realpath(templates))
-        if out == within or within in out.parents:
-            raise UsageMistake(
-                f"{folder}: 输出文件夹在模板文件夹 {templates} 之内，生成的文件会混进模板"
-                "（请用 -o 另选一个文件夹，如 output）"
-            )
     for source in sources:
         if out in Path(os.path.realpath(source)).parents:
             raise UsageMistake(
                 f"{folder}: 输出文件夹含有源文件 {source}，生成的文件会与源文件混在一起"
                 "（请用 -o 另选一个文件夹，如 output）"
             )
+
+
+def check_output_file(file: Path | None, templates=(), report: bool = False, option: str = "-o") -> None:
+    """Refuse, like check_output_folder, an output file in a templates folder, or a report in the source folder.
+
+    A new source (import, merge) may go into source/ beside the others; a report there would mix with
+    them, and a .json report would be read as a source by a bare build. A report beside the files a
+    command compares, elsewhere, is where a user expects it. None (standard output) passes.
+    UsageMistake, exit status 2.
+    """
+    if file is None:
+        return
+    for folder in templates:
+        if _within(file.parent, folder):
+            raise UsageMistake(
+                f"{file}: 在模板文件夹 {folder} 之内，会混进模板（请用 {option} 写到模板文件夹以外，如 {file.name}）"
+            )
+    if report and os.path.realpath(file.parent) == os.path.realpath(SOURCE_FOLDER):
+        read = "，dutydocs build 还会把它当作源文件读" if file.suffix.lower() == ".json" else ""
+        raise UsageMistake(
+            f"{file}: 报告写在源文件夹 {SOURCE_FOLDER} 中会与源文件混在一起{read}"
+            f"（请用 {option} 写到源文件夹以外，如 {file.name}）"
+        )
+
+
+def _within(path, folder) -> bool:
+    """Whether path is the folder or inside it, links resolved."""
+    path, folder = Path(os.path.realpath(path)), Path(os.path.realpath(folder))
+    return path == folder or folder in path.parents
 
 
 def _identity(path) -> tuple[int, int] | None:

@@ -56,6 +56,19 @@ def test_stated_counts_are_compared_with_the_lists(tmp_path):
     assert {p.severity for p in problems} == {"warning"}
 
 
+def test_stated_counts_are_read_after_an_ordinal_and_not_from_the_next_lists_sentence(tmp_path):
+    """（一）基本履职事项清单… is the basic list's paragraph; where it runs on into the cooperative list's, that
+    list's categories, items and departments are not taken for the basic list's."""
+    data = copy.deepcopy(SMALL)
+    data["lists"]["basic"]["items"].pop()
+    paragraphs = data["explanation"]["sections"][1]["paragraphs"]
+    paragraphs[0] = "（一）" + paragraphs[0]
+    assert [p.message for p in check_file(write(tmp_path, data))] == [
+        "说明称基本履职事项清单有 2 个类别，清单中实际为 1 个", "说明称基本履职事项清单有 3 个事项，清单中实际为 2 个"]
+    paragraphs[0] = "基本履职事项清单是本镇必须为的事项，" + paragraphs.pop(1)
+    assert [p.message for p in check_file(write(tmp_path, data))] == []
+
+
 def test_duplicates_within_and_across_lists(tmp_path):
     data = copy.deepcopy(SMALL)
     basic = data["lists"]["basic"]["items"]

@@ -162,10 +162,39 @@ def test_where_no_count_is_stated_the_import_says_what_it_found(tmp_path):
 
 def test_a_count_of_another_list_is_not_taken_for_this_lists():
     """A paragraph on the basic list that runs on into the cooperative list's: 98 is not the basic list's count."""
-    from dutydocs.importers.common import stated_count
+    from dutydocs.stated import stated_count
     from dutydocs.model import Explanation, Section
 
     paragraph = "基本履职事项清单是本镇必须为的事项，配合履职事项清单是本镇配合的事项，共有配合履职事项 98项。"
     explanation = Explanation("说明", (Section("三、清单内容", (paragraph,)),))
     assert stated_count(explanation, "基本履职事项清单") is None
     assert stated_count(explanation, "配合履职事项清单") == 98
+
+
+SAID = "等 20个类别，\n\n共有基本履职事项 130项。"
+EXPLANATIONS = {
+    "as published": (lambda text: text, 130),
+    "an ordinal before the title": (lambda text: text.replace("\n基本履职事项清单是本镇", "\n（一）基本履职事项清单是本镇"), 130),
+    "no count stated": (lambda text: text.replace(SAID, "等 20个类别。"), None),
+    "running on into the next list's": (lambda text: text.replace(SAID, "等 20个类别，"), None),
+}
+
+
+@pytest.mark.parametrize("variant", list(EXPLANATIONS))
+def test_check_and_import_read_the_same_stated_count(tmp_path, variant):
+    """The basic list cut to 120 items: import refuses and check warns with the same stated count, or neither does."""
+    change, stated = EXPLANATIONS[variant]
+    text = change(SEED.read_text("utf-8"))
+    assert text.count("\n基本履职事项清单是本镇") + text.count("\n（一）基本履职事项清单是本镇") == 1
+    full, source = imported(tmp_path, text)
+    assert full.exit_code == 0, full.output
+    data = json.loads(source.read_text("utf-8"))
+    del data["lists"]["basic"]["items"][120:]
+    source.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    checked = invoke("check", source, "--format", "json")
+    check_said = [p["message"] for p in json.loads(checked.output)["problems"] if p.get("code") == "count"]
+    said_by_import = re.findall(r"说明称基本履职事项清单有 (\d+) 项", imported(tmp_path, cut(text, "basic", 120))[0].output)
+    said_by_check = re.findall(r"说明称基本履职事项清单有 (\d+) 个事项", " ".join(check_said))
+    assert said_by_import == said_by_check == ([str(stated)] if stated else [])
+    if variant == "running on into the next list's":  # 98 items and 44 departments are the cooperative list's
+        assert not [m for m in check_said if "98" in m or "44" in m]

@@ -234,3 +234,46 @@ def test_dash_where_no_single_text_goes_is_refused(tmp_path, args, says):
     assert result.exit_code == 2 and says in result.output and "不能写到标准输出" in result.output, result.output
     assert len(result.output.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]  # nothing written, no file named -
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["import", "returned.xlsx", "-o", "templates/new.json"], "在模板文件夹"),
+        (["diff", "source/small.json", "source/small.json", "--format", "html", "-o", "templates/r.html"], "在模板文件夹"),
+        (["diff", "source/small.json", "source/small.json", "--format", "html", "-o", "source/r.html"], "源文件夹 source"),
+        (["diff", "source/small.json", "source/small.json", "--format", "json", "-o", "source/r.json"], "当作源文件读"),
+        (["merge", "source/small.json", "returned.xlsx", "-o", "templates/sub/new.json"], "在模板文件夹"),
+        (["merge", "source/small.json", "returned.xlsx", "-o", "new.json", "--report", "templates/r.html"], "在模板文件夹"),
+        (["merge", "source/small.json", "returned.xlsx", "-o", "new.json", "--report", "source/r.json"], "请用 --report"),
+    ],
+)
+def test_an_output_file_among_the_templates_or_a_report_among_the_sources_is_refused(tmp_path, monkeypatch, args, says):
+    """A file in the templates folder would mix into the templates; a report in source/ would mix with the sources."""
+    monkeypatch.setattr("dutydocs.cli.PROJECT_TEMPLATES", tmp_path / "templates")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "sub").mkdir()
+    (tmp_path / "source").mkdir()
+    shutil.copy(FIXTURE, tmp_path / "source" / "small.json")
+    shutil.copy(FIXTURE.with_name("small.libreoffice.xlsx"), tmp_path / "returned.xlsx")
+    before = _tree(tmp_path)
+    result = run(args, tmp_path)
+    assert result.exit_code == 2 and says in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert _tree(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    "args, written",
+    [
+        (["import", "returned.xlsx", "-o", "source/new.json"], "source/new.json"),  # a new source beside the others
+        (["diff", "small.json", "new.json", "--format", "html", "-o", "r.html"], "r.html"),  # beside what it compares
+    ],
+)
+def test_a_new_source_in_the_source_folder_and_a_report_beside_its_inputs_are_written(tmp_path, args, written):
+    (tmp_path / "source").mkdir()
+    for place in ("small.json", "new.json"):
+        shutil.copy(FIXTURE, tmp_path / place)
+    shutil.copy(FIXTURE.with_name("small.libreoffice.xlsx"), tmp_path / "returned.xlsx")
+    result = run(args, tmp_path)
+    assert result.exit_code == 0 and (tmp_path / written).is_file(), result.output

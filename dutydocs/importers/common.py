@@ -10,7 +10,8 @@ from pathlib import Path
 
 from ..edition import LIST_TITLES
 from ..errors import DutydocsError
-from ..model import Document, Explanation
+from ..model import Document
+from ..stated import stated_count
 
 
 def validate(
@@ -52,28 +53,6 @@ def validate(
         raise DutydocsError(
             f"{name}: 导入结果不是完整有效的清单，未写入任何文件：{found}；{'；'.join(missing[:6])}（{hint}）"
         )
-
-
-def stated_count(explanation: Explanation, title: str) -> int | None:
-    """The number of items the explanation says a list has, if it says.
-
-    In the paragraph on the list (opening with its title: …共有基本履职事项 130 项), or in any paragraph
-    naming the list's items (（一）基本履职事项清单……共有基本履职事项 130 项).
-    """
-
-    def name(title: str) -> str:
-        return title.removesuffix("清单")
-
-    named = re.compile(rf"共(?:有|计)?\s*{re.escape(name(title))}\s*(\d+)\s*项")
-    others = [name(t) for t in LIST_TITLES.values() if name(t) not in name(title)]
-    for section in explanation.sections:
-        for paragraph in section.paragraphs:
-            m = re.search(r"共有[^，。\d]*?(\d+)\s*项", paragraph) if paragraph.startswith(title) else None
-            if m and any(other in m.group(0) for other in others):
-                m = None  # the count of another list, in a paragraph that runs on into it
-            if m := m or named.search(paragraph):
-                return int(m.group(1))
-    return None
 
 
 def ids_from(base: Document, doc: Document) -> Document:
