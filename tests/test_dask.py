@@ -1,4 +1,5 @@
 """Batch builds on a real Dask distributed cluster: same outcome as --jobs, no shared files, workers may die."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -45,16 +46,24 @@ def odd_cluster(tmp_path_factory):
     a retry has to recompute them on the worker that the nanny starts again.
     """
     folder = tmp_path_factory.mktemp("cluster")
-    noto = Path(subprocess.run(["fc-match", "-f", "%{file}", "Noto Sans CJK SC"], capture_output=True,
-                               text=True, check=True).stdout).parent
+    noto = Path(
+        subprocess.run(
+            ["fc-match", "-f", "%{file}", "Noto Sans CJK SC"], capture_output=True, text=True, check=True
+        ).stdout
+    ).parent
     fonts = folder / "fonts.conf"
-    fonts.write_text(f'<?xml version="1.0"?><fontconfig><dir>{noto}</dir><cachedir>{folder / "fc"}</cachedir>'
-                     '</fontconfig>', "utf-8")
+    fonts.write_text(
+        f'<?xml version="1.0"?><fontconfig><dir>{noto}</dir><cachedir>{folder / "fc"}</cachedir></fontconfig>', "utf-8"
+    )
     marker = folder / "killed"
     marker.write_text("0")  # the hook is disarmed until a test removes the marker
     env = {"FONTCONFIG_FILE": str(fonts), KILL_HOOK: str(marker)}
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  env=env) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None, env=env
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         yield cluster.scheduler_address, client, marker
     assert no_process_left()
 
@@ -66,8 +75,21 @@ def test_local_cluster_builds_like_jobs_and_skips_unchanged_before_sending(tmp_p
     missing = tmp_path / "missing.json"  # fails here, before anything is sent
     (templates_copy / "web.css").write_text((templates_copy / "web.css").read_text("utf-8") + "/* 集群模板 */")
     out = tmp_path / "out"
-    result = build(*sources, bad, missing, "-f", "pdf", "-f", "html", "--templates", templates_copy,
-                   "-o", out, "--scheduler", "local")
+    result = build(
+        *sources,
+        bad,
+        missing,
+        "-f",
+        "pdf",
+        "-f",
+        "html",
+        "--templates",
+        templates_copy,
+        "-o",
+        out,
+        "--scheduler",
+        "local",
+    )
     assert no_process_left()  # the cluster did not outlive the build
     assert result.exit_code == 1
     assert "bad.json" in result.output and "JSON 格式错误" in result.output and "[4/4]" in result.output
@@ -77,8 +99,19 @@ def test_local_cluster_builds_like_jobs_and_skips_unchanged_before_sending(tmp_p
     assert "/* 集群模板 */" in (out / "集群0镇履职事项清单.html").read_text("utf-8")  # the templates went along
     assert (out / "集群0镇履职事项清单.pdf").read_bytes().startswith(b"%PDF")
     # Up to date: decided here, before anything is sent; this scheduler address has nothing listening.
-    again = build(*sources, "-f", "pdf", "-f", "html", "--templates", templates_copy,
-                  "-o", out, "--scheduler", "tcp://127.0.0.1:9")
+    again = build(
+        *sources,
+        "-f",
+        "pdf",
+        "-f",
+        "html",
+        "--templates",
+        templates_copy,
+        "-o",
+        out,
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+    )
     assert again.exit_code == 0 and "2 个未变化" in again.output
 
 

@@ -1,4 +1,5 @@
 """The OFD edition: its structure, its text read back by a third-party reader, and its pages drawn beside the PDF's."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -22,7 +23,7 @@ from pdfminer.pdfparser import PDFParser
 
 from dutydocs.builders import DEFAULT_FORMATS, BuildOptions, builder, render
 from dutydocs.fonts import ROLES, serving_font
-from ofd_tools import (read_ofd, render_pages, render_pdf, side_by_side, structure_problems, unmatched_ink)
+from ofd_tools import read_ofd, render_pages, render_pdf, side_by_side, structure_problems, unmatched_ink
 from strategies import documents
 
 MM = 25.4 / 72
@@ -54,10 +55,15 @@ def pdf_glyphs(pdf: bytes) -> list[list[tuple[str, float, float]]]:
     for page in PDFPage.get_pages(io.BytesIO(pdf)):
         interpreter.process_page(page)
         layout = device.get_result()
-        pages.append([(item.get_text(), x * MM, (layout.height - y) * MM)
-                      for item in layout if isinstance(item, LTChar)
-                      for x, y in [item.matrix[4:6]]
-                      if x + item.adv * item.matrix[0] >= 0 and x <= layout.width and 0 <= y <= layout.height])
+        pages.append(
+            [
+                (item.get_text(), x * MM, (layout.height - y) * MM)
+                for item in layout
+                if isinstance(item, LTChar)
+                for x, y in [item.matrix[4:6]]
+                if x + item.adv * item.matrix[0] >= 0 and x <= layout.width and 0 <= y <= layout.height
+            ]
+        )
     return pages
 
 
@@ -80,10 +86,12 @@ def shift_text(data: bytes, mm: float) -> bytes:
         if "Content.xml" not in name:
             return body
         return re.sub(rb'(<ofd:TextCode X=")([\d.]+)', lambda m: m[1] + f"{float(m[2]) + mm:.3f}".encode(), body)
+
     return replace_parts(data, change)
 
 
 # --- checks shared by the bundled list, the small list and generated documents -------------------
+
 
 def reference_pages(pdf: bytes) -> list[list[tuple[str, float, float]] | None]:
     """pdfminer's glyphs of each page, or None where they do not hold pdftotext's text.
@@ -91,8 +99,10 @@ def reference_pages(pdf: bytes) -> list[list[tuple[str, float, float]] | None]:
     Stock pdfminer cannot decode fonts whose encoding CMap is embedded (WeasyPrint writes some for
     generated text); such pages are checked by text and pixels only.
     """
-    return [glyphs if re.sub(r"\s+", "", "".join(text for text, _, _ in glyphs)) == expected else None
-            for glyphs, expected in zip(pdf_glyphs(pdf), pdftotext_pages(pdf))]
+    return [
+        glyphs if re.sub(r"\s+", "", "".join(text for text, _, _ in glyphs)) == expected else None
+        for glyphs, expected in zip(pdf_glyphs(pdf), pdftotext_pages(pdf))
+    ]
 
 
 def text_problems(pdf: bytes, ofd: bytes) -> list[str]:
@@ -111,8 +121,10 @@ def text_problems(pdf: bytes, ofd: bytes) -> list[str]:
             for run in runs if pdf_page is not None else ():
                 _, x, y = pdf_page[position]
                 if abs(run.x - x) > 0.01 or abs(run.y - y) > 0.01:
-                    problems.append(f"page {number}: run {run.text[:10]!r} at ({run.x:.3f}, {run.y:.3f}), "
-                                    f"PDF glyph at ({x:.3f}, {y:.3f})")
+                    problems.append(
+                        f"page {number}: run {run.text[:10]!r} at ({run.x:.3f}, {run.y:.3f}), "
+                        f"PDF glyph at ({x:.3f}, {y:.3f})"
+                    )
                 position += len(run.text)
     return problems
 
@@ -154,6 +166,7 @@ def assert_same_as_pdf(pdf: bytes, ofd: bytes) -> None:
 
 # --- the bundled list ----------------------------------------------------------------------------
 
+
 def test_bundled_structure(bundled):
     assert structure_problems(bundled[1]) == []
 
@@ -184,8 +197,10 @@ def test_pages_sizes_docinfo_and_outlines_follow_the_pdf(bundled, bundled_doc):
     assert document.info["Author"] == bundled_doc.township
     assert document.info["CreationDate"] == bundled_doc.revision.date
     page_numbers = {page.pageid: n for n, page in enumerate(pdf_pages)}
-    pdf_outlines = [(level, title, page_numbers[dest[0].objid])
-                    for level, title, dest, *_ in PDFDocument(PDFParser(io.BytesIO(pdf))).get_outlines()]
+    pdf_outlines = [
+        (level, title, page_numbers[dest[0].objid])
+        for level, title, dest, *_ in PDFDocument(PDFParser(io.BytesIO(pdf))).get_outlines()
+    ]
     assert len(pdf_outlines) > 3
     assert document.outlines == pdf_outlines
 
@@ -221,23 +236,32 @@ def test_reproducible_and_docid_from_the_content(bundled, small, small_doc):
 
 # --- deliberately broken files must fail ------------------------------------------------------------
 
+
 def test_structure_check_catches_broken_files(small):
     ofd = small[1]
     assert structure_problems(ofd) == []
 
-    duplicate = replace_parts(ofd, lambda n, b: re.sub(rb'(<ofd:TextObject ID=")\d+', lambda m: m[1] + b"1", b, 1)
-                              if "Page_0/Content.xml" in n else b)  # font 1 has ID 1
+    duplicate = replace_parts(
+        ofd,
+        lambda n, b: (
+            re.sub(rb'(<ofd:TextObject ID=")\d+', lambda m: m[1] + b"1", b, 1) if "Page_0/Content.xml" in n else b
+        ),
+    )  # font 1 has ID 1
     assert any("used twice" in p for p in structure_problems(duplicate))
     too_big = replace_parts(ofd, lambda n, b: re.sub(rb"<ofd:MaxUnitID>\d+", b"<ofd:MaxUnitID>3", b))
     assert any("MaxUnitID" in p for p in structure_problems(too_big))
-    short_delta = replace_parts(ofd, lambda n, b: re.sub(rb'DeltaX="([\d.]+) ', rb'DeltaX="', b, 1)
-                                if "Page_0/Content.xml" in n else b)
+    short_delta = replace_parts(
+        ofd, lambda n, b: re.sub(rb'DeltaX="([\d.]+) ', rb'DeltaX="', b, 1) if "Page_0/Content.xml" in n else b
+    )
     assert any("DeltaX" in p for p in structure_problems(short_delta))
-    unmapped = replace_parts(ofd, lambda n, b: re.sub(rb"(<ofd:TextCode[^>]*>)", "\\1\u9fa5".encode(), b, 1)
-                             if "Page_0/Content.xml" in n else b)
+    unmapped = replace_parts(
+        ofd,
+        lambda n, b: re.sub(rb"(<ofd:TextCode[^>]*>)", "\\1\u9fa5".encode(), b, 1) if "Page_0/Content.xml" in n else b,
+    )
     assert any("cmap" in p for p in structure_problems(unmapped))
-    dangling = replace_parts(ofd, lambda n, b: re.sub(rb'Font="\d+"', b'Font="99999"', b, 1)
-                             if "Page_0/Content.xml" in n else b)
+    dangling = replace_parts(
+        ofd, lambda n, b: re.sub(rb'Font="\d+"', b'Font="99999"', b, 1) if "Page_0/Content.xml" in n else b
+    )
     assert any("does not resolve" in p for p in structure_problems(dangling))
     truncated = replace_parts(ofd, lambda n, b: b[: len(b) // 2] if n.endswith(".ttf") else b)
     assert any("does not load" in p for p in structure_problems(truncated))
@@ -281,13 +305,14 @@ def test_truncated_font_fails(small):
 
 def covered(char: str) -> bool:
     """Whether any font installed here has the character (what fontconfig offers Pango as a fallback)."""
-    out = subprocess.run(["fc-list", f":charset={ord(char):x}", "family"], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        ["fc-list", f":charset={ord(char):x}", "family"], capture_output=True, text=True, check=True
+    ).stdout
     return bool(out.strip())
 
 
 # CJK ideographs of Unicode 14 and 13 (extension G), then Tangut and Khitan: the first no installed font has
-ABSENT = ("\u9ff2", "\u9ffc", "\U00031350", "\U00017000", "\U00018B00")
+ABSENT = ("\u9ff2", "\u9ffc", "\U00031350", "\U00017000", "\U00018b00")
 
 
 def test_text_in_a_font_with_an_embedded_encoding_cmap(small_doc):
@@ -297,7 +322,9 @@ def test_text_in_a_font_with_an_embedded_encoding_cmap(small_doc):
     from dutydocs.model import Explanation, Section
 
     absent = next(c for c in ABSENT if not covered(c))
-    doc = dataclasses.replace(small_doc, explanation=Explanation("说明", (Section("一、概况", (f"甲\u2028乙丙丁{absent}。",)),)))
+    doc = dataclasses.replace(
+        small_doc, explanation=Explanation("说明", (Section("一、概况", (f"甲\u2028乙丙丁{absent}。",)),))
+    )
     pdf, ofd = make_ofd(doc)
     fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "Custom" in fonts  # the case this test is about
@@ -310,6 +337,7 @@ def test_text_in_a_font_with_an_embedded_encoding_cmap(small_doc):
 
 # --- the command and generated documents ------------------------------------------------------------
 
+
 def test_build_writes_ofd_only_when_asked(tmp_path, small_path):
     cli = Path(sys.executable).parent / "dutydocs"
     subprocess.run([cli, "build", small_path, "-o", tmp_path / "default"], check=True, capture_output=True)
@@ -319,8 +347,12 @@ def test_build_writes_ofd_only_when_asked(tmp_path, small_path):
     for seed in ("1", "2"):  # in two processes with different hash seeds: the same bytes
         out = tmp_path / seed
         args = [cli, "build", small_path, "-f", "ofd", "-o", out] + (["-f", "pdf"] if seed == "1" else [])
-        result = subprocess.run(args, capture_output=True, text=True,
-                                env={"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": seed, "HOME": str(tmp_path)})
+        result = subprocess.run(
+            args,
+            capture_output=True,
+            text=True,
+            env={"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": seed, "HOME": str(tmp_path)},
+        )
         assert result.returncode == 0, result.stderr
         (ofd,) = out.glob("*.ofd")
         made.append(ofd.read_bytes())
@@ -332,8 +364,12 @@ def test_build_writes_ofd_only_when_asked(tmp_path, small_path):
 
 
 # each example is a PDF render, a conversion and two renderings: few examples, and no shrinking
-@settings(max_examples=4, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=4,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(doc=documents())
 def test_generated_documents_convert_faithfully(doc):
     pdf, ofd = make_ofd(doc)
