@@ -66,10 +66,12 @@ class Column:
 WIDTHS = {
     "basic": {"no": 6, "category": 14, "name": 102},
     "cooperative": {"no": 5, "category": 10, "name": 15, "departments": 15, "department_duties": 37, "town_duties": 38},
-    "withdrawn": {"no": 5, "category": 10, "name": 27, "department": 15, "takeover": 40, "note": 25},
+    "withdrawn": {"no": 5, "category": 10, "name": 36, "department": 15, "takeover": 37, "note": 19},
 }
 """Widths in Excel units (the width of "0" in the workbook's default font, DEFAULT_FONT), 122 in all:
-what A4 landscape holds between its margins at full size, so that fit-to-width does not shrink the text."""
+what A4 landscape holds between its margins at full size, so that fit-to-width does not shrink the text.
+The withdrawn list's 说明 (note) column is narrow: few items have a note (2 of 45 in the bundled list), and
+its width goes to the name and takeover columns, which set the row heights (1,644 pt in all, not 1,942)."""
 CENTRED = {"no", "category"}
 COLUMNS: dict[str, tuple[Column, ...]] = {
     key: tuple(Column(c.key, c.label, WIDTHS[key][c.key], c.key in CENTRED) for c in columns)
@@ -288,8 +290,9 @@ def _list_sheet(ws, duty_list, footer: str) -> None:
 
 def text_lines(text: str, width: float, size: float) -> int:
     """Estimate how many lines wrapped text takes in a column of the given Excel width."""
-    # an Excel width unit is the "0" of the 11 pt default font; a CJK glyph is one em
-    per_line = max((width * DIGIT_PX - CELL_PADDING_PX) / (size * 96 / 72), 1)
+    # an Excel width unit is the "0" of the 11 pt default font; a CJK glyph is one em, and a line holds
+    # whole glyphs only: 18.8 em of room wrap 94 em of text on 6 lines, not 5
+    per_line = max(math.floor((width * DIGIT_PX - CELL_PADDING_PX) / (size * 96 / 72)), 1)
     lines = 0
     for line in text.split("\n"):
         lines += max(1, math.ceil(text_em(line) / per_line))
