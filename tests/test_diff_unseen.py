@@ -322,15 +322,21 @@ def test_pair_is_reported_exactly(bundled, name, ids):
         assert reported(compare(diff.old, diff.new, direct_pairs=0)) == expected
 
 
-@pytest.mark.parametrize("ids", IDS)
-def test_all_pairs_at_once(bundled, ids):
-    """Every pair on the bundled old side in one revision: the answers add up, each change still once."""
-    data, olds = bundled
+def all_pairs(data: dict) -> Revision:
+    """Return one revision of the bundled source with every pair's edits that apply to its old side."""
     r = Revision(data)
     r.explanation, r.document, r.document_formatting = [], set(), set()
     for name in PAIRS:
         if name not in OLD_EDITS:
             PAIRS[name](r)
+    return r
+
+
+@pytest.mark.parametrize("ids", IDS)
+def test_all_pairs_at_once(bundled, ids):
+    """Every pair on the bundled old side in one revision: the answers add up, each change still once."""
+    data, olds = bundled
+    r = all_pairs(data)
     new, expected, formatting = r.answer()
     _, new = with_ids(data, new, ids)
     diff = compare(olds[ids], doc_of(new))
@@ -478,11 +484,7 @@ def test_json_text_and_html_tell_the_same_counts(bundled, name):
 def combined(bundled):
     """Every pair on the bundled old side at once, without ids, and its reports in the office formats."""
     data, olds = bundled
-    r = Revision(data)
-    r.explanation, r.document, r.document_formatting = [], set(), set()
-    for name in PAIRS:
-        if name not in OLD_EDITS:
-            PAIRS[name](r)
+    r = all_pairs(data)
     new = strip(r.answer()[0])
     diff = compare(olds["neither"], doc_of(new))
     return new, diff, {fmt: render(diff, fmt) for fmt in ("json", "text", "html", "xlsx", "docx")}
