@@ -51,6 +51,8 @@ TAKEOVER_LABEL = "承接方式："
 """What opens the 承接方式 paragraph in that column, where the department and a note may stand beside it."""
 CONTINUED_LABEL = "（续）"
 """What follows an item's name, and a duty heading, where a row continues from the page before (PDF)."""
+MORE_DEPARTMENTS = "……"
+"""Below the first departments at a page foot, where the rest follow on the next page with the row (PDF)."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from dutydocs.builders.layout import columns, load_layout
 from dutydocs.builders.measure import Estimator
 from dutydocs.builders.rows import duty_blocks, rows
 from dutydocs.builders.trial import page_box
+from dutydocs.edition import MORE_DEPARTMENTS
 from dutydocs.errors import DutydocsError
 from dutydocs.model import CooperativeItem, Duties, DutyList, Entry
 
@@ -186,6 +187,20 @@ def merge_parts(parts) -> list:
             entries += block.entries
         merged[-1] = replace(merged[-1], entries=entries)
     return merged
+
+
+def test_departments_cut_at_a_page_foot_say_that_more_follow(bundled, bundled_plan):
+    """A first part showing only the first departments ends them with ……; its next part shows them all."""
+    keys = [page_list(page) for page in bundled[0].pages]
+    first = keys.index("cooperative")
+    texts = [squash(t) for t in pages_text(bundled[1], "-raw")]
+    cut = [(n, row) for n, row in enumerate(bundled_plan.rows) if row.shown_departments]
+    assert cut, "the bundled source has a first part showing only its first departments"
+    for n, row in cut:
+        page, shown = texts[first + bundled_plan.pages[n]], row.item.departments[: row.shown_departments]
+        assert squash("".join(shown) + MORE_DEPARTMENTS) in page  # the cell as drawn: these, then ……
+        assert all(squash(d) in texts[first + bundled_plan.pages[n + 1]] for d in row.item.departments)
+    assert sum(squash(MORE_DEPARTMENTS) in t for t in texts) == len(cut)  # nowhere else
 
 
 def test_planned_pages_are_the_laid_out_pages(bundled, bundled_plan):

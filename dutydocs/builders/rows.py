@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..edition import CONTINUED_LABEL, LIST_TITLES, PRINTED_COLUMNS, TAKEOVER_LABEL
+from ..edition import CONTINUED_LABEL, LIST_TITLES, MORE_DEPARTMENTS, PRINTED_COLUMNS, TAKEOVER_LABEL
 from ..errors import DutydocsError
 from ..model import CooperativeItem, Duties, DutyList, Item, WithdrawnItem
 
@@ -68,7 +68,8 @@ def cell_paragraphs(row: Row, key: str, gap: float) -> list[tuple[str, float, fl
     if key == "departments":
         if not isinstance(item, CooperativeItem):
             raise misassigned(row, key)
-        shown = item.departments[: row.shown_departments]
+        shown = list(item.departments[: row.shown_departments])
+        shown += [MORE_DEPARTMENTS] if len(shown) < len(item.departments) else []  # the rest on the next page
         return [(d, 0, gap if n else 0) for n, d in enumerate(shown)]  # a little space between
     if key in ("department_duties", "town_duties"):
         return [p for block in getattr(row, key) for p in block.paragraphs(gap)]

@@ -100,13 +100,24 @@ def heights(document, key: str, rows, text_height_mm: float) -> Heights:
 
 
 def _openings(cells) -> tuple[float, ...]:
-    """Return the identity cells' content height when they show the first 1, 2 … of the departments."""
+    """Return the identity cells' content height when they show the first 1, 2 … of the departments.
+
+    Below departments cut short stands a line of MORE_DEPARTMENTS, as tall as the next department's first line.
+    """
     floor = max((_content_height(cells[k]) for k in IDENTITY_KEYS[:3] if k in cells), default=0.0)
     if "departments" not in cells:
         return ()
     cell = cells["departments"]
     top = cell.content_box_y()
-    return tuple(max(floor, p.position_y + p.margin_height() - top) for p in cell.children)
+    paragraphs = cell.children
+    cut = [p.position_y + p.margin_top + _first_line(p) - top for p in paragraphs[1:]]
+    whole = paragraphs[-1].position_y + paragraphs[-1].margin_height() - top if paragraphs else 0.0
+    return tuple(max(floor, height) for height in [*cut, whole])
+
+
+def _first_line(box) -> float:
+    """Return the height of a paragraph's first line."""
+    return next((c.height for c in box.children if type(c).__name__ == "LineBox"), box.height)
 
 
 def _paragraph(box) -> Paragraph:

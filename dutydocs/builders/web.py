@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import wordbreak
-from ..edition import CONTINUED_LABEL, TAKEOVER_LABEL
+from ..edition import CONTINUED_LABEL, MORE_DEPARTMENTS, TAKEOVER_LABEL
 from ..model import Document
 from . import BuildOptions, revision_datetime
 from .layout import Column, columns, load_layout
@@ -63,6 +63,7 @@ def context(doc: Document, options: BuildOptions) -> dict:
         "page_numbers": options.page_numbers,
         "takeover_label": TAKEOVER_LABEL,
         "continued_label": CONTINUED_LABEL,
+        "more_departments": MORE_DEPARTMENTS,
         "pieces": pieces,
         "department_lines": lambda name, width_em: department_lines(name, width_em, known),
         "department_words": lambda name: wordbreak.words(name, known),
