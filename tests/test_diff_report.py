@@ -112,3 +112,22 @@ def test_diff_command_uses_the_templates_folder_given(small_path, templates_copy
                                        "--templates", str(templates_copy)])
     assert result.exit_code == 1 and "diff.html.j2" in result.output and "语法错误" in result.output
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_a_renamed_department_reads_as_one_name_replaced_not_a_list_of_both(bundled_path):
+    """米东区民政局 renamed where it is an item's only department: no 、 between the old name and the new."""
+    data = data_of(bundled_path)
+    new = json.loads(json.dumps(data))
+    items = new["lists"]["cooperative"]["items"]
+    alone = next(i for i in items if i["departments"] == ["米东区民政局"])
+    alone["departments"] = ["米东区民政和社会保障局"]
+    joined = next(i for i in items if len(i["departments"]) == 2)
+    kept = joined["departments"][0]
+    joined["departments"] = [kept, "米东区数据局", *joined["departments"][1:]]
+    diff = compare(doc_of(data), doc_of(new))
+    text = render(diff, "text")
+    assert "对应上级部门：[-米东区民政局-]{+米东区民政和社会保障局+}" in text
+    assert f"对应上级部门：{kept}、{{+米东区数据局+}}、{joined['departments'][2]}" in text  # an added name between two
+    html = render(diff, "html")
+    assert "<del>米东区民政局</del><ins>米东区民政和社会保障局</ins>" in html
+    assert f"{kept}、<ins>米东区数据局</ins>" in html

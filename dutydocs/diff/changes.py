@@ -63,6 +63,16 @@ class ListChange:
     new: tuple[str, ...]
     ops: Ops
 
+    def shown(self, separator: str = "、") -> Ops:
+        """Return the ops with a kept separator between names, none between a removed name and the name
+        added in its place: 甲、[-乙-]{+丙+}, never 甲、[-乙-]、{+丙+}, which reads as a list of both."""
+        out: list = []
+        for k, (op, name) in enumerate(self.ops):
+            if k and not (self.ops[k - 1][0] < 0 < op):
+                out.append((0, separator))
+            out.append((op, name))
+        return tuple(out)
+
 
 @dataclass(frozen=True)
 class EntryChange:

@@ -43,7 +43,7 @@ def _field(name: str, change) -> dict:
     if isinstance(change, TextChange):
         return {"key": name, "title": FIELD_TITLES[name], "kind": "text", "ops": change.ops}
     if isinstance(change, ListChange):
-        return {"key": name, "title": FIELD_TITLES[name], "kind": "names", "ops": change.ops}
+        return {"key": name, "title": FIELD_TITLES[name], "kind": "names", "ops": change.shown()}
     assert isinstance(change, DutiesChange)
     blocks = []
     for block in change.blocks:

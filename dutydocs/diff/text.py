@@ -168,9 +168,7 @@ def _change(w: _Writer, change: Change) -> None:
         if isinstance(field, TextChange):
             w.add(f"    {title}：{w.ops(field.ops)}")
         elif isinstance(field, ListChange):
-            w.add(
-                f"    {title}：{w.ops([(op, name + ('、' if k < len(field.ops) - 1 else '')) for k, (op, name) in enumerate(field.ops)])}"
-            )
+            w.add(f"    {title}：{w.ops(field.shown())}")
         elif isinstance(field, DutiesChange):
             w.add(f"    {title}：")
             for block in field.blocks:
