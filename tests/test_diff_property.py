@@ -11,7 +11,11 @@ from hypothesis import strategies as st
 from dutydocs.builders import BuildOptions
 from dutydocs.builders import docx as word_edition
 from dutydocs.diff import render
+from dutydocs.cells import duties_to_text
+from dutydocs.diff.changes import DutiesChange
 from dutydocs.diff.compare import compare
+from dutydocs.diff.xlsx import duty_cell_ops
+from dutydocs.model import Duties
 
 from diff_scenarios import doc_of, generated, renumber, strip_ids
 from test_diff_formats import _resolve, body_text
@@ -104,3 +108,8 @@ def test_random_edits_resolve_to_either_revision(edits, with_ids):
 
     assert without_numbers(body_text(rejected)) == without_numbers(body_text(original))
     assert not compare(doc_of(new), doc_of(copy.deepcopy(new))).changed
+    for change in diff.changes:  # the xlsx report's duty cells: without the deleted runs, the new cell exactly
+        for name, field in change.fields.items():
+            if isinstance(field, DutiesChange):
+                shown = "".join(text for op, text in duty_cell_ops(field) if op >= 0)
+                assert shown == duties_to_text(getattr(change.new_item, name, None) or Duties())  # Duties(): moved to a list without the cell

@@ -131,3 +131,25 @@ def test_a_renamed_department_reads_as_one_name_replaced_not_a_list_of_both(bund
     html = render(diff, "html")
     assert "<del>米东区民政局</del><ins>米东区民政和社会保障局</ins>" in html
     assert f"{kept}、<ins>米东区数据局</ins>" in html
+
+
+def test_xlsx_duty_cell_marks_an_inserted_point_not_the_points_renumbered_after_it(bundled_path):
+    """A point inserted as 3. in a block of seven: its line is the one insertion; 4. … 8. stand unmarked."""
+    from dutydocs.cells import duties_to_text
+    from dutydocs.diff.xlsx import duty_cell_ops
+
+    data = data_of(bundled_path)
+    new = json.loads(json.dumps(data))
+    item = next(i for i in new["lists"]["cooperative"]["items"] if i["no"] == 2)
+    duties = item["department_duties"]
+    k = next(n for n, e in enumerate(duties) if "成立考核组" in e.get("point", "")) + 1
+    duties.insert(k, {"point": "组织考核组成员学习考核纪律；"})
+    diff = compare(doc_of(data), doc_of(new))
+    (change,) = diff.changes
+    ops = duty_cell_ops(change.fields["department_duties"])
+    assert [(op, text) for op, text in ops if op] == [(1, "3."), (1, "组织考核组成员学习考核纪律；")]
+    assert "".join(text for op, text in ops if op >= 0) == duties_to_text(change.item.department_duties)
+    wb = load_workbook(io.BytesIO(render(diff, "xlsx")), rich_text=True)
+    marked = [b.text for ws in wb.worksheets for row in ws.iter_rows() for c in row if not isinstance(c.value, (str, int, float, type(None)))
+              for b in c.value if not isinstance(b, str) and (b.font.u or b.font.strike)]
+    assert marked == ["3.", "组织考核组成员学习考核纪律；"]

@@ -25,9 +25,10 @@ from ..builders.xlsx import (
     cell_values,
     text_lines,
 )
+from ..cells import write_entry
 from ..edition import LIST_TITLES
-from ..model import LIST_KEYS
-from .changes import DOCUMENT_TITLES, KIND_TITLES, LIST_SHORT, Diff, Row
+from ..model import LIST_KEYS, Entry
+from .changes import DOCUMENT_TITLES, KIND_TITLES, LIST_SHORT, Diff, DutiesChange, EntryChange, Row
 from .formatting import formatting_rows
 from .textdiff import text_ops
 
@@ -76,6 +77,52 @@ def rich(ops) -> CellRichText | str:
     return CellRichText(blocks) if blocks else ""
 
 
+def duty_cell_ops(change: DutiesChange) -> list[tuple[int, str]]:
+    """Return a changed duty cell as the Excel edition writes it (cells.duties_to_text), marked entry by entry.
+
+    A point's number is its revision's and is never marked, so points renumbered after an inserted one show
+    nothing; a heading's 【】 and a line's escape go with their line. Without the deleted runs the text is the
+    new cell's, exactly.
+    """
+    lines: list[tuple[bool, list[tuple[int, str]]]] = []  # (in the new cell, marked runs)
+    for block in change.blocks:
+        if lines:  # a blank line between blocks, where either cell has one
+            lines.append((block.op != "removed" and any(new for new, _ in lines), []))
+        if block.old_heading is not None or block.new_heading is not None:
+            lines.append(
+                _line(block.op, Entry("heading", block.new_heading or ""), block.old_heading, block.heading_ops)
+            )
+        for e in block.entries:
+            lines.append(_entry_line(e))
+    out: list[tuple[int, str]] = []
+    begun = False
+    for k, (new, runs) in enumerate(lines):
+        if k:
+            out.append((0 if new and begun else -1, "\n"))
+        begun = begun or new
+        out.extend(runs)
+    return [(op, text) for op, text in out if text]
+
+
+def _entry_line(e: EntryChange) -> tuple[bool, list[tuple[int, str]]]:
+    if e.new is None:
+        assert e.old is not None, "an entry has at least one side"
+        written = write_entry(e.old_label, e.old)
+        return False, [(-1, written)]
+    return _line(e.op, e.new, e.old.text if e.old is not None else None, e.ops, e.new_label)
+
+
+def _line(op: str, new: Entry, old_text: str | None, ops, label: str = "") -> tuple[bool, list[tuple[int, str]]]:
+    """Return one line of the cell: (in the new cell, runs). Its number, 【】 and escape are the new line's."""
+    if op == "removed" or (new.kind == "heading" and not new.text and old_text):
+        return False, [(-1, write_entry(label, Entry(new.kind, old_text or "")))]
+    written = write_entry(label, new)
+    start = written.rindex(new.text) if new.text else len(written)
+    frame = 1 if op == "added" or old_text is None else 0
+    middle = list(ops) if op == "modified" else [(frame, new.text)]
+    return True, [(frame, written[:start]), *middle, (frame, written[start + len(new.text) :])]
+
+
 def row_height(cells, size: float = 11) -> float:
     """Return a row height in points that shows every wrapped line of the (text, column width) cells."""
     lines = max([1] + [text_lines(text, width, size) for text, width in cells])
@@ -120,7 +167,12 @@ def _list_sheet(ws, key: str, rows: list[Row]) -> None:
             content = row.change is not None and column.field in row.change.fields  # not formatting only
             if row.state in ("modified", "moved-in") and content and _text(old_value) != _text(value):
                 _set(cell, None, fill=CHANGED_CELL, centre=column.centre)
-                ops = text_ops(_text(old_value), _text(value))
+                field = row.change.fields[column.field] if row.change is not None else None
+                ops = (
+                    duty_cell_ops(field)
+                    if isinstance(field, DutiesChange)
+                    else list(text_ops(_text(old_value), _text(value)))
+                )
                 cell.value = rich(ops)
                 heights.append(("".join(text for _, text in ops), column.width))
             else:
