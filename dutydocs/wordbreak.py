@@ -116,20 +116,24 @@ def _lines(name: str, max_width: float, known: tuple[str, ...]) -> list[str] | N
     if len(parts) > MAX_SEARCH_WORDS:  # not a department name as offices write them: fill lines in order
         return _greedy(parts, max_width)
     ends = known + tuple(p + "委" for p in known)
+    widths = [text_em(part) for part in parts]  # widths add up exactly (halves and ones): measured once
     best, best_key = None, None
     for cuts in itertools.product((False, True), repeat=len(parts) - 1):  # names have a handful of words
-        layout, line = [], parts[0]
-        for cut, part in zip(cuts, parts[1:], strict=True):
+        layout, line, width, line_widths = [], parts[0], widths[0], []
+        for cut, part, part_width in zip(cuts, parts[1:], widths[1:], strict=True):
             if cut:
                 layout.append(line)
-                line = part
+                line_widths.append(width)
+                line, width = part, part_width
             else:
                 line += part
+                width += part_width
         layout.append(line)
-        if any(text_em(x) > max_width + 1e-9 or len(x) == 1 for x in layout):
+        line_widths.append(width)
+        if max(line_widths) > max_width + 1e-9 or any(len(x) == 1 for x in layout):
             continue
         at_place = sum(a.endswith(ends) or b.startswith(known) for a, b in itertools.pairwise(layout))
-        key = (len(layout), -at_place, max(map(text_em, layout)), [-text_em(x) for x in layout])
+        key = (len(layout), -at_place, max(line_widths), [-w for w in line_widths])
         if best_key is None or key < best_key:
             best, best_key = layout, key
     return best
