@@ -18,6 +18,23 @@ from dutydocs import source
 from dutydocs.builders import render
 
 ROOT = Path(__file__).resolve().parent.parent
+
+LONGEST = (
+    "tests/test_properties.py::test_pdf_builds_with_every_name",
+    "tests/test_ofd.py::test_generated_documents_convert_faithfully",
+    "tests/test_properties.py::test_every_format_builds",
+    "tests/test_diff_property.py",
+    "tests/test_xlsx_import.py::test_generated_documents_round_trip",
+)
+"""Tests of a minute or more (pytest --durations): run first, so that with one worker per core
+(scripts/checks.sh, pytest-xdist) no worker is left running one of them alone at the end."""
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> int:  # stable sort: the rest keep their order
+        return next((n for n, prefix in enumerate(LONGEST) if item.nodeid.startswith(prefix)), len(LONGEST))
+
+    items.sort(key=rank)
 FIXTURES = ROOT / "tests" / "fixtures"
 BUNDLED = ROOT / "source" / "yangmaogong.json"
 
