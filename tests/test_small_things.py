@@ -63,8 +63,11 @@ def test_ctrl_c_in_a_command_prints_interrupted_and_exits_130(monkeypatch):
 
 def test_ctrl_c_during_a_real_build(tmp_path, bundled_path):
     """SIGINT at any moment of a PDF build (seconds long): 已中断, exit 130, no stray temporary file."""
+    # A process started in the background (a CI job, a test worker) may inherit SIGINT ignored, and Python
+    # then installs no KeyboardInterrupt handler: the build gets Ctrl-C's default disposition, as from a terminal.
     process = subprocess.Popen([str(DUTYDOCS), "build", str(bundled_path), "-f", "pdf", "-o", str(tmp_path)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(1.5)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
