@@ -75,21 +75,8 @@ def test_local_cluster_builds_like_jobs_and_skips_unchanged_before_sending(tmp_p
     missing = tmp_path / "missing.json"  # fails here, before anything is sent
     (templates_copy / "web.css").write_text((templates_copy / "web.css").read_text("utf-8") + "/* 集群模板 */")
     out = tmp_path / "out"
-    result = build(
-        *sources,
-        bad,
-        missing,
-        "-f",
-        "pdf",
-        "-f",
-        "html",
-        "--templates",
-        templates_copy,
-        "-o",
-        out,
-        "--scheduler",
-        "local",
-    )
+    options = ["-f", "pdf", "-f", "html", "--templates", templates_copy, "-o", out]
+    result = build(*sources, bad, missing, *options, "--scheduler", "local")
     assert no_process_left()  # the cluster did not outlive the build
     assert result.exit_code == 1
     assert "bad.json" in result.output and "JSON 格式错误" in result.output and "[4/4]" in result.output
@@ -99,19 +86,7 @@ def test_local_cluster_builds_like_jobs_and_skips_unchanged_before_sending(tmp_p
     assert "/* 集群模板 */" in (out / "集群0镇履职事项清单.html").read_text("utf-8")  # the templates went along
     assert (out / "集群0镇履职事项清单.pdf").read_bytes().startswith(b"%PDF")
     # Up to date: decided here, before anything is sent; this scheduler address has nothing listening.
-    again = build(
-        *sources,
-        "-f",
-        "pdf",
-        "-f",
-        "html",
-        "--templates",
-        templates_copy,
-        "-o",
-        out,
-        "--scheduler",
-        "tcp://127.0.0.1:9",
-    )
+    again = build(*sources, *options, "--scheduler", "tcp://127.0.0.1:9")
     assert again.exit_code == 0 and "2 个未变化" in again.output
 
 
