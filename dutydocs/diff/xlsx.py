@@ -28,7 +28,7 @@ from ..builders.xlsx import (
 from ..cells import write_entry
 from ..edition import LIST_TITLES
 from ..model import LIST_KEYS, Entry
-from .changes import DOCUMENT_TITLES, KIND_TITLES, LIST_SHORT, Diff, DutiesChange, EntryChange, Row
+from .changes import DOCUMENT_TITLES, KIND_TITLES, LIST_SHORT, Diff, DutiesChange, Row
 from .formatting import formatting_rows
 from .textdiff import text_ops
 
@@ -88,12 +88,15 @@ def duty_cell_ops(change: DutiesChange) -> list[tuple[int, str]]:
     for block in change.blocks:
         if lines:  # a blank line between blocks, where either cell has one
             lines.append((block.op != "removed" and any(new for new, _ in lines), []))
-        if block.old_heading is not None or block.new_heading is not None:
-            lines.append(
-                _line(block.op, Entry("heading", block.new_heading or ""), block.old_heading, block.heading_ops)
-            )
+        if block.new_heading is not None:
+            lines.append(_line(block.op, Entry("heading", block.new_heading), block.old_heading, block.heading_ops))
+        elif block.old_heading is not None:
+            lines.append(_removed("", Entry("heading", block.old_heading)))
         for e in block.entries:
-            lines.append(_entry_line(e))
+            if e.new is not None:
+                lines.append(_line(e.op, e.new, e.old.text if e.old is not None else None, e.ops, e.new_label))
+            elif e.old is not None:
+                lines.append(_removed(e.old_label, e.old))
     out: list[tuple[int, str]] = []
     begun = False
     for k, (new, runs) in enumerate(lines):
@@ -104,18 +107,13 @@ def duty_cell_ops(change: DutiesChange) -> list[tuple[int, str]]:
     return [(op, text) for op, text in out if text]
 
 
-def _entry_line(e: EntryChange) -> tuple[bool, list[tuple[int, str]]]:
-    if e.new is None:
-        assert e.old is not None, "an entry has at least one side"
-        written = write_entry(e.old_label, e.old)
-        return False, [(-1, written)]
-    return _line(e.op, e.new, e.old.text if e.old is not None else None, e.ops, e.new_label)
+def _removed(label: str, entry: Entry) -> tuple[bool, list[tuple[int, str]]]:
+    """Return a line only the old cell has: (not in the new cell, the whole line deleted)."""
+    return False, [(-1, write_entry(label, entry))]
 
 
 def _line(op: str, new: Entry, old_text: str | None, ops, label: str = "") -> tuple[bool, list[tuple[int, str]]]:
-    """Return one line of the cell: (in the new cell, runs). Its number, 【】 and escape are the new line's."""
-    if op == "removed" or (new.kind == "heading" and not new.text and old_text):
-        return False, [(-1, write_entry(label, Entry(new.kind, old_text or "")))]
+    """Return a line of the new cell: (in the new cell, runs). Its number, 【】 and escape are the new line's."""
     written = write_entry(label, new)
     start = written.rindex(new.text) if new.text else len(written)
     frame = 1 if op == "added" or old_text is None else 0
